@@ -1,0 +1,205 @@
+// The configuration: every mutable element of DET0496 under the name MITRE gives it, plus the
+// few settings ratchain itself needs. Defaults work out of the box; `ratchain config init`
+// writes them with comments (default-config.ts).
+import { z } from 'zod';
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "15m", "90s", "2h", or a number of seconds. */
+export function parseDuration(v: string | number): number {
+  if (typeof v === 'number') return v * 1000;
+  const m = DURATION.exec(v.trim());
+  if (!m) return Number.NaN;
+  return Number(m[1]) * UNIT_MS[m[2] ?? 's'];
+}
+
+const duration = z.union([z.string(), z.number().nonnegative()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (!Number.isFinite(ms)) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write e.g. 15m, 90s, 2h` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const regex = z.string().transform((v, ctx) => {
+  try {
+    return new RegExp(v, 'i');
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(e as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+const cidr = z.string().refine((v) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(v.trim()), {
+  message: 'not an IP address or CIDR block; write e.g. 10.0.0.0/8 or 2001:db8::/32',
+});
+
+/** One approved tool: which binary, where, on which hosts, talking to what. */
+const approval = z
+  .object({
+    /** A catalogue tool id ("anydesk"), or omit and give image. */
+    tool: z.string().optional(),
+    /** Regex on the image path or file name. */
+    image: regex.optional(),
+    /** Regexes of approved install paths (image directory). Empty: any path. */
+    paths: z.array(regex).default([]),
+    /** Regexes of hosts where the tool is approved. Empty: every host. */
+    hosts: z.array(regex).default([]),
+    /** Signer that must match (regex), when the sensor reports one. */
+    signer: regex.optional(),
+    /** Free text shown in findings ("help-desk tool, ticket 123"). */
+    note: z.string().optional(),
+  })
+  .strict()
+  .refine((a) => a.tool || a.image, { message: 'an allowlist entry needs `tool` or `image`' });
+
+export const configSchema = z
+  .object({
+    /** Steps must fall inside this window to form one chain. */
+    TimeWindow: duration.prefault('15m'),
+    UserContext: z
+      .object({
+        /** Help-desk and jump hosts where remote tools are normal (regexes). */
+        SupportHosts: z.array(regex).default([]),
+        /** Admin accounts (regexes on DOMAIN\\user or user). */
+        AdminUsers: z.array(regex).default([]),
+        AdminGroups: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    ProcessAllowlist: z.array(approval).default([]),
+    DaemonAllowlist: z.array(approval).default([]),
+    LaunchdAllowlist: z
+      .array(
+        z
+          .object({ label: regex, program: regex.optional(), note: z.string().optional() })
+          .strict(),
+      )
+      .default([]),
+    AllowedAppBundlePaths: z.array(regex).default([]),
+    /** Paths a user can write to: an agent run from here is suspicious. */
+    InstallPathRegex: z.array(regex).optional(),
+    ExternalIPAllowlist: z
+      .object({
+        cidrs: z.array(cidr).default([]),
+        /** Domain globs ("*.anydesk.com"). */
+        domains: z.array(z.string()).default([]),
+        /** Catalogue tool ids whose vendor domains are allowed ("anydesk"). */
+        presets: z.array(z.string()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    ShellSpawnRegex: z
+      .object({
+        /** Children that count as interactive control (shells, interpreters, file managers). */
+        shells: regex.optional(),
+        /** Parent→child pairs that are normal ("explorer.exe>cmd.exe" as regexes). */
+        acceptable: z
+          .array(z.object({ parent: regex, child: regex }).strict())
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** Command lines that make a child suspicious (encoded PowerShell, download cradles, ...). */
+    SuspiciousChildProcesses: z.array(regex).optional(),
+    EgressHeuristics: z
+      .object({
+        /** A session at least this long is long-lived. */
+        MinSessionDuration: duration.prefault('5m'),
+        /** This many connections to one destination inside the window is beaconing. */
+        MinConnections: z.number().int().positive().default(5),
+        /** bytes_out / bytes_in at or above this is client-heavy (screen upload). */
+        BytesOutInRatio: z.number().positive().default(3),
+        /** A connection seen to open and never seen to close counts as long after this. */
+        OpenConnectionAge: duration.prefault('5m'),
+      })
+      .strict()
+      .prefault({}),
+    /** Networks that are not "external". Defaults: RFC 1918, CGNAT, loopback, link-local, multicast, ULA. */
+    InternalNetworks: z.array(cidr).optional(),
+    /** IP → host name, for joining network flows to hosts. */
+    HostAliases: z.record(z.string(), z.string()).default({}),
+    /** Steps needed to report a chain: 3 alerts, 2 also shows low-severity signals. */
+    MinSteps: z.number().int().min(1).max(4).default(3),
+    /** Extra catalogue files (ratchain format or LOLRMM rmm_tools.json). */
+    Catalogs: z.array(z.string()).default([]),
+    /** How late (in event time) an event may arrive and still be used. */
+    Lateness: duration.prefault('5m'),
+    /** Clock skew tolerated when joining flows to host connections. */
+    FlowJoinTolerance: duration.prefault('30s'),
+    Limits: z
+      .object({
+        AgentsPerHost: z.number().int().positive().default(512),
+        ChainsPerAgent: z.number().int().positive().default(8),
+        ProcessesPerHost: z.number().int().positive().default(20_000),
+        Hosts: z.number().int().positive().default(100_000),
+        EvidencePerStep: z.number().int().positive().default(8),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+
+export const DEFAULT_INTERNAL_NETWORKS = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '224.0.0.0/4',
+  '255.255.255.255/32',
+  '0.0.0.0/8',
+  '::1/128',
+  '::/128',
+  'fe80::/10',
+  'fc00::/7',
+  'ff00::/8',
+];
+
+/** User-writable and temporary locations on the three platforms. */
+export const DEFAULT_INSTALL_PATH_REGEX = [
+  String.raw`^[a-z]:\\users\\[^\\]+\\(downloads|desktop|documents|appdata\\local\\temp)\\`,
+  String.raw`^[a-z]:\\users\\public\\`,
+  String.raw`^[a-z]:\\(windows\\)?temp\\`,
+  String.raw`^[a-z]:\\programdata\\[^\\]+\.exe$`,
+  String.raw`^[a-z]:\\perflogs\\`,
+  String.raw`\\appdata\\local\\temp\\`,
+  String.raw`^/tmp/`,
+  String.raw`^/var/tmp/`,
+  String.raw`^/dev/shm/`,
+  String.raw`^/private/tmp/`,
+  String.raw`^/private/var/folders/`,
+  String.raw`^/var/folders/`,
+  String.raw`^/users/[^/]+/(downloads|desktop)/`,
+  String.raw`^/home/[^/]+/(downloads|desktop)/`,
+];
+
+export const DEFAULT_SHELLS = String.raw`(^|[\\/])(cmd|powershell|pwsh|powershell_ise|wscript|cscript|mshta|bash|sh|zsh|dash|ksh|fish|tcsh|csh|python[0-9.]*|perl|ruby|php|node|osascript|explorer|nautilus|finder|whoami|systeminfo|net|net1|ipconfig|nltest|quser|qwinsta|tasklist|curl|wget|certutil|bitsadmin|rundll32|regsvr32)(\.exe)?$`;
+
+/** Children that are part of Windows plumbing and never interactive control. */
+export const DEFAULT_ACCEPTABLE_CHILDREN: Array<{ parent: string; child: string }> = [
+  { parent: String.raw`(^|\\)services\.exe$`, child: String.raw`(^|\\)svchost\.exe$` },
+  { parent: String.raw`(^|\\)userinit\.exe$`, child: String.raw`(^|\\)explorer\.exe$` },
+  { parent: String.raw`.`, child: String.raw`(^|\\)(conhost|werfault|wermgr)\.exe$` },
+];
+
+export const DEFAULT_SUSPICIOUS_CHILDREN = [
+  String.raw`\s-(e|ec|en|enc|enco|encod|encode|encodedcommand)\s+[a-z0-9+/=]{16,}`,
+  String.raw`(iex|invoke-expression)\b.*(downloadstring|downloadfile|invoke-webrequest|iwr|net\.webclient)`,
+  String.raw`(downloadstring|downloadfile)\s*\(`,
+  String.raw`\b(curl|wget)\b[^|;]*\|\s*(ba|z|da)?sh\b`,
+  String.raw`\bbash\s+-i\b`,
+  String.raw`/dev/tcp/`,
+  String.raw`\bnc(at)?\b.*\s-e\s`,
+  String.raw`-w(indowstyle)?\s+(1|hidden)\b`,
+  String.raw`\bcertutil\b.*-urlcache`,
+  String.raw`\bosascript\b.*-e\b`,
+  String.raw`\bmshta\b.*(http|javascript:|vbscript:)`,
+  String.raw`\bbase64\s+(-d|--decode)\b`,
+];

@@ -1,0 +1,9 @@
+// Every input format ratchain reads, registered once. Adding a format: write its module under
+// ingest/<platform>/ and add it to this list. Order breaks sniffing ties (earlier wins).
+import type { Format } from './reader.ts';
+
+export const FORMATS: Format[] = [];
+
+export function formatById(id: string): Format | undefined {
+  return FORMATS.find((f) => f.id === id);
+}

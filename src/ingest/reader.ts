@@ -1,0 +1,56 @@
+// The contract between input bytes and the engine: a Format sniffs content and makes Decoders;
+// a Decoder takes bytes (or lines) and emits normalized events. Decoders never throw on bad
+// input: they report a Problem (file and position) and go on.
+import type { RatEvent } from '../model/event.ts';
+
+export interface Position {
+  line?: number;
+  offset?: number;
+  /** Free-form position inside a container (EVTX "chunk 3 record 1207"). */
+  where?: string;
+}
+
+export interface Problem extends Position {
+  file: string;
+  format: string;
+  message: string;
+}
+
+export interface DecodeContext {
+  /** Input name as the user gave it. */
+  file: string;
+  /** Reports a skipped or damaged piece of input. Counted and shown; never fatal. */
+  problem(message: string, pos: Position): void;
+  /** Receives every event the decoder produces, in file order. */
+  emit(event: RatEvent): void;
+  /** Counts a record the decoder read but that carries nothing the engine uses. */
+  ignored(n?: number): void;
+}
+
+/** Line-oriented decoders get one call per line (without the line ending). */
+export interface LineDecoder {
+  readonly mode: 'lines';
+  line(text: string, lineNo: number): void;
+  end(): void;
+}
+
+/** Binary decoders get raw chunks of the file, in order. */
+export interface ChunkDecoder {
+  readonly mode: 'chunks';
+  write(chunk: Buffer): void;
+  end(): void;
+}
+
+export type Decoder = LineDecoder | ChunkDecoder;
+
+export interface Format {
+  /** Stable id used on the command line (`--format sysmon-xml`) and in evidence. */
+  id: string;
+  description: string;
+  /**
+   * How sure this format is that `head` (the first bytes of the input, up to 64 KiB) is its own,
+   * from 0 (not mine) to 1 (certain). Must be cheap and must not throw.
+   */
+  sniff(head: Buffer, text: string): number;
+  decoder(ctx: DecodeContext): Decoder;
+}

@@ -1,0 +1,125 @@
+// A finding: one chain of one agent on one host, with every number explained by a reason and
+// every step backed by evidence. Documented for users in schema/finding.schema.json; sinks
+// (NDJSON, OCSF, ECS, terminal, HTML) render this type and nothing else.
+import type { Platform, SourceRef } from './event.ts';
+
+export const FINDING_SCHEMA = 'ratchain.finding/1';
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/** The four steps of the DET0496 chain. */
+export type StepId = 'execution' | 'persistence' | 'egress' | 'control';
+export const STEPS: readonly StepId[] = ['execution', 'persistence', 'egress', 'control'];
+export const STEP_LABEL: Record<StepId, string> = {
+  execution: 'S1 execution',
+  persistence: 'S2 persistence',
+  egress: 'S3 egress',
+  control: 'S4 interactive control',
+};
+
+export interface Evidence {
+  time: number;
+  /** One line saying what the record shows. */
+  summary: string;
+  src: SourceRef;
+}
+
+export interface FindingStep {
+  step: StepId;
+  seen: boolean;
+  /** Times of the first and last evidence inside the chain's window. */
+  first?: number;
+  last?: number;
+  /** How many records supported the step (evidence below is capped). */
+  count: number;
+  /** One line: what happened at this step, or why it is missing. */
+  summary: string;
+  /** How the evidence was tied to this agent (same process, hash, writer lineage, ...). */
+  link?: string;
+  evidence: Evidence[];
+}
+
+export interface Reason {
+  /** Stable machine code (e.g. "temp_path", "allowlisted", "renamed"). */
+  code: string;
+  text: string;
+  /** Score change this reason made (0 for information only). */
+  delta: number;
+}
+
+export interface ToolMatch {
+  id: string;
+  name: string;
+  category?: string;
+  /** Which catalogue named it ("builtin", "lolrmm", a file). */
+  catalog: string;
+  /** What matched: "original_file_name", "product", "executable", "service", ... */
+  by: string;
+  /** Other tools the same evidence could name. */
+  ambiguous?: string[];
+}
+
+export interface AgentInfo {
+  /** Stable key of the agent identity on its host. */
+  key: string;
+  /** Every image path seen for this agent (portable copy, installed copy, ...). */
+  images: string[];
+  names: string[];
+  hashes: string[];
+  originalFileName?: string;
+  product?: string;
+  company?: string;
+  signer?: string;
+  tool?: ToolMatch;
+  /** How separate images were linked into one agent. */
+  links: string[];
+  /** Set when an allowlist entry approves this agent. */
+  approvedBy?: string;
+}
+
+export interface EgressDestination {
+  ip: string;
+  port?: number;
+  name?: string;
+  connections: number;
+  durationSec?: number;
+  bytesOut?: number;
+  bytesIn?: number;
+  /** True when only a network flow (no process evidence) supports it. */
+  hostLevel?: boolean;
+}
+
+export type FindingStatus = 'alert' | 'signal' | 'suppressed';
+
+export interface Finding {
+  schema: typeof FINDING_SCHEMA;
+  /** Stable: the same chain gets the same id across runs and updates. */
+  id: string;
+  /** Increments when a streaming update changes the finding. */
+  revision: number;
+  title: string;
+  strategy: 'DET0496';
+  analytic: 'AN1366' | 'AN1367' | 'AN1368';
+  technique: { id: 'T1219'; name: 'Remote Access Tools'; tactic: 'TA0011' };
+  status: FindingStatus;
+  severity: Severity;
+  /** 0..100, the sum of the reasons' deltas, clamped. */
+  score: number;
+  /** 0..1: how sure the steps belong to one agent and one chain. */
+  confidence: number;
+  host: string;
+  platform: Platform;
+  user?: string;
+  agent: AgentInfo;
+  firstSeen: number;
+  lastSeen: number;
+  /** Number of steps seen (1..4). */
+  stepCount: number;
+  inOrder: boolean;
+  steps: FindingStep[];
+  missing: StepId[];
+  egress: EgressDestination[];
+  reasons: Reason[];
+  summary: string;
+}
