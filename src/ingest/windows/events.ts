@@ -1,0 +1,337 @@
+// Windows event semantics in one place: which Sysmon, Security and System events mean what, and
+// how their fields map onto normalized events. Every Windows reader ends here.
+import type {
+  Direction,
+  FileHashes,
+  ProcRef,
+  RatEvent,
+  SourceRef,
+} from '../../model/event.ts';
+import type { DecodeContext } from '../reader.ts';
+import { parseWinTime, type WinRecord } from './record.ts';
+
+/** Case-insensitive field lookup: exports disagree on "ProcessId" vs "ProcessID". */
+function field(d: Record<string, string>, name: string): string | undefined {
+  const v = d[name];
+  if (v !== undefined) return v;
+  const low = name.toLowerCase();
+  for (const k in d) if (k.toLowerCase() === low) return d[k];
+  return undefined;
+}
+
+/** A field with "-" and "" (Windows' way of saying "none") turned into undefined. */
+function val(d: Record<string, string>, name: string): string | undefined {
+  const v = field(d, name);
+  return v === undefined || v === '' || v === '-' ? undefined : v;
+}
+
+/** Decimal or 0x-hex process id. */
+export function parsePid(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = s.startsWith('0x') || s.startsWith('0X') ? Number.parseInt(s.slice(2), 16) : Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function port(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : undefined;
+}
+
+/** Sysmon "SHA1=..,MD5=..,SHA256=..,IMPHASH=.." (also a single bare hash). */
+export function parseHashes(s: string | undefined): FileHashes | undefined {
+  if (!s) return undefined;
+  const out: FileHashes = {};
+  for (const part of s.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const k = part.slice(0, eq).trim().toUpperCase();
+    const v = part.slice(eq + 1).trim().toLowerCase();
+    if (k === 'SHA256') out.sha256 = v;
+    else if (k === 'SHA1') out.sha1 = v;
+    else if (k === 'MD5') out.md5 = v;
+    else if (k === 'IMPHASH') out.imphash = v;
+  }
+  return out.sha256 || out.sha1 || out.md5 || out.imphash ? out : undefined;
+}
+
+const INTEGRITY: Record<string, string> = {
+  'S-1-16-0': 'Untrusted',
+  'S-1-16-4096': 'Low',
+  'S-1-16-8192': 'Medium',
+  'S-1-16-8448': 'Medium',
+  'S-1-16-12288': 'High',
+  'S-1-16-16384': 'System',
+};
+
+function account(domain: string | undefined, user: string | undefined): string | undefined {
+  if (!user) return undefined;
+  return domain ? `${domain}\\${user}` : user;
+}
+
+/** Sysmon 22 QueryResults: "type:  5 name;::ffff:1.2.3.4;5.6.7.8;" -> the addresses. */
+export function parseDnsResults(s: string | undefined): string[] {
+  if (!s) return [];
+  const out: string[] = [];
+  for (const raw of s.split(';')) {
+    const t = raw.trim();
+    if (!t || t.startsWith('type:')) continue;
+    const ip = t.startsWith('::ffff:') ? t.slice(7) : t;
+    if (/^[0-9.]+$/.test(ip) || ip.includes(':')) out.push(ip);
+  }
+  return out;
+}
+
+/** Task Scheduler XML (4698 TaskContent): the first Exec action's command and arguments. */
+export function taskCommand(xml: string | undefined): string | undefined {
+  if (!xml) return undefined;
+  const unesc = xml.includes('&lt;') ? decodeXmlEntities(xml) : xml;
+  const cmd = /<Command>([\s\S]*?)<\/Command>/i.exec(unesc)?.[1];
+  if (!cmd) return undefined;
+  const args = /<Arguments>([\s\S]*?)<\/Arguments>/i.exec(unesc)?.[1];
+  const c = decodeXmlEntities(cmd.trim());
+  return args ? `${c} ${decodeXmlEntities(args.trim())}` : c;
+}
+
+export function decodeXmlEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#\d+);/g, (_, e: string) => {
+    switch (e) {
+      case 'lt':
+        return '<';
+      case 'gt':
+        return '>';
+      case 'amp':
+        return '&';
+      case 'quot':
+        return '"';
+      case 'apos':
+        return "'";
+      default: {
+        const code = e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+      }
+    }
+  });
+}
+
+function sysmonProc(d: Record<string, string>): ProcRef {
+  return { guid: val(d, 'ProcessGuid'), pid: parsePid(val(d, 'ProcessId')), image: val(d, 'Image') };
+}
+
+type Kind = 'sysmon' | 'security' | 'system' | 'other';
+
+function channelKind(rec: WinRecord): Kind {
+  const c = rec.channel.toLowerCase();
+  if (c.includes('sysmon')) return 'sysmon';
+  if (c === 'security') return 'security';
+  if (c === 'system') return 'system';
+  const p = rec.provider?.toLowerCase() ?? '';
+  if (p.includes('sysmon')) return 'sysmon';
+  if (p === 'microsoft-windows-security-auditing') return 'security';
+  if (p === 'service control manager') return 'system';
+  return 'other';
+}
+
+/**
+ * Maps one Windows record to normalized events and emits them. Records of event ids the engine
+ * does not use are counted as ignored; a record of a used id that lacks its key fields is a
+ * problem reported with its position.
+ */
+export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext): void {
+  const d = rec.data;
+  const base = { time: rec.time, host: rec.computer, platform: 'windows' as const, src };
+  const missing = (what: string) =>
+    ctx.problem(`${rec.channel} event ${rec.eventId} without ${what}; skipped`, {
+      line: src.line,
+      offset: src.offset,
+      where: src.record ? `record ${src.record}` : undefined,
+    });
+  const kind = channelKind(rec);
+  let ev: RatEvent | undefined;
+
+  if (kind === 'sysmon') {
+    switch (rec.eventId) {
+      case 1: {
+        const image = val(d, 'Image');
+        if (!image) return missing('Image');
+        const t = parseWinTime(val(d, 'UtcTime') ?? '');
+        ev = {
+          ...base,
+          kind: 'process',
+          proc: { ...sysmonProc(d), image, start: Number.isFinite(t) ? t : rec.time },
+          parent: {
+            guid: val(d, 'ParentProcessGuid'),
+            pid: parsePid(val(d, 'ParentProcessId')),
+            image: val(d, 'ParentImage'),
+            commandLine: val(d, 'ParentCommandLine'),
+            user: val(d, 'ParentUser'),
+          },
+          commandLine: val(d, 'CommandLine'),
+          user: val(d, 'User'),
+          integrity: val(d, 'IntegrityLevel'),
+          cwd: val(d, 'CurrentDirectory'),
+          hashes: parseHashes(val(d, 'Hashes')),
+          meta: {
+            originalFileName: val(d, 'OriginalFileName'),
+            product: val(d, 'Product'),
+            company: val(d, 'Company'),
+            description: val(d, 'Description'),
+          },
+        };
+        break;
+      }
+      case 3: {
+        const src = val(d, 'SourceIp');
+        const dst = val(d, 'DestinationIp');
+        if (!src || !dst) return missing('SourceIp/DestinationIp');
+        const init = field(d, 'Initiated')?.toLowerCase();
+        const direction: Direction = init === 'true' ? 'outbound' : init === 'false' ? 'inbound' : 'unknown';
+        ev = {
+          ...base,
+          kind: 'network',
+          proc: sysmonProc(d),
+          direction,
+          protocol: val(d, 'Protocol'),
+          srcIp: src,
+          srcPort: port(val(d, 'SourcePort')),
+          dstIp: dst,
+          dstPort: port(val(d, 'DestinationPort')),
+          dstName: val(d, 'DestinationHostname'),
+        };
+        break;
+      }
+      case 5:
+        ev = { ...base, kind: 'process_end', proc: sysmonProc(d) };
+        break;
+      case 11: {
+        const path = val(d, 'TargetFilename');
+        if (!path) return missing('TargetFilename');
+        ev = { ...base, kind: 'file', op: 'create', path, proc: sysmonProc(d) };
+        break;
+      }
+      case 12:
+      case 13:
+      case 14: {
+        const key = val(d, 'TargetObject');
+        if (!key) return missing('TargetObject');
+        const type = field(d, 'EventType') ?? '';
+        ev = {
+          ...base,
+          kind: 'registry',
+          proc: sysmonProc(d),
+          key,
+          op:
+            rec.eventId === 13
+              ? 'set'
+              : rec.eventId === 14
+                ? 'rename'
+                : type.toLowerCase().startsWith('delete')
+                  ? 'delete'
+                  : 'create',
+          data: rec.eventId === 13 ? field(d, 'Details') : rec.eventId === 14 ? field(d, 'NewName') : undefined,
+        };
+        break;
+      }
+      case 22: {
+        const q = val(d, 'QueryName');
+        if (!q) return missing('QueryName');
+        ev = { ...base, kind: 'dns', proc: sysmonProc(d), query: q, answers: parseDnsResults(val(d, 'QueryResults')) };
+        break;
+      }
+    }
+  } else if (kind === 'security') {
+    switch (rec.eventId) {
+      case 4688: {
+        const image = val(d, 'NewProcessName');
+        if (!image) return missing('NewProcessName');
+        const pid = parsePid(val(d, 'NewProcessId'));
+        ev = {
+          ...base,
+          kind: 'process',
+          proc: { pid, image, start: rec.time },
+          parent: { pid: parsePid(val(d, 'ProcessId')), image: val(d, 'ParentProcessName') },
+          commandLine: val(d, 'CommandLine'),
+          user:
+            account(val(d, 'TargetDomainName'), val(d, 'TargetUserName')) ??
+            account(val(d, 'SubjectDomainName'), val(d, 'SubjectUserName')),
+          integrity: INTEGRITY[val(d, 'MandatoryLabel') ?? ''] ?? val(d, 'MandatoryLabel'),
+        };
+        break;
+      }
+      case 4689: {
+        const pid = parsePid(val(d, 'ProcessId'));
+        if (pid === undefined) return missing('ProcessId');
+        ev = { ...base, kind: 'process_end', proc: { pid, image: val(d, 'ProcessName') } };
+        break;
+      }
+      case 4697: {
+        const name = val(d, 'ServiceName');
+        if (!name) return missing('ServiceName');
+        const pid = parsePid(val(d, 'ClientProcessId'));
+        ev = {
+          ...base,
+          kind: 'persistence',
+          mechanism: 'service',
+          name,
+          command: val(d, 'ServiceFileName'),
+          startType: val(d, 'ServiceStartType'),
+          account: val(d, 'ServiceAccount'),
+          actor: pid !== undefined ? { pid } : undefined,
+        };
+        break;
+      }
+      case 4698: {
+        const name = val(d, 'TaskName');
+        if (!name) return missing('TaskName');
+        const pid = parsePid(val(d, 'ClientProcessId'));
+        ev = {
+          ...base,
+          kind: 'persistence',
+          mechanism: 'scheduled_task',
+          name,
+          command: taskCommand(field(d, 'TaskContent')),
+          account: account(val(d, 'SubjectDomainName'), val(d, 'SubjectUserName')),
+          actor: pid !== undefined ? { pid } : undefined,
+        };
+        break;
+      }
+      case 5156: {
+        const srcIp = val(d, 'SourceAddress');
+        const dstIp = val(d, 'DestAddress');
+        if (!srcIp || !dstIp) return missing('SourceAddress/DestAddress');
+        const dir = field(d, 'Direction') ?? '';
+        const direction: Direction =
+          dir === '%%14593' || /outbound/i.test(dir) ? 'outbound' : dir === '%%14592' || /inbound/i.test(dir) ? 'inbound' : 'unknown';
+        const proto = val(d, 'Protocol');
+        ev = {
+          ...base,
+          kind: 'network',
+          proc: { pid: parsePid(val(d, 'ProcessId') ?? val(d, 'ProcessID')), image: val(d, 'Application') },
+          direction,
+          protocol: proto === '6' ? 'tcp' : proto === '17' ? 'udp' : proto,
+          srcIp,
+          srcPort: port(val(d, 'SourcePort')),
+          dstIp,
+          dstPort: port(val(d, 'DestPort')),
+        };
+        break;
+      }
+    }
+  } else if (kind === 'system' && rec.eventId === 7045) {
+    const name = val(d, 'ServiceName');
+    if (!name) return missing('ServiceName');
+    ev = {
+      ...base,
+      kind: 'persistence',
+      mechanism: 'service',
+      name,
+      command: val(d, 'ImagePath'),
+      startType: val(d, 'StartType'),
+      account: val(d, 'AccountName'),
+    };
+  }
+
+  if (ev) ctx.emit(ev);
+  else ctx.ignored();
+}
