@@ -32,8 +32,8 @@ const regex = z.string().transform((v, ctx) => {
   }
 });
 
-const cidr = z.string().refine((v) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(v.trim()), {
-  message: 'not an IP address or CIDR block; write e.g. 10.0.0.0/8 or 2001:db8::/32',
+const cidr = z.string().refine((v) => /^!?[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(v.trim()), {
+  message: 'not an IP address or CIDR block; write e.g. 10.0.0.0/8, 2001:db8::/32, or !10.1.2.3/32 to carve one out',
 });
 
 /** One approved tool: which binary, where, on which hosts, talking to what. */
@@ -117,7 +117,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Networks that are not "external". Defaults: RFC 1918, CGNAT, loopback, link-local, multicast, ULA. */
+    /** Networks that are not "external" ("!cidr" carves a block out). Defaults: RFC 1918, CGNAT, loopback, link-local, multicast, ULA. */
     InternalNetworks: z.array(cidr).optional(),
     /** IP → host name, for joining network flows to hosts. */
     HostAliases: z.record(z.string(), z.string()).default({}),

@@ -1,0 +1,605 @@
+// The DET0496 engine: consumes normalized events in time order, keeps per-host state (process
+// lineage, agents and their chains), and emits one finding per chain. It knows nothing about
+// file formats or output formats.
+import type { Catalog } from '../catalog/types.ts';
+import {
+  type Config,
+  DEFAULT_ACCEPTABLE_CHILDREN,
+  DEFAULT_INSTALL_PATH_REGEX,
+  DEFAULT_INTERNAL_NETWORKS,
+  DEFAULT_SHELLS,
+  DEFAULT_SUSPICIOUS_CHILDREN,
+} from '../config/schema.ts';
+import type {
+  FileEvent,
+  NetworkEvent,
+  PersistenceEvent,
+  ProcessStartEvent,
+  RatEvent,
+  RegistryEvent,
+  SourceRef,
+} from '../model/event.ts';
+import type { Evidence, Finding, StepId } from '../model/finding.ts';
+import { approvalFor } from './approval.ts';
+import { agentOf, attach, dropAgent, knownAgentFor, live, merge } from './identity.ts';
+import { endProc, expireProcs, procFor, startProc } from './lineage.ts';
+import { destinations } from './network.ts';
+import { commandArgs, commandImage, fileName, pathKey } from './paths.ts';
+import { isGeneric, isSystemWriter, isTool, spawnsShellsByDesign } from './roles.ts';
+import { buildFinding, findingId, stepCount } from './score.ts';
+import { controlRules, isControlChild, suspiciousCommand } from './steps/control.ts';
+import { addConnection, type ConnectionFact, newDest } from './steps/egress.ts';
+import { commandPersistence, filePersistence, type PersistenceFact, registryPersistence } from './steps/persistence.ts';
+import type { Agent, HostState, Proc } from './state.ts';
+
+export interface EngineStats {
+  events: number;
+  hosts: number;
+  agents: number;
+  agentsEvicted: number;
+  processesEvicted: number;
+  hostsEvicted: number;
+  allowlistedConnections: number;
+  internalConnections: number;
+  flowsJoined: number;
+  flowsHostLevel: number;
+  findings: number;
+}
+
+export interface Engine {
+  push(ev: RatEvent): void;
+  /** Ends the run: closes every open chain and returns all findings, most severe first. */
+  finish(): Finding[];
+  stats(): EngineStats;
+}
+
+export interface EngineOptions {
+  /** Streaming: called when a chain first reaches alert level and on every later change. */
+  onFinding?: (f: Finding) => void;
+}
+
+interface PendingFlow {
+  ev: NetworkEvent;
+  host: HostState;
+}
+
+const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
+
+export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions = {}): Engine {
+  const rules = controlRules(cfg, {
+    shells: new RegExp(DEFAULT_SHELLS, 'i'),
+    acceptable: DEFAULT_ACCEPTABLE_CHILDREN.map((a) => ({ parent: new RegExp(a.parent, 'i'), child: new RegExp(a.child, 'i') })),
+    suspicious: DEFAULT_SUSPICIOUS_CHILDREN.map((s) => new RegExp(s, 'i')),
+  });
+  const installPaths = cfg.InstallPathRegex ?? DEFAULT_INSTALL_PATH_REGEX.map((r) => new RegExp(r, 'i'));
+  const presetDomains = cfg.ExternalIPAllowlist.presets.flatMap((id) => catalog.byId(id)?.domains ?? []);
+  const dest = destinations(
+    cfg.InternalNetworks ?? DEFAULT_INTERNAL_NETWORKS,
+    cfg.ExternalIPAllowlist.cidrs,
+    [...cfg.ExternalIPAllowlist.domains, ...presetDomains],
+  );
+  const supportHosts = cfg.UserContext.SupportHosts;
+  const adminUsers = cfg.UserContext.AdminUsers;
+  const maxEvidence = cfg.Limits.EvidencePerStep;
+  const expiry = cfg.TimeWindow + cfg.Lateness;
+
+  const hosts = new Map<string, HostState>();
+  const addressToHost = new Map<string, string>();
+  for (const [ip, h] of Object.entries(cfg.HostAliases)) addressToHost.set(ip, h);
+  const pendingFlows: PendingFlow[] = [];
+  const finished: Finding[] = [];
+  const stats: EngineStats = {
+    events: 0,
+    hosts: 0,
+    agents: 0,
+    agentsEvicted: 0,
+    processesEvicted: 0,
+    hostsEvicted: 0,
+    allowlistedConnections: 0,
+    internalConnections: 0,
+    flowsJoined: 0,
+    flowsHostLevel: 0,
+    findings: 0,
+  };
+  let now = Number.NEGATIVE_INFINITY;
+  let nextSweep = Number.NEGATIVE_INFINITY;
+
+  // ---- hosts ---------------------------------------------------------------------------
+  function canonicalHost(name: string): string {
+    const n = name.trim().toLowerCase();
+    if (/^[0-9.]+$/.test(n) || n.includes(':')) return n;
+    const dot = n.indexOf('.');
+    return dot > 0 ? n.slice(0, dot) : n;
+  }
+
+  function hostFor(name: string, platform: HostState['platform']): HostState {
+    const key = canonicalHost(name || 'unknown');
+    let h = hosts.get(key);
+    if (!h) {
+      if (hosts.size >= cfg.Limits.Hosts) evictHost();
+      h = {
+        name: key,
+        displayName: name || 'unknown',
+        platform,
+        procsByGuid: new Map(),
+        procsByPid: new Map(),
+        procCount: 0,
+        recentStarts: [],
+        nextProcId: 1,
+        agents: new Map(),
+        byPath: new Map(),
+        byHash: new Map(),
+        byMeta: new Map(),
+        writtenBy: new Map(),
+        pendingPersistence: [],
+        entries: new Map(),
+        dnsNames: new Map(),
+        addresses: new Set(),
+        lastTime: now,
+      };
+      hosts.set(key, h);
+      stats.hosts++;
+    } else {
+      if (name.length > h.displayName.length) h.displayName = name;
+      if (h.platform === 'network' && platform !== 'network') h.platform = platform;
+    }
+    return h;
+  }
+
+  function evictHost(): void {
+    let oldest: HostState | undefined;
+    for (const h of hosts.values()) if (!oldest || h.lastTime < oldest.lastTime) oldest = h;
+    if (!oldest) return;
+    for (const a of oldest.agents.values()) close(a);
+    hosts.delete(oldest.name);
+    stats.hostsEvicted++;
+  }
+
+  // ---- evidence ------------------------------------------------------------------------
+  function addStep(a: Agent, step: StepId, ev: Evidence, link?: string): void {
+    const log = a.steps[step];
+    log.count++;
+    log.times.push(ev.time);
+    if (log.times.length > 64) log.times.splice(maxEvidence, 1);
+    if (log.evidence.length < maxEvidence) log.evidence.push(ev);
+    else log.evidence[maxEvidence - 1] = ev;
+    log.link ??= link;
+    touch(a, ev.time);
+    changed(a);
+  }
+
+  function touch(a: Agent, t: number): void {
+    if (t > a.lastTime) a.lastTime = t;
+    if (t < a.firstTime) a.firstTime = t;
+  }
+
+  function evidence(time: number, summary: string, src: SourceRef): Evidence {
+    return { time, summary: summary.length > 400 ? `${summary.slice(0, 397)}...` : summary, src };
+  }
+
+  function short(s: string | undefined, n = 160): string {
+    if (!s) return '';
+    return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+  }
+
+  /** Flags that depend on the agent's own image and user. */
+  function imageFlags(a: Agent, p: Proc): void {
+    const img = p.image.toLowerCase();
+    if (!a.flags.has('temp_path') && installPaths.some((r) => r.test(img))) {
+      a.flags.set('temp_path', `runs from a user-writable or temporary path: ${p.image}`);
+    }
+    const ofn = p.meta?.originalFileName;
+    if (ofn && ofn !== '-' && !a.flags.has('renamed')) {
+      const strip = (s: string) => s.toLowerCase().replace(/\.(exe|mui)$/g, '');
+      if (strip(ofn) !== strip(fileName(p.image))) a.flags.set('renamed', `image ${fileName(p.image)} was renamed from ${ofn}`);
+    }
+    if (!a.flags.has('standard_user') && p.integrity && /^medium/i.test(p.integrity) && p.user) {
+      const support = supportHosts.some((r) => r.test(a.host.name) || r.test(a.host.displayName));
+      const admin = adminUsers.some((r) => r.test(p.user!));
+      if (!support && !admin) a.flags.set('standard_user', `runs as standard user ${p.user} on a host that is not a support host`);
+    }
+  }
+
+  function addExecution(a: Agent, p: Proc, link: string): void {
+    imageFlags(a, p);
+    if (!p.startSrc || p.start === undefined) return;
+    const cmd = p.commandLine ? ` ${short(p.commandLine)}` : '';
+    const parent = p.parent ? ` (parent ${fileName(p.parent.image)})` : '';
+    addStep(a, 'execution', evidence(p.start, `${p.image} started${parent}${p.user ? ` as ${p.user}` : ''}:${cmd}`, p.startSrc), link);
+  }
+
+  function newAgentFor(h: HostState, p: Proc, time: number): Agent {
+    const before = h.agents.size;
+    const a = agentOf(h, p, time, catalog, cfg.Limits.AgentsPerHost, (gone) => {
+      stats.agentsEvicted++;
+      close(gone);
+    });
+    if (h.agents.size > before) stats.agents++;
+    return a;
+  }
+
+  /** Agent for a process that just did something step-worthy; records its start as S1. */
+  function agentFor(h: HostState, p: Proc, time: number): Agent {
+    if (p.agent) return live(p.agent);
+    const a = newAgentFor(h, p, time);
+    addExecution(a, p, 'the process that made the other steps');
+    return a;
+  }
+
+  // ---- process start -------------------------------------------------------------------
+  function onProcess(h: HostState, ev: ProcessStartEvent): void {
+    const p = startProc(h, ev);
+    if (p.agent) return; // a second record of a start we already placed
+
+    // A persistence entry registered a generic program (a shell command line): bind it.
+    if (h.pendingPersistence.length && isGeneric(p.image)) {
+      const args = (p.commandLine ? commandArgs(p.commandLine) : '').toLowerCase().replace(/\s+/g, ' ');
+      const hit = h.pendingPersistence.find((x) => x.key === p.key && x.args && args.includes(x.args.slice(0, 64)));
+      if (hit) {
+        const a = live(hit.agent);
+        attach(a, p, catalog);
+        addExecution(a, p, 'started with the command line the persistence entry registered');
+        return;
+      }
+    }
+    const known = knownAgentFor(h, p);
+    if (known) {
+      const a = known.agent;
+      if (!a.keys.has(p.key) && !a.links.includes(known.link)) a.links.push(known.link);
+      attach(a, p, catalog);
+      addExecution(a, p, known.link);
+      return;
+    }
+    const parent = p.parent;
+    if (parent?.agent) {
+      const a = live(parent.agent);
+      p.agent = a;
+      if (isControlChild(rules, parent.image, p.image)) control(a, parent, p, ev);
+    } else if (!isGeneric(p.image) && catalog.matchImage({ image: p.image, ...p.meta })) {
+      const m = catalog.matchImage({ image: p.image, ...p.meta })!;
+      if (m.by !== 'executable' || !isGeneric(p.image)) {
+        const a = newAgentFor(h, p, ev.time);
+        addExecution(a, p, `catalogue entry ${m.tool.name}`);
+      }
+    } else if (parent && !spawnsShellsByDesign(parent.image) && isControlChild(rules, parent.image, p.image)) {
+      const a = agentFor(h, parent, ev.time);
+      p.agent = a;
+      control(a, parent, p, ev);
+    }
+
+    const fact = commandPersistence(p.image, p.commandLine);
+    if (fact) persistence(h, fact, p, ev.time, ev.src);
+  }
+
+  function control(a: Agent, parent: Proc, child: Proc, ev: ProcessStartEvent): void {
+    const sus = suspiciousCommand(rules, child.commandLine);
+    if (sus && !a.flags.has('suspicious_child')) {
+      a.flags.set('suspicious_child', `suspicious child command line: ${short(child.commandLine, 120)}`);
+    }
+    addStep(
+      a,
+      'control',
+      evidence(ev.time, `${fileName(parent.image)} spawned ${fileName(child.image)}${child.commandLine ? `: ${short(child.commandLine)}` : ''}${sus ? ' [suspicious]' : ''}`, ev.src),
+      parent.agentImage ? 'child of the agent process' : 'spawned inside the agent process tree',
+    );
+  }
+
+  // ---- persistence ---------------------------------------------------------------------
+  function persistence(h: HostState, fact: PersistenceFact, actor: Proc | undefined, time: number, src: SourceRef): void {
+    const summary = `${fact.mechanism.replace('_', ' ')} "${fact.name}"${fact.command ? ` runs ${short(fact.command)}` : ''}`;
+    const ev = evidence(time, summary, src);
+
+    // Whoever really wrote it: skip tools that only carry out the change (sc, reg, systemctl...);
+    // the system's own writers (services.exe for every service) write on someone else's behalf.
+    let writer = actor;
+    for (let i = 0; i < 4 && writer && isTool(writer.image) && !writer.agent; i++) writer = writer.parent;
+    if (writer && !writer.agent && (isTool(writer.image) || isSystemWriter(writer.image))) writer = undefined;
+
+    let target: Agent | undefined;
+    let link = '';
+    if (fact.command) {
+      const img = commandImage(fact.command);
+      const key = pathKey(img);
+      if (isGeneric(key)) {
+        {
+          target = writer ? agentFor(h, writer, time) : entryAgent(h, fact, key, time);
+          const args = commandArgs(fact.command).toLowerCase().replace(/\s+/g, ' ');
+          h.pendingPersistence.push({ key, args, agent: target, time });
+          if (h.pendingPersistence.length > 64) h.pendingPersistence.shift();
+          if (/(^|\s)(\/c|-c|-enc|-e|-encodedcommand|-command)\s/i.test(` ${args} `)) {
+            target.flags.set('service_shell', `${fact.mechanism.replace('_', ' ')} "${fact.name}" runs a shell command line`);
+          }
+          link = 'the entry registers this command line';
+        }
+      } else if (img) {
+        const existing = h.byPath.get(key);
+        target = existing ? live(existing) : pathAgent(h, img, key, time);
+        link = `the entry runs ${img}`;
+      }
+    }
+    let owner = target;
+    if (writer) {
+      const w = agentFor(h, writer, time);
+      if (owner && owner !== w) owner = merge(w, owner, `${fileName(writer.image)} wrote the ${fact.mechanism.replace('_', ' ')} entry "${fact.name}"`);
+      else if (!owner) {
+        owner = w;
+        link = 'written by the agent process';
+      }
+    }
+    if (!owner) owner = entryAgent(h, fact, undefined, time);
+    // One entry reported by several records (7045, 4697, Sysmon 13; schtasks and 4698) is one S2.
+    const entryKey = `${fact.mechanism}:${fact.name.toLowerCase().replace(/^\\/, '')}`;
+    const earlier = h.entries.get(entryKey);
+    if (earlier && live(earlier) !== owner && h.agents.has(live(earlier).key)) {
+      owner = merge(live(earlier), owner, `both report the ${fact.mechanism.replace('_', ' ')} entry "${fact.name}"`);
+    }
+    h.entries.set(entryKey, owner);
+    if (h.entries.size > 1024) h.entries.delete(h.entries.keys().next().value!);
+    if (!owner.tool) {
+      const m = catalog.matchEntry(fact.name);
+      if (m) owner.tool = m;
+    }
+    for (const n of fact.notes ?? []) {
+      if (n.startsWith('hidden')) owner.flags.set('hidden_plist', n);
+      else if (n.startsWith('Apple')) owner.flags.set('apple_lookalike', n);
+    }
+    addStep(owner, 'persistence', ev, link || undefined);
+  }
+
+  function pathAgent(h: HostState, image: string, key: string, time: number): Agent {
+    const p: Proc = { id: h.nextProcId++, image, key, children: [], lastSeen: time };
+    return newAgentFor(h, p, time);
+  }
+
+  /** An agent known so far only by a persistence entry nobody we know wrote. */
+  function entryAgent(h: HostState, fact: PersistenceFact, imageKey: string | undefined, time: number): Agent {
+    const guid = `entry:${fact.mechanism}:${fact.name.toLowerCase().replace(/^\\/, '')}`;
+    const known = h.procsByGuid.get(guid);
+    if (known?.agent) return live(known.agent);
+    const p: Proc = { id: h.nextProcId++, guid, image: imageKey ?? fact.name, key: imageKey ?? guid, children: [], lastSeen: time };
+    h.procsByGuid.set(guid, p);
+    return newAgentFor(h, p, time);
+  }
+
+  function onPersistence(h: HostState, ev: PersistenceEvent): void {
+    const actor = procFor(h, ev.actor, ev.time);
+    persistence(h, { mechanism: ev.mechanism, name: ev.name, command: ev.command }, actor, ev.time, ev.src);
+  }
+
+  function onRegistry(h: HostState, ev: RegistryEvent): void {
+    if (ev.op !== 'set') return;
+    const fact = registryPersistence(ev.key, ev.data);
+    if (!fact) return;
+    persistence(h, fact, procFor(h, ev.proc, ev.time), ev.time, ev.src);
+  }
+
+  function onFile(h: HostState, ev: FileEvent): void {
+    if (ev.op === 'delete' || ev.op === 'write') return;
+    const path = ev.op === 'rename' && ev.target ? ev.target : ev.path;
+    const writer = procFor(h, ev.proc, ev.time);
+    const fact = filePersistence(path);
+    if (fact) {
+      persistence(h, fact, writer, ev.time, ev.src);
+      return;
+    }
+    // An agent writing an executable: that image, when it runs, is the same agent.
+    if (writer?.agent && /(\.(exe|dll|scr|com|bat|ps1|sh|app)$)|^\/(tmp|var\/tmp|usr|opt|dev\/shm|private\/tmp|users|home)\//i.test(path)) {
+      h.writtenBy.set(pathKey(path), { agent: live(writer.agent), time: ev.time, src: ev.src });
+      if (h.writtenBy.size > 4096) h.writtenBy.delete(h.writtenBy.keys().next().value!);
+    }
+  }
+
+  // ---- network -------------------------------------------------------------------------
+  function onNetwork(h: HostState, ev: NetworkEvent): void {
+    if (ev.srcIp && !dest.isExternal(ev.srcIp) && !/^(127\.|::1$|0\.0\.0\.0|::$)/.test(ev.srcIp) && ev.direction !== 'inbound') {
+      if (!h.addresses.has(ev.srcIp) && h.addresses.size < 32) {
+        h.addresses.add(ev.srcIp);
+        if (!addressToHost.has(ev.srcIp)) addressToHost.set(ev.srcIp, h.name);
+      }
+    }
+    if (ev.direction === 'inbound') return;
+    if (!dest.isExternal(ev.dstIp)) {
+      stats.internalConnections++;
+      return;
+    }
+    const name = ev.dstName ?? h.dnsNames.get(ev.dstIp);
+    if (dest.allowlisted(ev.dstIp, name)) {
+      stats.allowlistedConnections++;
+      return;
+    }
+    const p = procFor(h, ev.proc, ev.time);
+    if (!p) return;
+    const a = agentFor(h, p, ev.time);
+    const fact: ConnectionFact = {
+      time: ev.time,
+      ip: ev.dstIp,
+      port: ev.dstPort,
+      name,
+      hostLevel: false,
+      durationSec: ev.durationSec,
+      bytesOut: ev.bytesOut,
+      bytesIn: ev.bytesIn,
+      open: ev.open,
+      evidence: evidence(ev.time, `${fileName(p.image)} connected to ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${ev.protocol ? `/${ev.protocol}` : ''}`, ev.src),
+    };
+    connect(a, fact, p);
+    recentConns.set(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort), { agent: a, proc: p, time: ev.time });
+  }
+
+  function connect(a: Agent, fact: ConnectionFact, p?: Proc): void {
+    const k = `${fact.ip}|${fact.port ?? ''}`;
+    let d = a.egress.get(k);
+    if (!d) {
+      if (a.egress.size >= 64) return;
+      d = newDest(fact);
+      a.egress.set(k, d);
+    }
+    if (p) d.proc = p;
+    touch(a, fact.time);
+    if (addConnection(d, fact, cfg, maxEvidence)) changed(a);
+  }
+
+  const recentConns = new Map<string, { agent: Agent; proc: Proc; time: number }>();
+  const connKey = (host: string, sp: number | undefined, ip: string, dp: number | undefined) => `${host}|${sp ?? ''}|${ip}|${dp ?? ''}`;
+
+  function onFlow(ev: NetworkEvent): void {
+    pendingFlows.push({ ev, host: flowHost(ev) });
+  }
+
+  function flowHost(ev: NetworkEvent): HostState {
+    const name = addressToHost.get(ev.srcIp) ?? (ev.host && ev.host !== ev.srcIp ? ev.host : ev.srcIp);
+    return hostFor(name, 'network');
+  }
+
+  /** Flows wait one join tolerance so the host's own record of the connection can arrive. */
+  function resolveFlows(upTo: number): void {
+    while (pendingFlows.length && pendingFlows[0].ev.time <= upTo) {
+      const { ev } = pendingFlows.shift()!;
+      let h = flowHost(ev);
+      if (!dest.isExternal(ev.dstIp)) {
+        stats.internalConnections++;
+        continue;
+      }
+      const name = ev.dstName ?? h.dnsNames.get(ev.dstIp);
+      if (dest.allowlisted(ev.dstIp, name)) {
+        stats.allowlistedConnections++;
+        continue;
+      }
+      const joined = recentConns.get(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort));
+      const fact: ConnectionFact = {
+        time: ev.time,
+        ip: ev.dstIp,
+        port: ev.dstPort,
+        name,
+        durationSec: ev.durationSec,
+        bytesOut: ev.bytesOut,
+        bytesIn: ev.bytesIn,
+        open: ev.open,
+        hostLevel: !joined,
+        evidence: evidence(
+          ev.time,
+          `flow ${ev.srcIp}:${ev.srcPort ?? '?'} → ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${ev.durationSec !== undefined ? `, ${Math.round(ev.durationSec)} s` : ''}${ev.bytesOut !== undefined ? `, ${ev.bytesOut} B out / ${ev.bytesIn ?? 0} B in` : ''}${ev.state ? `, ${ev.state}` : ''}${ev.open ? ', still open' : ''}`,
+          ev.src,
+        ),
+      };
+      if (joined && Math.abs(joined.time - ev.time) <= cfg.FlowJoinTolerance) {
+        stats.flowsJoined++;
+        h = joined.agent.host;
+        const a = live(joined.agent);
+        const k = `${fact.ip}|${fact.port ?? ''}`;
+        const d = a.egress.get(k);
+        // The host sensor already counted this connection: add only what the flow knows.
+        if (d) {
+          d.connections--;
+          d.times.pop();
+        }
+        connect(a, fact, joined.proc);
+      } else {
+        stats.flowsHostLevel++;
+        const p: Proc = { id: h.nextProcId++, image: `flow to ${ev.dstIp}:${ev.dstPort ?? '?'}`, key: `flow:${ev.dstIp}:${ev.dstPort ?? ''}`, guid: `flow:${ev.dstIp}:${ev.dstPort ?? ''}`, children: [], lastSeen: ev.time };
+        const known = h.procsByGuid.get(p.guid!);
+        const proc = known ?? p;
+        if (!known) h.procsByGuid.set(p.guid!, p);
+        const a = proc.agent ? live(proc.agent) : newAgentFor(h, proc, ev.time);
+        connect(a, fact);
+      }
+    }
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------
+  const alertSteps = Math.max(3, cfg.MinSteps);
+
+  function changed(a: Agent): void {
+    if (!opts.onFinding) return;
+    const n = stepCount(a, cfg);
+    const f0 = n >= alertSteps ? buildFinding(a, cfg, approvalFor(a, cfg, catalog, installPaths)) : undefined;
+    if (!f0 || f0.status === 'suppressed') return;
+    const sig = `${f0.stepCount}|${f0.severity}|${f0.score}|${f0.steps.map((s) => s.count).join(',')}`;
+    if (sig === a.emitted) return;
+    if (!a.findingId) a.findingId = f0.id;
+    else a.revision++;
+    a.emitted = sig;
+    opts.onFinding({ ...f0, id: a.findingId, revision: a.revision });
+  }
+
+  /** Closes an agent's chain: keeps its finding if it reached the reporting threshold. */
+  function close(a: Agent): void {
+    if (a.mergedInto) return;
+    const n = stepCount(a, cfg);
+    if (n >= cfg.MinSteps && n >= 1) {
+      const f = buildFinding(a, cfg, approvalFor(a, cfg, catalog, installPaths));
+      if (a.findingId) f.id = a.findingId;
+      else f.id = findingId(a.host.name, a.key, f.firstSeen);
+      finished.push(f);
+      stats.findings++;
+    }
+    dropAgent(a.host, a);
+  }
+
+  function sweep(): void {
+    const horizon = now - expiry;
+    resolveFlows(now - cfg.FlowJoinTolerance);
+    for (const [k, v] of recentConns) if (v.time < now - 2 * cfg.FlowJoinTolerance) recentConns.delete(k);
+    for (const h of hosts.values()) {
+      for (const a of [...h.agents.values()]) if (a.lastTime < horizon) close(a);
+      h.pendingPersistence = h.pendingPersistence.filter((x) => x.time >= horizon);
+      for (const [k, a] of h.entries) if (live(a).lastTime < horizon) h.entries.delete(k);
+      for (const [k, v] of h.writtenBy) if (v.time < horizon) h.writtenBy.delete(k);
+      stats.processesEvicted += expireProcs(h, now - Math.max(4 * expiry, 3_600_000), cfg.Limits.ProcessesPerHost);
+      if (h.dnsNames.size > 10_000) h.dnsNames.clear();
+      if (h.agents.size === 0 && h.procCount === 0 && h.lastTime < horizon) hosts.delete(h.name);
+    }
+  }
+
+  return {
+    push(ev) {
+      stats.events++;
+      if (!(ev.time >= 0)) return;
+      if (ev.time > now) now = ev.time;
+      if (now >= nextSweep) {
+        sweep();
+        nextSweep = now + Math.min(60_000, cfg.TimeWindow / 4);
+      }
+      if (ev.kind === 'network' && ev.flow) {
+        onFlow(ev);
+        return;
+      }
+      if (pendingFlows.length) resolveFlows(now - cfg.FlowJoinTolerance);
+      const h = hostFor(ev.host, ev.platform);
+      h.lastTime = ev.time;
+      switch (ev.kind) {
+        case 'process':
+          onProcess(h, ev);
+          break;
+        case 'process_end':
+          endProc(h, ev.proc, ev.time);
+          break;
+        case 'persistence':
+          onPersistence(h, ev);
+          break;
+        case 'registry':
+          onRegistry(h, ev);
+          break;
+        case 'file':
+          onFile(h, ev);
+          break;
+        case 'network':
+          onNetwork(h, ev);
+          break;
+        case 'dns':
+          for (const ip of ev.answers) h.dnsNames.set(ip, ev.query.toLowerCase());
+          break;
+      }
+    },
+    finish() {
+      resolveFlows(Number.POSITIVE_INFINITY);
+      for (const h of hosts.values()) for (const a of [...h.agents.values()]) close(a);
+      hosts.clear();
+      finished.sort((x, y) => SEVERITY_RANK[y.severity] - SEVERITY_RANK[x.severity] || y.score - x.score || x.firstSeen - y.firstSeen);
+      return finished;
+    },
+    stats() {
+      return { ...stats };
+    },
+  };
+}

@@ -1,0 +1,214 @@
+// Agent identity: which processes, images and entries are one remote-access agent on a host.
+// A portable copy in Downloads and the installed copy in Program Files are one agent when they
+// share a hash, the same product metadata or catalogue entry, or when one wrote the other.
+import type { Catalog } from '../catalog/types.ts';
+import type { StepId } from '../model/finding.ts';
+import { fileName } from './paths.ts';
+import { isGeneric } from './roles.ts';
+import type { Agent, HostState, Proc, StepLog } from './state.ts';
+
+const emptyLog = (): StepLog => ({ evidence: [], count: 0, times: [] });
+
+export function live(a: Agent): Agent {
+  let x = a;
+  while (x.mergedInto) x = x.mergedInto;
+  return x;
+}
+
+/** Metadata key for linking: product + original file name, when the binary is not Windows itself. */
+export function metaKey(p: Proc): string | undefined {
+  const ofn = p.meta?.originalFileName?.toLowerCase();
+  const product = p.meta?.product?.toLowerCase();
+  if (!ofn || ofn === '-' || !product || product === '-') return undefined;
+  if (product.includes('microsoft') && product.includes('windows')) return undefined;
+  return `${product}|${ofn}`;
+}
+
+function hashKeys(p: Proc): string[] {
+  const h = p.hashes;
+  if (!h) return [];
+  const out: string[] = [];
+  if (h.sha256) out.push(`sha256:${h.sha256}`);
+  if (h.sha1) out.push(`sha1:${h.sha1}`);
+  if (h.md5) out.push(`md5:${h.md5}`);
+  return out;
+}
+
+function newAgent(host: HostState, key: string, instance: boolean, time: number): Agent {
+  return {
+    key,
+    host,
+    images: new Set(),
+    keys: new Set(),
+    hashes: new Set(),
+    meta: {},
+    links: [],
+    steps: { execution: emptyLog(), persistence: emptyLog(), egress: emptyLog(), control: emptyLog() },
+    egress: new Map(),
+    flags: new Map(),
+    users: new Set(),
+    instance,
+    firstTime: time,
+    lastTime: time,
+    revision: 0,
+  };
+}
+
+/** Records what a process tells about its agent's identity (images, hashes, metadata, tool). */
+export function learn(a: Agent, p: Proc, catalog: Catalog): void {
+  a.images.add(p.image);
+  a.keys.add(p.key);
+  const host = a.host;
+  if (!a.instance) host.byPath.set(p.key, a);
+  for (const h of hashKeys(p)) {
+    a.hashes.add(h);
+    if (!a.instance) host.byHash.set(h, a);
+  }
+  const mk = metaKey(p);
+  if (mk && !a.instance) host.byMeta.set(mk, a);
+  if (p.meta) {
+    a.meta.originalFileName ??= p.meta.originalFileName;
+    a.meta.product ??= p.meta.product;
+    a.meta.company ??= p.meta.company;
+    a.meta.signer ??= p.meta.signer;
+  }
+  if (p.user) a.users.add(p.user);
+  if (p.integrity) a.integrity ??= p.integrity;
+  if (!a.tool) {
+    const m = catalog.matchImage({
+      image: p.image,
+      originalFileName: p.meta?.originalFileName,
+      product: p.meta?.product,
+      company: p.meta?.company,
+      signer: p.meta?.signer,
+      signingId: p.meta?.signingId,
+    });
+    // A generic program matched only by its file name names nothing.
+    if (m && !(isGeneric(p.image) && m.by === 'executable')) a.tool = m;
+  }
+}
+
+/** Existing agent this process's image already belongs to, and why. */
+export function knownAgentFor(host: HostState, p: Proc): { agent: Agent; link: string } | undefined {
+  if (isGeneric(p.image)) return undefined;
+  const byPath = host.byPath.get(p.key);
+  if (byPath) return { agent: live(byPath), link: `same image path ${p.image}` };
+  for (const h of hashKeys(p)) {
+    const a = host.byHash.get(h);
+    if (a) return { agent: live(a), link: `same file hash (${h.slice(0, 6)}…${h.slice(-8)}) as ${[...live(a).images][0] ?? 'the agent'}` };
+  }
+  const mk = metaKey(p);
+  if (mk) {
+    const a = host.byMeta.get(mk);
+    if (a) return { agent: live(a), link: `same product and OriginalFileName (${p.meta?.product} / ${p.meta?.originalFileName})` };
+  }
+  const w = host.writtenBy.get(p.key);
+  if (w) return { agent: live(w.agent), link: `image ${fileName(p.image)} was written by the agent's process` };
+  return undefined;
+}
+
+/** The agent of a process, creating one when `create` (instance-keyed for generic programs). */
+export function agentOf(
+  host: HostState,
+  p: Proc,
+  time: number,
+  catalog: Catalog,
+  maxAgents: number,
+  onEvict: (a: Agent) => void,
+): Agent {
+  if (p.agent) {
+    const a = live(p.agent);
+    p.agent = a;
+    return a;
+  }
+  const known = knownAgentFor(host, p);
+  let a: Agent;
+  if (known) {
+    a = known.agent;
+    if (!a.keys.has(p.key) && !a.links.includes(known.link)) a.links.push(known.link);
+  } else {
+    const instance = isGeneric(p.image);
+    const key = instance ? `proc:${p.guid ?? `${p.pid}@${p.start ?? time}`}:${fileName(p.image)}` : `image:${p.key}`;
+    a = newAgent(host, key, instance, time);
+    if (host.agents.size >= maxAgents) evictOldest(host, onEvict);
+    host.agents.set(key, a);
+  }
+  attach(a, p, catalog);
+  return a;
+}
+
+/** Makes `p` (and its known descendants) part of agent `a`'s process tree, running its image. */
+export function attach(a: Agent, p: Proc, catalog: Catalog): void {
+  p.agent = a;
+  p.agentImage = true;
+  learn(a, p, catalog);
+  const stack = [...p.children];
+  let guard = 0;
+  while (stack.length && guard++ < 256) {
+    const c = stack.pop()!;
+    if (c.agent && live(c.agent) !== a) continue;
+    c.agent = a;
+    stack.push(...c.children);
+  }
+}
+
+function evictOldest(host: HostState, onEvict: (a: Agent) => void): void {
+  let oldest: Agent | undefined;
+  for (const a of host.agents.values()) if (!oldest || a.lastTime < oldest.lastTime) oldest = a;
+  if (oldest) {
+    onEvict(oldest);
+    dropAgent(host, oldest);
+  }
+}
+
+export function dropAgent(host: HostState, a: Agent): void {
+  host.agents.delete(a.key);
+  for (const k of a.keys) if (host.byPath.get(k) === a) host.byPath.delete(k);
+  for (const h of a.hashes) if (host.byHash.get(h) === a) host.byHash.delete(h);
+  for (const [k, v] of host.byMeta) if (v === a) host.byMeta.delete(k);
+  for (const [k, v] of host.writtenBy) if (v.agent === a) host.writtenBy.delete(k);
+  host.pendingPersistence = host.pendingPersistence.filter((x) => x.agent !== a);
+}
+
+/** Merges agent `b` into `a` (same agent seen through two images); returns the survivor. */
+export function merge(a: Agent, b: Agent, link: string): Agent {
+  a = live(a);
+  b = live(b);
+  if (a === b) return a;
+  // Keep the older identity as the survivor, so keys stay stable.
+  if (b.firstTime < a.firstTime) [a, b] = [b, a];
+  const host = a.host;
+  for (const i of b.images) a.images.add(i);
+  for (const k of b.keys) {
+    a.keys.add(k);
+    host.byPath.set(k, a);
+  }
+  for (const h of b.hashes) {
+    a.hashes.add(h);
+    host.byHash.set(h, a);
+  }
+  for (const [k, v] of host.byMeta) if (v === b) host.byMeta.set(k, a);
+  for (const v of host.writtenBy.values()) if (v.agent === b) v.agent = a;
+  for (const x of host.pendingPersistence) if (x.agent === b) x.agent = a;
+  a.meta = { ...b.meta, ...a.meta };
+  a.tool ??= b.tool;
+  a.links.push(link, ...b.links);
+  for (const s of Object.keys(a.steps) as StepId[]) {
+    const x = a.steps[s];
+    const y = b.steps[s];
+    x.count += y.count;
+    x.times = [...x.times, ...y.times].sort((m, n) => m - n);
+    x.evidence = [...x.evidence, ...y.evidence].sort((m, n) => m.time - n.time);
+    x.link ??= y.link;
+  }
+  for (const [k, d] of b.egress) if (!a.egress.has(k)) a.egress.set(k, d);
+  for (const [k, v] of b.flags) if (!a.flags.has(k)) a.flags.set(k, v);
+  for (const u of b.users) a.users.add(u);
+  a.instance = a.instance && b.instance;
+  a.firstTime = Math.min(a.firstTime, b.firstTime);
+  a.lastTime = Math.max(a.lastTime, b.lastTime);
+  a.findingId ??= b.findingId;
+  b.mergedInto = a;
+  host.agents.delete(b.key);
+  return a;
+}

@@ -1,0 +1,192 @@
+// The process table of one host: who started whom. Windows names processes by ProcessGuid;
+// Linux and macOS by pid, and pids are reused, so a pid resolves to the newest process with that
+// pid that had started by the event's time and had not ended before it.
+import type { ProcRef, ProcessStartEvent } from '../model/event.ts';
+import { pathKey } from './paths.ts';
+import type { HostState, Proc } from './state.ts';
+
+/** A process whose end was seen stays resolvable this long (late network/child events). */
+const END_GRACE_MS = 60_000;
+
+function index(host: HostState, p: Proc): void {
+  if (p.guid) host.procsByGuid.set(p.guid, p);
+  if (p.pid !== undefined) {
+    const list = host.procsByPid.get(p.pid);
+    if (!list) host.procsByPid.set(p.pid, [p]);
+    else {
+      list.push(p);
+      if (list.length > 4) list.shift();
+    }
+  }
+  host.procCount++;
+}
+
+export function findProc(host: HostState, ref: ProcRef | undefined, time: number): Proc | undefined {
+  if (!ref) return undefined;
+  if (ref.guid) {
+    const p = host.procsByGuid.get(ref.guid);
+    if (p) return p;
+  }
+  if (ref.pid === undefined) return undefined;
+  const list = host.procsByPid.get(ref.pid);
+  if (!list) return undefined;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const p = list[i];
+    if (p.start !== undefined && p.start > time + 1000) continue;
+    if (p.end !== undefined && p.end + END_GRACE_MS < time) continue;
+    // A pid-only reference whose image disagrees is a different (reused) process.
+    if (ref.image && pathKey(ref.image) !== p.key && !ref.guid) continue;
+    if (ref.start !== undefined && p.start !== undefined && Math.abs(ref.start - p.start) > 2000) continue;
+    return p;
+  }
+  return undefined;
+}
+
+/** Finds the process, or records one seen only through this reference (already running). */
+export function procFor(host: HostState, ref: ProcRef | undefined, time: number): Proc | undefined {
+  const found = findProc(host, ref, time);
+  if (found) {
+    found.lastSeen = time;
+    return found;
+  }
+  if (!ref || !ref.image || (ref.guid === undefined && ref.pid === undefined)) return undefined;
+  const p: Proc = {
+    id: host.nextProcId++,
+    guid: ref.guid,
+    pid: ref.pid,
+    image: ref.image,
+    key: pathKey(ref.image),
+    commandLine: ref.commandLine,
+    user: ref.user,
+    children: [],
+    lastSeen: time,
+  };
+  index(host, p);
+  return p;
+}
+
+export function startProc(host: HostState, ev: ProcessStartEvent): Proc {
+  const parent = procFor(host, ev.parent, ev.time);
+  // A fork that kept its parent's image, or a second record of the same start (Sysmon 1 and
+  // 4688 of one process), updates the existing entry instead of creating a stranger.
+  const existing =
+    findProc(host, { guid: ev.proc.guid, pid: ev.proc.pid, image: ev.proc.image }, ev.time) ??
+    sameStart(host, ev);
+  if (existing && existing.start !== undefined && Math.abs(existing.start - (ev.proc.start ?? ev.time)) <= 2000) {
+    existing.guid ??= ev.proc.guid;
+    existing.commandLine ??= ev.commandLine;
+    existing.hashes ??= ev.hashes;
+    existing.meta ??= ev.meta;
+    existing.user ??= ev.user;
+    existing.integrity ??= ev.integrity;
+    existing.lastSeen = ev.time;
+    return existing;
+  }
+  const p: Proc = {
+    id: host.nextProcId++,
+    guid: ev.proc.guid,
+    pid: ev.proc.pid,
+    image: ev.proc.image,
+    key: pathKey(ev.proc.image),
+    commandLine: ev.commandLine,
+    user: ev.user,
+    integrity: ev.integrity,
+    start: ev.proc.start ?? ev.time,
+    parent,
+    children: [],
+    hashes: ev.hashes,
+    meta: ev.meta,
+    startSrc: ev.src,
+    lastSeen: ev.time,
+  };
+  if (parent && parent.children.length < 64) parent.children.push(p);
+  index(host, p);
+  host.recentStarts.push(p);
+  if (host.recentStarts.length > 64) host.recentStarts.shift();
+  return p;
+}
+
+/**
+ * The same start reported by a second sensor that names the process differently (Sysmon 1 by
+ * guid, Security 4688 by pid; some exports drop Sysmon's ProcessId): same image, same command
+ * line, same parent image, within two seconds.
+ */
+function sameStart(host: HostState, ev: ProcessStartEvent): Proc | undefined {
+  const key = pathKey(ev.proc.image);
+  const t = ev.proc.start ?? ev.time;
+  for (let i = host.recentStarts.length - 1; i >= 0; i--) {
+    const p = host.recentStarts[i];
+    if (p.start === undefined || Math.abs(p.start - t) > 2000) continue;
+    if (p.key !== key || (p.commandLine ?? '') !== (ev.commandLine ?? '')) continue;
+    if ((p.guid && ev.proc.guid && p.guid !== ev.proc.guid) || (p.pid !== undefined && ev.proc.pid !== undefined && p.pid !== ev.proc.pid)) continue;
+    if (p.pid === undefined && ev.proc.pid !== undefined) {
+      p.pid = ev.proc.pid;
+      const list = host.procsByPid.get(p.pid);
+      if (list) list.push(p);
+      else host.procsByPid.set(p.pid, [p]);
+    }
+    if (!p.guid && ev.proc.guid) {
+      p.guid = ev.proc.guid;
+      host.procsByGuid.set(p.guid, p);
+    }
+    return p;
+  }
+  return undefined;
+}
+
+export function endProc(host: HostState, ref: ProcRef, time: number): void {
+  const p = findProc(host, ref, time);
+  if (p) {
+    p.end = time;
+    p.lastSeen = time;
+  }
+}
+
+/**
+ * Drops processes that ended or went quiet before `horizon`, unless an agent still holds them,
+ * and keeps the table under `cap` entries. Returns how many were evicted for the cap.
+ */
+export function expireProcs(host: HostState, horizon: number, cap: number): number {
+  let evicted = 0;
+  const keep = (p: Proc) => {
+    if (p.agent && !p.agent.mergedInto && host.agents.has(p.agent.key)) return p.lastSeen >= horizon || p.end === undefined;
+    return p.lastSeen >= horizon && (p.end === undefined || p.end >= horizon);
+  };
+  for (const [pid, list] of host.procsByPid) {
+    const kept = list.filter(keep);
+    if (kept.length === 0) host.procsByPid.delete(pid);
+    else if (kept.length !== list.length) host.procsByPid.set(pid, kept);
+  }
+  for (const [guid, p] of host.procsByGuid) if (!keep(p)) host.procsByGuid.delete(guid);
+  // Children arrays must not keep dead processes alive.
+  const alive = new Set<Proc>();
+  for (const list of host.procsByPid.values()) for (const p of list) alive.add(p);
+  for (const p of host.procsByGuid.values()) alive.add(p);
+  for (const p of alive) {
+    if (p.children.length) p.children = p.children.filter((c) => alive.has(c));
+    if (p.parent && !alive.has(p.parent)) p.parent = undefined;
+  }
+  host.procCount = alive.size;
+  // Cap: evict the least recently seen processes that no agent holds.
+  if (host.procCount > cap) {
+    const victims = [...alive].filter((p) => !p.agent).sort((a, b) => a.lastSeen - b.lastSeen);
+    const n = host.procCount - cap;
+    for (let i = 0; i < n && i < victims.length; i++) {
+      const p = victims[i];
+      if (p.guid) host.procsByGuid.delete(p.guid);
+      if (p.pid !== undefined) {
+        const list = host.procsByPid.get(p.pid);
+        if (list) {
+          const k = list.filter((x) => x !== p);
+          if (k.length) host.procsByPid.set(p.pid, k);
+          else host.procsByPid.delete(p.pid);
+        }
+      }
+      if (p.parent) p.parent.children = p.parent.children.filter((c) => c !== p);
+      for (const c of p.children) c.parent = undefined;
+      evicted++;
+      host.procCount--;
+    }
+  }
+  return evicted;
+}

@@ -1,0 +1,71 @@
+// Image paths as identities: one spelling for the many ways sensors and registries write the
+// same binary ("\??\C:\x.exe", "\device\harddiskvolume2\x.exe", "%SystemRoot%\x.exe",
+// "\"C:\Program Files\x.exe\" -arg"). Keys drop the drive/volume and case, so a 5156 record and
+// a Sysmon record of one binary meet.
+
+const WIN_VARS: Record<string, string> = {
+  '%systemroot%': 'c:\\windows',
+  '%windir%': 'c:\\windows',
+  '%comspec%': 'c:\\windows\\system32\\cmd.exe',
+  '%programfiles%': 'c:\\program files',
+  '%programfiles(x86)%': 'c:\\program files (x86)',
+  '%programdata%': 'c:\\programdata',
+  '%systemdrive%': 'c:',
+  '%allusersprofile%': 'c:\\programdata',
+  '%public%': 'c:\\users\\public',
+};
+
+/** Lower-case, volume-free key of an image path: "\windows\system32\cmd.exe", "/usr/bin/x". */
+export function pathKey(path: string): string {
+  let p = path.trim();
+  if (p.startsWith('"')) p = p.slice(1, p.indexOf('"', 1) > 0 ? p.indexOf('"', 1) : undefined);
+  p = p.toLowerCase();
+  if (p.includes('%')) p = expandVars(p);
+  if (p.startsWith('\\??\\')) p = p.slice(4);
+  else if (p.startsWith('\\\\?\\')) p = p.slice(4);
+  if (p.startsWith('\\systemroot\\')) p = `\\windows\\${p.slice(12)}`;
+  const dev = /^\\device\\harddiskvolume\d+/.exec(p);
+  if (dev) return p.slice(dev[0].length);
+  if (p.length >= 2 && p[1] === ':' && p.charCodeAt(0) >= 97 && p.charCodeAt(0) <= 122) return p.slice(2);
+  // Bare Windows file names (7045 ImagePath "cmd.exe") stay bare.
+  return p;
+}
+
+function expandVars(p: string): string {
+  return p.replace(/%%?[a-z0-9_()]+%%?/g, (v) => WIN_VARS[v.replace(/%%/g, '%')] ?? v);
+}
+
+/** File name of a path, lower-case. */
+export function fileName(path: string): string {
+  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return (i >= 0 ? path.slice(i + 1) : path).toLowerCase().replace(/"$/, '');
+}
+
+export function isWindowsPath(p: string): boolean {
+  return p.includes('\\') || /^[a-z]:/i.test(p);
+}
+
+/**
+ * The program a registered command runs: the first token of a command line, quotes honoured,
+ * and for unquoted Windows paths with spaces, the longest prefix ending in .exe/.com/.bat/...
+ */
+export function commandImage(command: string): string {
+  const c = command.trim();
+  if (c.startsWith('"')) {
+    const end = c.indexOf('"', 1);
+    return end > 0 ? c.slice(1, end) : c.slice(1);
+  }
+  const exe = /^(.*?\.(exe|com|bat|cmd|ps1|vbs|js|dll|scr))(\s|$|,)/i.exec(c);
+  if (exe) return exe[1];
+  const sp = c.search(/\s/);
+  return sp < 0 ? c : c.slice(0, sp);
+}
+
+/** Arguments after the program in a command line (quotes of the program removed). */
+export function commandArgs(command: string): string {
+  const c = command.trim();
+  const img = commandImage(c);
+  const at = c.indexOf(img);
+  const rest = at >= 0 ? c.slice(at + img.length) : '';
+  return rest.replace(/^"/, '').trim();
+}

@@ -1,0 +1,260 @@
+// Turns an agent's evidence into a finding: picks the TimeWindow holding the most steps, then
+// scores it. Every point of the score is a Reason with its delta, so severity is explained.
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/schema.ts';
+import type { Platform } from '../model/event.ts';
+import {
+  type EgressDestination,
+  type Finding,
+  FINDING_SCHEMA,
+  type FindingStep,
+  type Reason,
+  type Severity,
+  STEP_LABEL,
+  STEPS,
+  type StepId,
+} from '../model/finding.ts';
+import type { Approval } from './approval.ts';
+import { clientHeavy } from './steps/egress.ts';
+import type { Agent } from './state.ts';
+
+const ANALYTIC: Record<Platform, Finding['analytic']> = {
+  windows: 'AN1366',
+  linux: 'AN1367',
+  macos: 'AN1368',
+  network: 'AN1366',
+};
+
+const BASE_BY_STEPS = [0, 10, 30, 50, 70];
+
+/** Times at which each step is supported, with egress times taken from qualifying destinations. */
+function stepTimes(a: Agent, cfg: Config): Record<StepId, number[]> {
+  const egress: number[] = [];
+  for (const d of a.egress.values()) {
+    if (!qualifies(d, cfg)) continue;
+    egress.push(d.qualified!.time);
+  }
+  return {
+    execution: a.steps.execution.times,
+    persistence: a.steps.persistence.times,
+    egress,
+    control: a.steps.control.times,
+  };
+}
+
+function qualifies(d: import('./state.ts').EgressDest, cfg: Config): boolean {
+  if (!d.qualified) return false;
+  if (d.qualified.weak && d.proc?.end !== undefined && d.proc.end - d.qualified.time < cfg.EgressHeuristics.OpenConnectionAge) return false;
+  return true;
+}
+
+/** The window start that covers the most distinct steps (earliest on ties). */
+export function bestWindow(times: Record<StepId, number[]>, window: number): { start: number; steps: Set<StepId> } {
+  const all: number[] = [];
+  for (const s of STEPS) all.push(...times[s]);
+  all.sort((x, y) => x - y);
+  let best = { start: all[0] ?? 0, steps: new Set<StepId>() };
+  for (const t of all) {
+    const steps = new Set<StepId>();
+    for (const s of STEPS) if (times[s].some((x) => x >= t && x <= t + window)) steps.add(s);
+    if (steps.size > best.steps.size) best = { start: t, steps };
+  }
+  return best;
+}
+
+export function stepCount(a: Agent, cfg: Config): number {
+  return bestWindow(stepTimes(a, cfg), cfg.TimeWindow).steps.size;
+}
+
+function severityOf(score: number, steps: number): Severity {
+  let s: Severity = score >= 85 ? 'critical' : score >= 65 ? 'high' : score >= 45 ? 'medium' : score >= 25 ? 'low' : 'info';
+  // Two steps are a signal, never more than low.
+  if (steps <= 2 && (s === 'medium' || s === 'high' || s === 'critical')) s = 'low';
+  return s;
+}
+
+function inWindow(t: number, start: number, window: number): boolean {
+  return t >= start && t <= start + window;
+}
+
+export function findingId(host: string, agentKey: string, start: number): string {
+  return createHash('sha256').update(`${host}\n${agentKey}\n${start}`).digest('hex').slice(0, 24);
+}
+
+export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefined): Finding {
+  const times = stepTimes(a, cfg);
+  const win = bestWindow(times, cfg.TimeWindow);
+  const n = win.steps.size;
+  const reasons: Reason[] = [];
+  const stepNames = [...win.steps].map((s) => STEP_LABEL[s].split(' ')[0]).join(', ');
+  reasons.push({ code: 'steps', text: `${n} of 4 steps inside one ${Math.round(cfg.TimeWindow / 60000)}-minute window (${stepNames})`, delta: BASE_BY_STEPS[n] });
+
+  // Canonical order: start, persistence, egress, child.
+  const firsts = STEPS.filter((s) => win.steps.has(s)).map((s) => Math.min(...times[s].filter((t) => inWindow(t, win.start, cfg.TimeWindow))));
+  const inOrder = firsts.every((t, i) => i === 0 || t >= firsts[i - 1]);
+  if (n >= 3 && inOrder) reasons.push({ code: 'canonical_order', text: 'steps happened in the canonical order (start, persistence, egress, child)', delta: 5 });
+
+  const egress: EgressDestination[] = [];
+  let weakOnly = win.steps.has('egress');
+  let hostLevelOnly = win.steps.has('egress');
+  for (const d of a.egress.values()) {
+    const q = qualifies(d, cfg) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow);
+    if (q) {
+      if (!d.qualified!.weak) weakOnly = false;
+      if (!d.hostLevel) hostLevelOnly = false;
+    }
+    egress.push({
+      ip: d.ip,
+      port: d.port,
+      name: d.name,
+      connections: d.connections,
+      durationSec: d.maxDurationSec,
+      bytesOut: d.bytesOut || undefined,
+      bytesIn: d.bytesIn || undefined,
+      hostLevel: d.hostLevel || undefined,
+    });
+  }
+  if (win.steps.has('egress') && weakOnly) reasons.push({ code: 'egress_duration_unknown', text: 'egress seen only as connection starts; session length unknown', delta: -5 });
+  if (win.steps.has('egress') && hostLevelOnly) reasons.push({ code: 'egress_host_level', text: 'egress known only from network flows, not tied to the process', delta: -5 });
+  for (const d of a.egress.values()) {
+    if (qualifies(d, cfg) && clientHeavy(d, cfg.EgressHeuristics.BytesOutInRatio)) {
+      reasons.push({ code: 'client_heavy', text: `client-heavy egress to ${d.ip}: ${d.bytesOut} bytes out vs ${d.bytesIn} in (screen upload?)`, delta: 10 });
+      break;
+    }
+  }
+
+  const FLAG_DELTA: Record<string, number> = {
+    temp_path: 10,
+    renamed: 10,
+    suspicious_child: 15,
+    unknown_tool: 5,
+    known_tool: 5,
+    standard_user: 5,
+    hidden_plist: 10,
+    apple_lookalike: 10,
+    service_shell: 10,
+  };
+  for (const [code, text] of a.flags) reasons.push({ code, text, delta: FLAG_DELTA[code] ?? 0 });
+  if (!a.tool && n >= 2) reasons.push({ code: 'unknown_tool', text: 'not in the remote-access tool catalogue', delta: FLAG_DELTA.unknown_tool });
+  if (a.tool) reasons.push({ code: 'known_tool', text: `catalogue names it ${a.tool.tool.name} (by ${a.tool.by.replace(/_/g, ' ')})`, delta: FLAG_DELTA.known_tool });
+
+  let status: Finding['status'] = n >= Math.max(3, cfg.MinSteps) ? 'alert' : 'signal';
+  if (approval) {
+    if (approval.anomalies.length === 0) {
+      status = 'suppressed';
+      reasons.push({ code: 'allowlisted', text: `approved by ${approval.entry}`, delta: -60 });
+    } else {
+      reasons.push({ code: 'approved_but_anomalous', text: `approved by ${approval.entry}, but behaved anomalously: ${approval.anomalies.join('; ')}`, delta: 0 });
+    }
+  }
+
+  let score = 0;
+  for (const r of reasons) score += r.delta;
+  score = Math.max(0, Math.min(100, score));
+  const severity = status === 'suppressed' ? 'info' : severityOf(score, n);
+
+  const steps: FindingStep[] = STEPS.map((s) => {
+    const log = a.steps[s];
+    if (s === 'egress') {
+      const q = [...a.egress.values()].filter((d) => qualifies(d, cfg) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow));
+      const ev = q.flatMap((d) => d.evidence).sort((x, y) => x.time - y.time).slice(0, cfg.Limits.EvidencePerStep);
+      const seen = win.steps.has('egress');
+      return {
+        step: s,
+        seen,
+        first: seen ? Math.min(...q.map((d) => d.firstTime)) : undefined,
+        last: seen ? Math.max(...q.map((d) => d.lastTime)) : undefined,
+        count: q.reduce((m, d) => m + d.connections, 0),
+        summary: seen
+          ? q.map((d) => `${d.name ? `${d.name} ` : ''}${d.ip}${d.port ? `:${d.port}` : ''}: ${d.qualified!.why}${d.hostLevel ? ' [flow only, no process]' : ''}`).join('; ')
+          : egressMissing(a),
+        link: seen ? (q.every((d) => d.hostLevel) ? 'network flow joined by host address' : 'connections made by the agent process') : undefined,
+        evidence: ev,
+      };
+    }
+    const inWin = log.evidence.filter((e) => inWindow(e.time, win.start, cfg.TimeWindow));
+    const seen = win.steps.has(s);
+    return {
+      step: s,
+      seen,
+      first: seen ? inWin[0]?.time : undefined,
+      last: seen ? inWin[inWin.length - 1]?.time : undefined,
+      count: seen ? log.times.filter((t) => inWindow(t, win.start, cfg.TimeWindow)).length : 0,
+      summary: seen ? inWin.map((e) => e.summary).slice(0, 3).join('; ') : missingText(s, log.count > 0),
+      link: seen ? log.link : undefined,
+      evidence: seen ? inWin.slice(0, cfg.Limits.EvidencePerStep) : [],
+    };
+  });
+
+  const name = a.tool?.tool.name ?? [...a.images].map((i) => i.split(/[\\/]/).pop()).filter(Boolean)[0] ?? a.key;
+  const seenTimes = steps.filter((s) => s.seen).flatMap((s) => [s.first!, s.last!]).filter((t) => t !== undefined);
+  const firstSeen = Math.min(...seenTimes);
+  const lastSeen = Math.max(...seenTimes);
+  const id = a.findingId ?? findingId(a.host.name, a.key, win.start);
+  const missing = STEPS.filter((s) => !win.steps.has(s));
+  const confidence = Math.max(0.3, Math.min(1, 0.6 + 0.1 * n - (weakOnly ? 0.1 : 0) - (hostLevelOnly ? 0.2 : 0) - (a.links.some((l) => l.startsWith('same product')) ? 0.05 : 0)));
+
+  return {
+    schema: FINDING_SCHEMA,
+    id,
+    revision: a.revision,
+    title: `${name} on ${a.host.displayName}: ${n}-step remote-access chain${status === 'suppressed' ? ' (approved, suppressed)' : ''}`,
+    strategy: 'DET0496',
+    analytic: ANALYTIC[a.host.platform],
+    technique: { id: 'T1219', name: 'Remote Access Tools', tactic: 'TA0011' },
+    status,
+    severity,
+    score,
+    confidence: Math.round(confidence * 100) / 100,
+    host: a.host.displayName,
+    platform: a.host.platform,
+    user: [...a.users][0],
+    agent: {
+      key: a.key,
+      images: [...a.images],
+      names: [...new Set([...a.images].map((i) => i.split(/[\\/]/).pop() ?? i))],
+      hashes: [...a.hashes],
+      originalFileName: a.meta.originalFileName,
+      product: a.meta.product,
+      company: a.meta.company,
+      signer: a.meta.signer,
+      tool: a.tool
+        ? {
+            id: a.tool.tool.id,
+            name: a.tool.tool.name,
+            category: a.tool.tool.category,
+            catalog: a.tool.tool.source,
+            by: a.tool.by,
+            ambiguous: a.tool.ambiguous.length ? a.tool.ambiguous.map((t) => t.name) : undefined,
+          }
+        : undefined,
+      links: [...new Set(a.links)],
+      approvedBy: approval?.entry,
+    },
+    firstSeen,
+    lastSeen,
+    stepCount: n,
+    inOrder,
+    steps,
+    missing,
+    egress,
+    reasons,
+    summary: `${name} ${steps.filter((s) => s.seen).map((s) => STEP_LABEL[s.step].split(' ').slice(1).join(' ')).join(' → ')}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
+  };
+}
+
+function missingText(s: StepId, outside: boolean): string {
+  const what: Record<StepId, string> = {
+    execution: 'no start of the agent seen',
+    persistence: 'no persistence entry seen',
+    egress: 'no long-lived or repeated external connection seen',
+    control: 'no shell or interpreter spawned by the agent seen',
+  };
+  return outside ? `${what[s]} inside the window (seen outside it)` : what[s];
+}
+
+function egressMissing(a: Agent): string {
+  const n = a.egress.size;
+  if (n === 0) return 'no long-lived or repeated external connection seen';
+  return `${n} external destination(s) contacted, none long-lived or repeated enough`;
+}

@@ -1,0 +1,115 @@
+// The engine's live state, as plain data: per host, its processes (lineage) and its agents
+// (chains in progress). Everything here expires with event time; nothing grows with the input.
+import type { CatalogMatch } from '../catalog/types.ts';
+import type { FileHashes, ImageMeta, Platform, SourceRef } from '../model/event.ts';
+import type { Evidence, StepId } from '../model/finding.ts';
+
+export interface Proc {
+  /** Engine-local serial, unique per host. */
+  id: number;
+  guid?: string;
+  pid?: number;
+  image: string;
+  /** pathKey(image). */
+  key: string;
+  commandLine?: string;
+  user?: string;
+  integrity?: string;
+  /** Start time; undefined when the start was never seen (a process found already running). */
+  start?: number;
+  end?: number;
+  parent?: Proc;
+  children: Proc[];
+  hashes?: FileHashes;
+  meta?: ImageMeta;
+  /** Evidence of the start event, when seen. */
+  startSrc?: SourceRef;
+  /** The agent whose process tree this process belongs to. */
+  agent?: Agent;
+  /** True when this process runs the agent's own image (not a child the agent spawned). */
+  agentImage?: boolean;
+  lastSeen: number;
+}
+
+export interface StepLog {
+  /** Evidence kept (capped): the first ones and the latest. */
+  evidence: Evidence[];
+  count: number;
+  times: number[];
+  link?: string;
+}
+
+export interface EgressDest {
+  ip: string;
+  port?: number;
+  name?: string;
+  /** Connection start times inside the window (capped). */
+  times: number[];
+  connections: number;
+  maxDurationSec?: number;
+  bytesOut: number;
+  bytesIn: number;
+  /** The process that made the last connection (for open-connection ageing). */
+  proc?: Proc;
+  firstTime: number;
+  lastTime: number;
+  hostLevel: boolean;
+  evidence: Evidence[];
+  /** Set when the destination qualified as S3, with the reason. */
+  qualified?: { time: number; why: string; weak: boolean };
+}
+
+export interface Agent {
+  key: string;
+  host: HostState;
+  /** Set when this agent was merged into another. */
+  mergedInto?: Agent;
+  images: Set<string>;
+  keys: Set<string>;
+  hashes: Set<string>;
+  meta: ImageMeta;
+  tool?: CatalogMatch;
+  links: string[];
+  steps: Record<StepId, StepLog>;
+  egress: Map<string, EgressDest>;
+  /** Modifier flags with their one-line reason. */
+  flags: Map<string, string>;
+  users: Set<string>;
+  integrity?: string;
+  instance: boolean;
+  firstTime: number;
+  lastTime: number;
+  /** Finding id once the chain reached alert level (stable across updates). */
+  findingId?: string;
+  revision: number;
+  /** Signature of the last emitted finding, to emit updates only on change. */
+  emitted?: string;
+}
+
+export interface HostState {
+  name: string;
+  displayName: string;
+  platform: Platform;
+  procsByGuid: Map<string, Proc>;
+  procsByPid: Map<number, Proc[]>;
+  procCount: number;
+  /** The last few starts, to recognise one start reported by two sensors. */
+  recentStarts: Proc[];
+  nextProcId: number;
+  agents: Map<string, Agent>;
+  /** Agent identity indexes: path key, hash, metadata → agent. */
+  byPath: Map<string, Agent>;
+  byHash: Map<string, Agent>;
+  byMeta: Map<string, Agent>;
+  /** Executables written by an agent's process tree: path key → agent. */
+  writtenBy: Map<string, { agent: Agent; time: number; src: SourceRef }>;
+  /** Persistence entries whose program is a generic shell: bound to the first matching start. */
+  pendingPersistence: Array<{ key: string; args: string; agent: Agent; time: number }>;
+  /** Persistence entries by mechanism and name → the agent that owns them. */
+  entries: Map<string, Agent>;
+  /** IP → DNS name learned from answers on this host. */
+  dnsNames: Map<string, string>;
+  /** Addresses this host was seen using (for flow joins). */
+  addresses: Set<string>;
+  lastTime: number;
+}

@@ -1,0 +1,84 @@
+// S3: long-lived or repeated outbound connections to external infrastructure
+// (EgressHeuristics). A destination qualifies by a long session (flow duration), by repeated
+// connections inside the window (beaconing, reconnects), or, weaker, by a connection never
+// seen to close from a process never seen to end.
+import type { Config } from '../../config/schema.ts';
+import type { Evidence } from '../../model/finding.ts';
+import type { EgressDest } from '../state.ts';
+
+export interface ConnectionFact {
+  time: number;
+  ip: string;
+  port?: number;
+  name?: string;
+  durationSec?: number;
+  bytesOut?: number;
+  bytesIn?: number;
+  open?: boolean;
+  hostLevel: boolean;
+  evidence: Evidence;
+}
+
+const MAX_TIMES = 64;
+
+export function newDest(f: ConnectionFact): EgressDest {
+  return {
+    ip: f.ip,
+    port: f.port,
+    name: f.name,
+    times: [],
+    connections: 0,
+    bytesOut: 0,
+    bytesIn: 0,
+    firstTime: f.time,
+    lastTime: f.time,
+    hostLevel: f.hostLevel,
+    evidence: [],
+  };
+}
+
+/** Adds a connection to a destination and returns whether it qualified now (first time). */
+export function addConnection(d: EgressDest, f: ConnectionFact, cfg: Config, maxEvidence: number): boolean {
+  const h = cfg.EgressHeuristics;
+  d.connections++;
+  d.lastTime = Math.max(d.lastTime, f.time);
+  d.name ??= f.name;
+  if (!f.hostLevel) d.hostLevel = false;
+  d.times.push(f.time);
+  if (d.times.length > MAX_TIMES) d.times.shift();
+  if (f.durationSec !== undefined) d.maxDurationSec = Math.max(d.maxDurationSec ?? 0, f.durationSec);
+  d.bytesOut += f.bytesOut ?? 0;
+  d.bytesIn += f.bytesIn ?? 0;
+  if (d.evidence.length < maxEvidence) d.evidence.push(f.evidence);
+  else d.evidence[maxEvidence - 1] = f.evidence;
+  if (d.qualified && !d.qualified.weak) return false;
+
+  const minDur = h.MinSessionDuration / 1000;
+  if (f.durationSec !== undefined && f.durationSec >= minDur) {
+    d.qualified = { time: f.time, why: `session of ${Math.round(f.durationSec)} s (>= ${minDur} s)`, weak: false };
+    return true;
+  }
+  // Repeated connections to the same destination inside the window.
+  const since = f.time - cfg.TimeWindow;
+  let n = 0;
+  for (const t of d.times) if (t >= since && t <= f.time) n++;
+  if (n >= h.MinConnections) {
+    d.qualified = { time: f.time, why: `${n} connections within ${Math.round(cfg.TimeWindow / 60000)} min (>= ${h.MinConnections})`, weak: false };
+    return true;
+  }
+  if (f.open && !d.qualified) {
+    d.qualified = { time: f.time, why: 'session still open when recorded', weak: false };
+    return true;
+  }
+  // A host sensor connection with no duration: the session is never seen to close.
+  if (f.durationSec === undefined && !f.hostLevel && !d.qualified) {
+    d.qualified = { time: f.time, why: 'connection never seen to close (duration unknown)', weak: true };
+    return true;
+  }
+  return false;
+}
+
+/** Client-heavy: much more sent than received (screen upload). */
+export function clientHeavy(d: EgressDest, ratio: number): boolean {
+  return d.bytesOut > 64 * 1024 && d.bytesOut >= ratio * Math.max(1, d.bytesIn);
+}

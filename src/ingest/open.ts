@@ -1,0 +1,147 @@
+// Turns what the user typed (files, directories, globs, "-") into a list of inputs, and opens
+// one input as a stream of raw bytes (gzip undone). Nothing here knows about formats.
+import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
+import { createGunzip } from 'node:zlib';
+
+export interface Input {
+  /** Name shown in messages and evidence: the path as found, or "-" for stdin. */
+  name: string;
+  /** Absolute path; undefined for stdin. */
+  path?: string;
+  size?: number;
+}
+
+export interface ExpandResult {
+  inputs: Input[];
+  problems: Array<{ file: string; message: string }>;
+}
+
+const GLOB_CHARS = /[*?[]/;
+
+function globToRegex(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        re += '.*';
+        i++;
+        if (pattern[i + 1] === '/') i++;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i);
+      if (end < 0) re += '\\[';
+      else {
+        re += pattern.slice(i, end + 1);
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function walk(dir: string, out: string[], seen: Set<string>): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!seen.has(p)) {
+        seen.add(p);
+        walk(p, out, seen);
+      }
+    } else if (e.isFile()) out.push(p);
+  }
+}
+
+/** Hidden files and our own outputs are not telemetry. */
+function wanted(p: string): boolean {
+  const b = basename(p);
+  return !b.startsWith('.') && !/\.(md|yml|yaml|txt|LICENSE|license|html|png)$/i.test(b) && !/^LICENSE/i.test(b);
+}
+
+export function expandInputs(args: string[]): ExpandResult {
+  const inputs: Input[] = [];
+  const problems: ExpandResult['problems'] = [];
+  const add = (p: string) => {
+    try {
+      inputs.push({ name: p, path: resolve(p), size: statSync(p).size });
+    } catch (e) {
+      problems.push({ file: p, message: `cannot read: ${(e as Error).message}` });
+    }
+  };
+  for (const arg of args) {
+    if (arg === '-') {
+      inputs.push({ name: '-' });
+      continue;
+    }
+    if (GLOB_CHARS.test(arg)) {
+      // Walk from the longest directory prefix without glob characters.
+      const parts = arg.split('/');
+      const fixed: string[] = [];
+      for (const part of parts) {
+        if (GLOB_CHARS.test(part)) break;
+        fixed.push(part);
+      }
+      const root = fixed.join('/') || (arg.startsWith('/') ? '/' : '.');
+      const re = globToRegex(arg.startsWith('./') ? arg.slice(2) : arg);
+      const files: string[] = [];
+      walk(root, files, new Set());
+      const matched = files
+        .map((f) => (root === '.' && !arg.startsWith('./') ? f.replace(/^\.\//, '') : f))
+        .filter((f) => re.test(f.split(sep).join('/')));
+      if (matched.length === 0) problems.push({ file: arg, message: 'pattern matches no file' });
+      for (const f of matched) add(f);
+      continue;
+    }
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(arg);
+    } catch (e) {
+      problems.push({ file: arg, message: `cannot read: ${(e as Error).message}` });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const files: string[] = [];
+      walk(arg, files, new Set([resolve(arg)]));
+      const keep = files.filter(wanted);
+      if (keep.length === 0) problems.push({ file: arg, message: 'directory holds no input files' });
+      for (const f of keep) add(f);
+    } else add(arg);
+  }
+  return { inputs, problems };
+}
+
+/** Raw bytes of an input, gunzipped when it starts with the gzip magic. */
+export async function* openBytes(input: Input, chunkSize = 1 << 20): AsyncGenerator<Buffer> {
+  const stream = input.path ? createReadStream(input.path, { highWaterMark: chunkSize }) : process.stdin;
+  let gunzip: ReturnType<typeof createGunzip> | undefined;
+  const it = stream[Symbol.asyncIterator]();
+  const head = await it.next();
+  if (head.done) return;
+  const buf = head.value as Buffer;
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    gunzip = createGunzip({ chunkSize: 1 << 18 });
+    const rest = (async function* () {
+      yield buf;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
+    })();
+    const feed = (async () => {
+      for await (const c of rest) if (!gunzip!.write(c)) await new Promise((r) => gunzip!.once('drain', r));
+      gunzip!.end();
+    })();
+    feed.catch((e) => gunzip!.destroy(e));
+    for await (const c of gunzip) yield c as Buffer;
+    return;
+  }
+  yield buf;
+  for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
+}
+

@@ -1,0 +1,209 @@
+// Reads one input end to end: sniffs its format from the first bytes (unless told), feeds its
+// bytes or lines to the format's decoder, and yields the events in batches, one per chunk read.
+// Problems are collected with file and position; a bad input ends as a problem, never a throw.
+import { StringDecoder } from 'node:string_decoder';
+import type { EventKind, RatEvent } from '../model/event.ts';
+import { FORMATS, formatById } from './formats.ts';
+import { type Input, openBytes } from './open.ts';
+import type { DecodeContext, Format, Problem } from './reader.ts';
+
+/** Longest line accepted; longer ones are reported and skipped, never buffered whole. */
+export const MAX_LINE_BYTES = 32 * 1024 * 1024;
+const SNIFF_BYTES = 64 * 1024;
+
+export interface SourceStats {
+  input: string;
+  format?: string;
+  bytes: number;
+  lines: number;
+  events: number;
+  byKind: Partial<Record<EventKind, number>>;
+  ignored: number;
+  problems: number;
+  minTime?: number;
+  maxTime?: number;
+}
+
+export interface SourceOptions {
+  /** Format id forced by the user; sniffed when absent. */
+  format?: string;
+  /** Receives every problem (already counted in stats). */
+  onProblem(p: Problem): void;
+  /** Bytes read so far, for progress display. */
+  onBytes?(n: number): void;
+}
+
+export function sniffFormat(head: Buffer): { format?: Format; score: number } {
+  const text = decodeHead(head);
+  let best: Format | undefined;
+  let score = 0;
+  for (const f of FORMATS) {
+    let s = 0;
+    try {
+      s = f.sniff(head, text);
+    } catch {
+      s = 0;
+    }
+    if (s > score) {
+      score = s;
+      best = f;
+    }
+  }
+  return { format: best, score };
+}
+
+function isUtf16(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0xff && head[1] === 0xfe;
+}
+
+function decodeHead(head: Buffer): string {
+  const s = isUtf16(head) ? head.subarray(2).toString('utf16le') : head.toString('utf8');
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+/** Yields batches of events from one input. Stats are filled in as it goes. */
+export async function* readSource(input: Input, opts: SourceOptions, stats: SourceStats): AsyncGenerator<RatEvent[]> {
+  let batch: RatEvent[] = [];
+  let format: Format | undefined;
+  const ctx: DecodeContext = {
+    file: input.name,
+    problem(message, pos) {
+      stats.problems++;
+      opts.onProblem({ file: input.name, format: format?.id ?? '?', message, ...pos });
+    },
+    emit(ev) {
+      stats.events++;
+      stats.byKind[ev.kind] = (stats.byKind[ev.kind] ?? 0) + 1;
+      if (stats.minTime === undefined || ev.time < stats.minTime) stats.minTime = ev.time;
+      if (stats.maxTime === undefined || ev.time > stats.maxTime) stats.maxTime = ev.time;
+      batch.push(ev);
+    },
+    ignored(n = 1) {
+      stats.ignored += n;
+    },
+  };
+
+  let bytes: AsyncGenerator<Buffer>;
+  try {
+    bytes = openBytes(input);
+  } catch (e) {
+    ctx.problem(`cannot open: ${(e as Error).message}`, {});
+    return;
+  }
+
+  // Collect the head for sniffing.
+  const headParts: Buffer[] = [];
+  let headLen = 0;
+  let ended = false;
+  try {
+    while (headLen < SNIFF_BYTES) {
+      const r = await bytes.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      headParts.push(r.value);
+      headLen += r.value.length;
+    }
+  } catch (e) {
+    ctx.problem(`cannot read: ${(e as Error).message}`, { offset: headLen });
+    return;
+  }
+  const head = Buffer.concat(headParts);
+  if (head.length === 0) {
+    return; // An empty file holds no events; not a problem.
+  }
+  if (opts.format) {
+    format = formatById(opts.format);
+    if (!format) {
+      ctx.problem(`unknown format "${opts.format}"`, {});
+      return;
+    }
+  } else {
+    const s = sniffFormat(head.subarray(0, SNIFF_BYTES));
+    if (!s.format || s.score < 0.5) {
+      const binary = head.subarray(0, 512).some((b) => b === 0);
+      ctx.problem(
+        binary
+          ? 'binary content of no known format (not EVTX, not gzip); skipped'
+          : 'format not recognised (use --format to name it); skipped',
+        { offset: 0 },
+      );
+      return;
+    }
+    format = s.format;
+  }
+  stats.format = format.id;
+
+  const decoder = format.decoder(ctx);
+  const utf16 = isUtf16(head);
+  const text = new StringDecoder(utf16 ? 'utf16le' : 'utf8');
+  let carry = '';
+  let lineNo = 0;
+  let skippingLongLine = false;
+  let firstChunk = true;
+
+  const feed = (chunk: Buffer) => {
+    stats.bytes += chunk.length;
+    opts.onBytes?.(chunk.length);
+    if (decoder.mode === 'chunks') {
+      decoder.write(chunk);
+      return;
+    }
+    let s = text.write(firstChunk && utf16 ? chunk.subarray(2) : chunk);
+    if (firstChunk && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    firstChunk = false;
+    let start = 0;
+    for (let nl = s.indexOf('\n'); nl >= 0; nl = s.indexOf('\n', start)) {
+      let line = carry ? carry + s.slice(start, nl) : s.slice(start, nl);
+      carry = '';
+      start = nl + 1;
+      lineNo++;
+      if (skippingLongLine) {
+        skippingLongLine = false;
+        continue;
+      }
+      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      decoder.line(line, lineNo);
+    }
+    if (!skippingLongLine) carry += s.slice(start);
+    if (carry.length > MAX_LINE_BYTES) {
+      ctx.problem(`line longer than ${MAX_LINE_BYTES} bytes; skipped`, { line: lineNo + 1 });
+      carry = '';
+      skippingLongLine = true;
+    }
+  };
+
+  try {
+    for (const part of headParts) feed(part);
+    if (batch.length) {
+      yield batch;
+      batch = [];
+    }
+    if (!ended) {
+      for await (const chunk of { [Symbol.asyncIterator]: () => bytes }) {
+        feed(chunk);
+        if (batch.length) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+  } catch (e) {
+    ctx.problem(`read failed: ${(e as Error).message}`, { offset: stats.bytes });
+  }
+  if (decoder.mode === 'lines') {
+    carry += text.end();
+    if (carry && !skippingLongLine) {
+      lineNo++;
+      decoder.line(carry.charCodeAt(carry.length - 1) === 13 ? carry.slice(0, -1) : carry, lineNo);
+    }
+  }
+  decoder.end();
+  stats.lines = lineNo;
+  if (batch.length) yield batch;
+}
+
+export function newStats(input: string): SourceStats {
+  return { input, bytes: 0, lines: 0, events: 0, byKind: {}, ignored: 0, problems: 0 };
+}
