@@ -1,0 +1,53 @@
+// `ratchain dump FILE.evtx`: prints every record of an EVTX file as one JSON object per line
+// (the WinRecord plus where it lies), and problems on stderr. For looking inside evidence and
+// for comparing the reader with other tools.
+import { createReadStream } from 'node:fs';
+import { Command } from 'commander';
+import { EvtxStream } from '../ingest/windows/evtx/stream.ts';
+
+/** Streams `path` through the EVTX reader, writing JSON lines to `out`. Returns counts. */
+export async function dumpEvtx(
+  path: string,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<{ records: number; problems: number }> {
+  let problems = 0;
+  let lines: string[] = [];
+  const stream = new EvtxStream({
+    record(rec, offset) {
+      lines.push(JSON.stringify({ file: path, offset, ...rec, time: new Date(rec.time).toISOString() }));
+    },
+    problem(message, pos) {
+      problems++;
+      err.write(`${path}: ${message}${pos.offset !== undefined ? ` (offset ${pos.offset})` : ''}\n`);
+    },
+  });
+  const flush = async () => {
+    if (!lines.length) return;
+    const text = `${lines.join('\n')}\n`;
+    lines = [];
+    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+  };
+  for await (const piece of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    stream.write(piece as Buffer);
+    await flush();
+  }
+  stream.end();
+  await flush();
+  return { records: stream.records, problems };
+}
+
+export function dumpCommand(): Command {
+  return new Command('dump')
+    .description('print the records of an EVTX file as JSON lines (problems go to stderr)')
+    .argument('<file>', '.evtx file')
+    .action(async (file: string) => {
+      try {
+        const r = await dumpEvtx(file, process.stdout, process.stderr);
+        process.stderr.write(`${file}: ${r.records} records, ${r.problems} problems\n`);
+      } catch (e) {
+        process.stderr.write(`${file}: cannot read: ${(e as Error).message}\n`);
+        process.exitCode = 2;
+      }
+    });
+}

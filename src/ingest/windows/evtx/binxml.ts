@@ -1,0 +1,209 @@
+// Runs a record's binary XML: finds its template instance, reads the substitution values'
+// descriptors, and applies the template's compiled plan, so values go straight into the
+// WinRecord. Embedded fragments (BinXml-typed values, e.g. UserData) are run the same way, one
+// level deeper, up to a fixed depth.
+import type { WinRecord } from '../record.ts';
+import {
+  type ChunkState,
+  compile,
+  EvtxFormatError,
+  OP_CHANNEL,
+  OP_COMPUTER,
+  OP_DATA,
+  OP_EMBED,
+  OP_EVENTID,
+  OP_PROVIDER,
+  OP_RECORDID,
+  OP_TIME,
+  OP_USERSID,
+  type Part,
+  type Plan,
+  u32,
+} from './template.ts';
+import { filetimeAt, renderValue, T_BINXML, T_FILETIME, T_UINT16 } from './values.ts';
+import { parseWinTime } from '../record.ts';
+
+const MAX_NESTING = 8;
+const TEMPLATE_HEADER = 24;
+
+/** Substitution values of one template instance: where each lies in the chunk and its type. */
+class Values {
+  n = 0;
+  off = new Int32Array(64);
+  size = new Int32Array(64);
+  type = new Uint8Array(64);
+  reserve(n: number): void {
+    if (n <= this.off.length) return;
+    const cap = Math.max(n, this.off.length * 2);
+    this.off = new Int32Array(cap);
+    this.size = new Int32Array(cap);
+    this.type = new Uint8Array(cap);
+  }
+}
+
+const NONE = new Values();
+const pool: Values[] = [];
+for (let i = 0; i <= MAX_NESTING; i++) pool.push(new Values());
+
+/** Per-record scratch state: the record being filled and its unnamed-Data counter. */
+export interface RecordFill {
+  rec: WinRecord;
+  unnamed: number;
+  /** Operations this record may still run: bounds templates that embed one value many times. */
+  budget: number;
+}
+
+/** Operations allowed per record; real records run a few dozen. */
+export const RECORD_OP_BUDGET = 100_000;
+
+function text(st: ChunkState, parts: Part[], v: Values): string {
+  if (parts.length === 1) return part(st, parts[0], v);
+  let s = '';
+  for (let i = 0; i < parts.length; i++) s += part(st, parts[i], v);
+  return s;
+}
+
+function part(st: ChunkState, p: Part, v: Values): string {
+  if (typeof p === 'string') return p;
+  if (p >= v.n) return '';
+  const t = v.type[p];
+  if (t === T_BINXML) return '';
+  return renderValue(st.buf, v.off[p], v.size[p], t);
+}
+
+/** The single substitution a part list is made of, or -1. */
+function soleSub(parts: Part[], v: Values): number {
+  if (parts.length !== 1) return -1;
+  const p = parts[0];
+  return typeof p === 'number' && p < v.n ? p : -1;
+}
+
+function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth: number): void {
+  const rec = fill.rec;
+  const ops = plan.ops;
+  fill.budget -= ops.length;
+  if (fill.budget < 0) throw new EvtxFormatError('record exceeds its operation budget (hostile?)');
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i];
+    switch (o.k) {
+      case OP_EVENTID: {
+        const s = soleSub(o.parts, v);
+        if (s >= 0 && v.type[s] === T_UINT16 && v.size[s] >= 2) {
+          const at = v.off[s];
+          rec.eventId = st.buf[at] | (st.buf[at + 1] << 8);
+        } else {
+          const t = text(st, o.parts, v).trim();
+          rec.eventId = t === '' ? Number.NaN : Number(t);
+        }
+        break;
+      }
+      case OP_TIME: {
+        const s = soleSub(o.parts, v);
+        if (s >= 0 && v.type[s] === T_FILETIME && v.size[s] >= 8) rec.time = filetimeAt(st.buf, v.off[s]);
+        else rec.time = parseWinTime(text(st, o.parts, v));
+        break;
+      }
+      case OP_PROVIDER:
+        rec.provider = text(st, o.parts, v);
+        break;
+      case OP_CHANNEL:
+        rec.channel = text(st, o.parts, v);
+        break;
+      case OP_COMPUTER:
+        rec.computer = text(st, o.parts, v);
+        break;
+      case OP_RECORDID: {
+        const t = text(st, o.parts, v).trim();
+        if (t) rec.recordId = t;
+        break;
+      }
+      case OP_USERSID:
+        rec.userSid = text(st, o.parts, v) || undefined;
+        break;
+      case OP_DATA: {
+        const s = soleSub(o.parts, v);
+        if (s >= 0 && v.type[s] === T_BINXML) {
+          embed(st, v, s, o.role, fill, depth);
+          break;
+        }
+        let name = o.name;
+        if (name === null) {
+          if (o.nameParts) name = text(st, o.nameParts, v);
+          else name = fill.unnamed++ === 0 ? 'Data' : `Data${fill.unnamed - 1}`;
+        }
+        rec.data[name] = text(st, o.parts, v);
+        break;
+      }
+      case OP_EMBED:
+        if (o.sub < v.n && v.type[o.sub] === T_BINXML) embed(st, v, o.sub, o.role, fill, depth);
+        break;
+    }
+  }
+}
+
+function embed(st: ChunkState, v: Values, s: number, role: number, fill: RecordFill, depth: number): void {
+  const size = v.size[s];
+  if (size > 0) runFragment(st, v.off[s], v.off[s] + size, role, fill, depth + 1);
+}
+
+/** Compiles (once per chunk and role) the template whose definition starts at `defOff`. */
+function templatePlan(st: ChunkState, defOff: number, role: number): Plan {
+  const key = defOff * 16 + role;
+  let plan = st.plans.get(key);
+  if (plan) return plan;
+  if (defOff < 512 || defOff + TEMPLATE_HEADER > st.len)
+    throw new EvtxFormatError(`template offset ${defOff} outside the chunk`);
+  const bodyEnd = defOff + TEMPLATE_HEADER + u32(st.buf, defOff + 20);
+  if (bodyEnd > st.len) throw new EvtxFormatError(`template at ${defOff} runs past the chunk`);
+  plan = compile(st, defOff + TEMPLATE_HEADER, bodyEnd, role, true);
+  st.plans.set(key, plan);
+  return plan;
+}
+
+/** Runs the binary XML fragment in [start, end) of the chunk, read in `role`. */
+export function runFragment(
+  st: ChunkState,
+  start: number,
+  end: number,
+  role: number,
+  fill: RecordFill,
+  depth: number,
+): void {
+  if (depth > MAX_NESTING) throw new EvtxFormatError(`embedded fragments nested deeper than ${MAX_NESTING}`);
+  const b = st.buf;
+  let p = start;
+  if (b[p] === 0x0f) p += 4;
+  if (b[p] !== 0x0c) {
+    // No template: plain elements. Rare (and never shared), so compiled for this record only.
+    execute(st, compile(st, p, end, role, false), NONE, fill, depth);
+    return;
+  }
+  if (p + 10 > end) throw new EvtxFormatError(`template instance at ${p} truncated`);
+  const defOff = u32(b, p + 6);
+  p += 10;
+  if (defOff === p) {
+    // The definition follows inline (first use in this chunk): step over it.
+    if (p + TEMPLATE_HEADER > end) throw new EvtxFormatError(`template definition at ${p} truncated`);
+    p += TEMPLATE_HEADER + u32(b, p + 20);
+  }
+  const plan = templatePlan(st, defOff, role);
+  if (p + 4 > end) throw new EvtxFormatError(`template values at ${p} truncated`);
+  const n = u32(b, p);
+  p += 4;
+  if (n * 4 > end - p) throw new EvtxFormatError(`${n} template values cannot fit in the record`);
+  const v = pool[depth];
+  v.reserve(n);
+  let off = p + n * 4;
+  for (let i = 0; i < n; i++) {
+    const d = p + i * 4;
+    const size = b[d] | (b[d + 1] << 8);
+    v.off[i] = off;
+    v.size[i] = size;
+    v.type[i] = b[d + 2];
+    off += size;
+  }
+  if (off > end) throw new EvtxFormatError(`template values run ${off - end} bytes past the record`);
+  v.n = n;
+  execute(st, plan, v, fill, depth);
+  v.n = 0;
+}

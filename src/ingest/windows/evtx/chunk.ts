@@ -1,0 +1,116 @@
+// Reads the records of one 64 KiB chunk: checks the chunk, walks records by their size fields,
+// and turns each record's binary XML into a WinRecord. A damaged record is reported (chunk,
+// record, file offset) and skipped; a damaged chunk is reported and skipped whole.
+import type { Position } from '../../reader.ts';
+import type { WinRecord } from '../record.ts';
+import { RECORD_OP_BUDGET, type RecordFill, runFragment } from './binxml.ts';
+import { CHUNK_HEADER_SIZE, parseChunkHeader, recordDataChecksum } from './header.ts';
+import { CHUNK_COMPILE_BUDGET, type ChunkState, EvtxFormatError, R_ROOT, u32 } from './template.ts';
+import { filetimeAt } from './values.ts';
+
+const RECORD_MAGIC = 0x00002a2a;
+const RECORD_HEADER = 24;
+
+/** Receives what the reader finds. `offset` is the record's byte offset in the file. */
+export interface EvtxSink {
+  record(rec: WinRecord, offset: number): void;
+  problem(message: string, pos: Position): void;
+}
+
+function recordIdString(b: Buffer, o: number): string {
+  const lo = u32(b, o);
+  const hi = u32(b, o + 4);
+  if (hi < 0x200000) return String(hi * 0x100000000 + lo);
+  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+}
+
+/**
+ * Reads one chunk. `len` is how many of its bytes are present (less than 64 KiB when the file
+ * is truncated: then the data checksum cannot be checked and only whole records are read).
+ * Returns the number of records delivered.
+ */
+export function readChunk(
+  buf: Buffer,
+  len: number,
+  index: number,
+  fileOffset: number,
+  sink: EvtxSink,
+): number {
+  const where = `chunk ${index}`;
+  const head = parseChunkHeader(buf, len);
+  if (typeof head === 'string') {
+    sink.problem(`EVTX ${where}: ${head}; chunk skipped`, { offset: fileOffset, where });
+    return 0;
+  }
+  const complete = len >= head.freeSpaceOffset;
+  if (complete && recordDataChecksum(buf, head.freeSpaceOffset) !== head.dataChecksum) {
+    sink.problem(`EVTX ${where}: record data checksum mismatch; chunk skipped`, {
+      offset: fileOffset,
+      where,
+    });
+    return 0;
+  }
+  const limit = Math.min(head.freeSpaceOffset, len);
+  const st: ChunkState = { buf, len, names: new Map(), plans: new Map(), budget: CHUNK_COMPILE_BUDGET };
+  let count = 0;
+  let p = CHUNK_HEADER_SIZE;
+  while (p + RECORD_HEADER <= limit) {
+    const at = fileOffset + p;
+    if (u32(buf, p) !== RECORD_MAGIC) {
+      // Slack after the last record is normal in a dirty file; anything else is damage.
+      if (p <= head.lastRecordOffset)
+        sink.problem(`EVTX ${where}: no record signature at chunk offset ${p}; rest of chunk skipped`, {
+          offset: at,
+          where,
+        });
+      break;
+    }
+    const size = u32(buf, p + 4);
+    if (size < RECORD_HEADER + 4 || p + size > limit) {
+      const why = p + size > len && !complete ? 'file truncated inside it' : `impossible size ${size}`;
+      sink.problem(`EVTX ${where}: record at chunk offset ${p}: ${why}; rest of chunk skipped`, {
+        offset: at,
+        where,
+      });
+      break;
+    }
+    const id = recordIdString(buf, p + 8);
+    const rwhere = `${where} record ${id}`;
+    if (u32(buf, p + size - 4) !== size) {
+      sink.problem(
+        `EVTX ${rwhere}: size fields disagree (${size} vs ${u32(buf, p + size - 4)}); record skipped`,
+        { offset: at, where: rwhere },
+      );
+      p += size;
+      continue;
+    }
+    const rec: WinRecord = {
+      channel: '',
+      provider: undefined,
+      eventId: Number.NaN,
+      recordId: id,
+      time: Number.NaN,
+      computer: '',
+      data: {},
+      userSid: undefined,
+    };
+    const fill: RecordFill = { rec, unnamed: 0, budget: RECORD_OP_BUDGET };
+    try {
+      runFragment(st, p + RECORD_HEADER, p + size - 4, R_ROOT, fill, 0);
+    } catch (e) {
+      const msg = e instanceof EvtxFormatError ? e.message : `unreadable (${(e as Error).message})`;
+      sink.problem(`EVTX ${rwhere}: ${msg}; record skipped`, { offset: at, where: rwhere });
+      p += size;
+      continue;
+    }
+    if (!Number.isFinite(rec.time)) rec.time = filetimeAt(buf, p + 16);
+    if (!Number.isInteger(rec.eventId)) {
+      sink.problem(`EVTX ${rwhere}: no EventID; record skipped`, { offset: at, where: rwhere });
+    } else {
+      sink.record(rec, at);
+      count++;
+    }
+    p += size;
+  }
+  return count;
+}
