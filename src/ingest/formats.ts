@@ -2,9 +2,11 @@
 // ingest/<platform>/ and add it to this list. Order breaks sniffing ties (earlier wins).
 import type { Format } from './reader.ts';
 import { eventXml } from './windows/event-xml.ts';
+import { evtx } from './windows/evtx/decoder.ts';
 import { windowsJson } from './windows/windows-json.ts';
 
 export const FORMATS: Format[] = [
+  evtx,
   windowsJson,
   eventXml,
 ];
