@@ -33,7 +33,8 @@ const regex = z.string().transform((v, ctx) => {
 });
 
 const cidr = z.string().refine((v) => /^!?[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(v.trim()), {
-  message: 'not an IP address or CIDR block; write e.g. 10.0.0.0/8, 2001:db8::/32, or !10.1.2.3/32 to carve one out',
+  message:
+    'not an IP address or CIDR block; write e.g. 10.0.0.0/8, 2001:db8::/32, or !10.1.2.3/32 to carve one out',
 });
 
 /** One approved tool: which binary, where, on which hosts, talking to what. */
@@ -72,11 +73,7 @@ export const configSchema = z
     ProcessAllowlist: z.array(approval).default([]),
     DaemonAllowlist: z.array(approval).default([]),
     LaunchdAllowlist: z
-      .array(
-        z
-          .object({ label: regex, program: regex.optional(), note: z.string().optional() })
-          .strict(),
-      )
+      .array(z.object({ label: regex, program: regex.optional(), note: z.string().optional() }).strict())
       .default([]),
     AllowedAppBundlePaths: z.array(regex).default([]),
     /** Paths a user can write to: an agent run from here is suspicious. */
@@ -96,9 +93,7 @@ export const configSchema = z
         /** Children that count as interactive control (shells, interpreters, file managers). */
         shells: regex.optional(),
         /** Parent→child pairs that are normal ("explorer.exe>cmd.exe" as regexes). */
-        acceptable: z
-          .array(z.object({ parent: regex, child: regex }).strict())
-          .default([]),
+        acceptable: z.array(z.object({ parent: regex, child: regex }).strict()).default([]),
       })
       .strict()
       .prefault({}),

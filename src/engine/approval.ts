@@ -28,12 +28,25 @@ function entries(cfg: Config): Entry[] {
   cfg.ProcessAllowlist.forEach((e, i) => out.push({ list: 'ProcessAllowlist', index: i, ...e }));
   cfg.DaemonAllowlist.forEach((e, i) => out.push({ list: 'DaemonAllowlist', index: i, ...e }));
   cfg.LaunchdAllowlist.forEach((e, i) =>
-    out.push({ list: 'LaunchdAllowlist', index: i, image: e.program, paths: [], hosts: [], note: e.note, tool: undefined }),
+    out.push({
+      list: 'LaunchdAllowlist',
+      index: i,
+      image: e.program,
+      paths: [],
+      hosts: [],
+      note: e.note,
+      tool: undefined,
+    }),
   );
   return out;
 }
 
-export function approvalFor(a: Agent, cfg: Config, catalog: Catalog, installPaths: RegExp[]): Approval | undefined {
+export function approvalFor(
+  a: Agent,
+  cfg: Config,
+  catalog: Catalog,
+  installPaths: RegExp[],
+): Approval | undefined {
   const host = a.host.displayName.toLowerCase();
   const images = [...a.images];
   for (const e of entries(cfg)) {
@@ -59,11 +72,14 @@ export function approvalFor(a: Agent, cfg: Config, catalog: Catalog, installPath
       }
     }
     if (a.flags.has('suspicious_child')) anomalies.push(a.flags.get('suspicious_child')!);
-    const vendor = a.tool ? catalog.byId(a.tool.tool.id)?.domains ?? [] : [];
+    const vendor = a.tool ? (catalog.byId(a.tool.tool.id)?.domains ?? []) : [];
     for (const d of a.egress.values()) {
       if (!d.qualified) continue;
       const ok = d.name !== undefined && vendor.some((v) => domainMatches(v, d.name!));
-      if (!ok) anomalies.push(`talks to ${d.name ? `${d.name} (${d.ip})` : d.ip}, not allowlisted vendor infrastructure`);
+      if (!ok)
+        anomalies.push(
+          `talks to ${d.name ? `${d.name} (${d.ip})` : d.ip}, not allowlisted vendor infrastructure`,
+        );
     }
     const label = `${e.list}[${e.index}]${e.tool ? ` ${e.tool}` : ''}${e.note ? ` (${e.note})` : ''}`;
     return { entry: label, anomalies };

@@ -29,7 +29,12 @@ import { isGeneric, isSystemWriter, isTool, spawnsShellsByDesign } from './roles
 import { buildFinding, findingId, stepCount } from './score.ts';
 import { controlRules, isControlChild, suspiciousCommand } from './steps/control.ts';
 import { addConnection, type ConnectionFact, newDest } from './steps/egress.ts';
-import { commandPersistence, filePersistence, type PersistenceFact, registryPersistence } from './steps/persistence.ts';
+import {
+  commandPersistence,
+  filePersistence,
+  type PersistenceFact,
+  registryPersistence,
+} from './steps/persistence.ts';
 import type { Agent, HostState, Proc } from './state.ts';
 
 export interface EngineStats {
@@ -68,7 +73,10 @@ const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as co
 export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions = {}): Engine {
   const rules = controlRules(cfg, {
     shells: new RegExp(DEFAULT_SHELLS, 'i'),
-    acceptable: DEFAULT_ACCEPTABLE_CHILDREN.map((a) => ({ parent: new RegExp(a.parent, 'i'), child: new RegExp(a.child, 'i') })),
+    acceptable: DEFAULT_ACCEPTABLE_CHILDREN.map((a) => ({
+      parent: new RegExp(a.parent, 'i'),
+      child: new RegExp(a.child, 'i'),
+    })),
     suspicious: DEFAULT_SUSPICIOUS_CHILDREN.map((s) => new RegExp(s, 'i')),
   });
   const installPaths = cfg.InstallPathRegex ?? DEFAULT_INSTALL_PATH_REGEX.map((r) => new RegExp(r, 'i'));
@@ -191,12 +199,14 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     const ofn = p.meta?.originalFileName;
     if (ofn && ofn !== '-' && !a.flags.has('renamed')) {
       const strip = (s: string) => s.toLowerCase().replace(/\.(exe|mui)$/g, '');
-      if (strip(ofn) !== strip(fileName(p.image))) a.flags.set('renamed', `image ${fileName(p.image)} was renamed from ${ofn}`);
+      if (strip(ofn) !== strip(fileName(p.image)))
+        a.flags.set('renamed', `image ${fileName(p.image)} was renamed from ${ofn}`);
     }
     if (!a.flags.has('standard_user') && p.integrity && /^medium/i.test(p.integrity) && p.user) {
       const support = supportHosts.some((r) => r.test(a.host.name) || r.test(a.host.displayName));
       const admin = adminUsers.some((r) => r.test(p.user!));
-      if (!support && !admin) a.flags.set('standard_user', `runs as standard user ${p.user} on a host that is not a support host`);
+      if (!support && !admin)
+        a.flags.set('standard_user', `runs as standard user ${p.user} on a host that is not a support host`);
     }
   }
 
@@ -205,7 +215,12 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (!p.startSrc || p.start === undefined) return;
     const cmd = p.commandLine ? ` ${short(p.commandLine)}` : '';
     const parent = p.parent ? ` (parent ${fileName(p.parent.image)})` : '';
-    addStep(a, 'execution', evidence(p.start, `${p.image} started${parent}${p.user ? ` as ${p.user}` : ''}:${cmd}`, p.startSrc), link);
+    addStep(
+      a,
+      'execution',
+      evidence(p.start, `${p.image} started${parent}${p.user ? ` as ${p.user}` : ''}:${cmd}`, p.startSrc),
+      link,
+    );
   }
 
   function newAgentFor(h: HostState, p: Proc, time: number): Agent {
@@ -234,7 +249,9 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     // A persistence entry registered a generic program (a shell command line): bind it.
     if (h.pendingPersistence.length && isGeneric(p.image)) {
       const args = (p.commandLine ? commandArgs(p.commandLine) : '').toLowerCase().replace(/\s+/g, ' ');
-      const hit = h.pendingPersistence.find((x) => x.key === p.key && x.args && args.includes(x.args.slice(0, 64)));
+      const hit = h.pendingPersistence.find(
+        (x) => x.key === p.key && x.args && args.includes(x.args.slice(0, 64)),
+      );
       if (hit) {
         const a = live(hit.agent);
         attach(a, p, catalog);
@@ -261,7 +278,11 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         const a = newAgentFor(h, p, ev.time);
         addExecution(a, p, `catalogue entry ${m.tool.name}`);
       }
-    } else if (parent && !spawnsShellsByDesign(parent.image) && isControlChild(rules, parent.image, p.image)) {
+    } else if (
+      parent &&
+      !spawnsShellsByDesign(parent.image) &&
+      isControlChild(rules, parent.image, p.image)
+    ) {
       const a = agentFor(h, parent, ev.time);
       p.agent = a;
       control(a, parent, p, ev);
@@ -279,13 +300,23 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     addStep(
       a,
       'control',
-      evidence(ev.time, `${fileName(parent.image)} spawned ${fileName(child.image)}${child.commandLine ? `: ${short(child.commandLine)}` : ''}${sus ? ' [suspicious]' : ''}`, ev.src),
+      evidence(
+        ev.time,
+        `${fileName(parent.image)} spawned ${fileName(child.image)}${child.commandLine ? `: ${short(child.commandLine)}` : ''}${sus ? ' [suspicious]' : ''}`,
+        ev.src,
+      ),
       parent.agentImage ? 'child of the agent process' : 'spawned inside the agent process tree',
     );
   }
 
   // ---- persistence ---------------------------------------------------------------------
-  function persistence(h: HostState, fact: PersistenceFact, actor: Proc | undefined, time: number, src: SourceRef): void {
+  function persistence(
+    h: HostState,
+    fact: PersistenceFact,
+    actor: Proc | undefined,
+    time: number,
+    src: SourceRef,
+  ): void {
     const summary = `${fact.mechanism.replace('_', ' ')} "${fact.name}"${fact.command ? ` runs ${short(fact.command)}` : ''}`;
     const ev = evidence(time, summary, src);
 
@@ -307,7 +338,10 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
           h.pendingPersistence.push({ key, args, agent: target, time });
           if (h.pendingPersistence.length > 64) h.pendingPersistence.shift();
           if (/(^|\s)(\/c|-c|-enc|-e|-encodedcommand|-command)\s/i.test(` ${args} `)) {
-            target.flags.set('service_shell', `${fact.mechanism.replace('_', ' ')} "${fact.name}" runs a shell command line`);
+            target.flags.set(
+              'service_shell',
+              `${fact.mechanism.replace('_', ' ')} "${fact.name}" runs a shell command line`,
+            );
           }
           link = 'the entry registers this command line';
         }
@@ -320,7 +354,12 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     let owner = target;
     if (writer) {
       const w = agentFor(h, writer, time);
-      if (owner && owner !== w) owner = merge(w, owner, `${fileName(writer.image)} wrote the ${fact.mechanism.replace('_', ' ')} entry "${fact.name}"`);
+      if (owner && owner !== w)
+        owner = merge(
+          w,
+          owner,
+          `${fileName(writer.image)} wrote the ${fact.mechanism.replace('_', ' ')} entry "${fact.name}"`,
+        );
       else if (!owner) {
         owner = w;
         link = 'written by the agent process';
@@ -331,7 +370,11 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     const entryKey = `${fact.mechanism}:${fact.name.toLowerCase().replace(/^\\/, '')}`;
     const earlier = h.entries.get(entryKey);
     if (earlier && live(earlier) !== owner && h.agents.has(live(earlier).key)) {
-      owner = merge(live(earlier), owner, `both report the ${fact.mechanism.replace('_', ' ')} entry "${fact.name}"`);
+      owner = merge(
+        live(earlier),
+        owner,
+        `both report the ${fact.mechanism.replace('_', ' ')} entry "${fact.name}"`,
+      );
     }
     h.entries.set(entryKey, owner);
     if (h.entries.size > 1024) h.entries.delete(h.entries.keys().next().value!);
@@ -352,11 +395,23 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   }
 
   /** An agent known so far only by a persistence entry nobody we know wrote. */
-  function entryAgent(h: HostState, fact: PersistenceFact, imageKey: string | undefined, time: number): Agent {
+  function entryAgent(
+    h: HostState,
+    fact: PersistenceFact,
+    imageKey: string | undefined,
+    time: number,
+  ): Agent {
     const guid = `entry:${fact.mechanism}:${fact.name.toLowerCase().replace(/^\\/, '')}`;
     const known = h.procsByGuid.get(guid);
     if (known?.agent) return live(known.agent);
-    const p: Proc = { id: h.nextProcId++, guid, image: imageKey ?? fact.name, key: imageKey ?? guid, children: [], lastSeen: time };
+    const p: Proc = {
+      id: h.nextProcId++,
+      guid,
+      image: imageKey ?? fact.name,
+      key: imageKey ?? guid,
+      children: [],
+      lastSeen: time,
+    };
     h.procsByGuid.set(guid, p);
     return newAgentFor(h, p, time);
   }
@@ -383,7 +438,12 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       return;
     }
     // An agent writing an executable: that image, when it runs, is the same agent.
-    if (writer?.agent && /(\.(exe|dll|scr|com|bat|ps1|sh|app)$)|^\/(tmp|var\/tmp|usr|opt|dev\/shm|private\/tmp|users|home)\//i.test(path)) {
+    if (
+      writer?.agent &&
+      /(\.(exe|dll|scr|com|bat|ps1|sh|app)$)|^\/(tmp|var\/tmp|usr|opt|dev\/shm|private\/tmp|users|home)\//i.test(
+        path,
+      )
+    ) {
       h.writtenBy.set(pathKey(path), { agent: live(writer.agent), time: ev.time, src: ev.src });
       if (h.writtenBy.size > 4096) h.writtenBy.delete(h.writtenBy.keys().next().value!);
     }
@@ -391,7 +451,12 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
 
   // ---- network -------------------------------------------------------------------------
   function onNetwork(h: HostState, ev: NetworkEvent): void {
-    if (ev.srcIp && !dest.isExternal(ev.srcIp) && !/^(127\.|::1$|0\.0\.0\.0|::$)/.test(ev.srcIp) && ev.direction !== 'inbound') {
+    if (
+      ev.srcIp &&
+      !dest.isExternal(ev.srcIp) &&
+      !/^(127\.|::1$|0\.0\.0\.0|::$)/.test(ev.srcIp) &&
+      ev.direction !== 'inbound'
+    ) {
       if (!h.addresses.has(ev.srcIp) && h.addresses.size < 32) {
         h.addresses.add(ev.srcIp);
         if (!addressToHost.has(ev.srcIp)) addressToHost.set(ev.srcIp, h.name);
@@ -420,7 +485,11 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       bytesOut: ev.bytesOut,
       bytesIn: ev.bytesIn,
       open: ev.open,
-      evidence: evidence(ev.time, `${fileName(p.image)} connected to ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${ev.protocol ? `/${ev.protocol}` : ''}`, ev.src),
+      evidence: evidence(
+        ev.time,
+        `${fileName(p.image)} connected to ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${ev.protocol ? `/${ev.protocol}` : ''}`,
+        ev.src,
+      ),
     };
     connect(a, fact, p);
     recentConns.set(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort), { agent: a, proc: p, time: ev.time });
@@ -440,7 +509,8 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   }
 
   const recentConns = new Map<string, { agent: Agent; proc: Proc; time: number }>();
-  const connKey = (host: string, sp: number | undefined, ip: string, dp: number | undefined) => `${host}|${sp ?? ''}|${ip}|${dp ?? ''}`;
+  const connKey = (host: string, sp: number | undefined, ip: string, dp: number | undefined) =>
+    `${host}|${sp ?? ''}|${ip}|${dp ?? ''}`;
 
   function onFlow(ev: NetworkEvent): void {
     pendingFlows.push({ ev, host: flowHost(ev) });
@@ -496,7 +566,14 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         connect(a, fact, joined.proc);
       } else {
         stats.flowsHostLevel++;
-        const p: Proc = { id: h.nextProcId++, image: `flow to ${ev.dstIp}:${ev.dstPort ?? '?'}`, key: `flow:${ev.dstIp}:${ev.dstPort ?? ''}`, guid: `flow:${ev.dstIp}:${ev.dstPort ?? ''}`, children: [], lastSeen: ev.time };
+        const p: Proc = {
+          id: h.nextProcId++,
+          image: `flow to ${ev.dstIp}:${ev.dstPort ?? '?'}`,
+          key: `flow:${ev.dstIp}:${ev.dstPort ?? ''}`,
+          guid: `flow:${ev.dstIp}:${ev.dstPort ?? ''}`,
+          children: [],
+          lastSeen: ev.time,
+        };
         const known = h.procsByGuid.get(p.guid!);
         const proc = known ?? p;
         if (!known) h.procsByGuid.set(p.guid!, p);
@@ -545,7 +622,11 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       h.pendingPersistence = h.pendingPersistence.filter((x) => x.time >= horizon);
       for (const [k, a] of h.entries) if (live(a).lastTime < horizon) h.entries.delete(k);
       for (const [k, v] of h.writtenBy) if (v.time < horizon) h.writtenBy.delete(k);
-      stats.processesEvicted += expireProcs(h, now - Math.max(4 * expiry, 3_600_000), cfg.Limits.ProcessesPerHost);
+      stats.processesEvicted += expireProcs(
+        h,
+        now - Math.max(4 * expiry, 3_600_000),
+        cfg.Limits.ProcessesPerHost,
+      );
       if (h.dnsNames.size > 10_000) h.dnsNames.clear();
       if (h.agents.size === 0 && h.procCount === 0 && h.lastTime < horizon) hosts.delete(h.name);
     }
@@ -595,7 +676,12 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       resolveFlows(Number.POSITIVE_INFINITY);
       for (const h of hosts.values()) for (const a of [...h.agents.values()]) close(a);
       hosts.clear();
-      finished.sort((x, y) => SEVERITY_RANK[y.severity] - SEVERITY_RANK[x.severity] || y.score - x.score || x.firstSeen - y.firstSeen);
+      finished.sort(
+        (x, y) =>
+          SEVERITY_RANK[y.severity] - SEVERITY_RANK[x.severity] ||
+          y.score - x.score ||
+          x.firstSeen - y.firstSeen,
+      );
       return finished;
     },
     stats() {

@@ -95,15 +95,24 @@ export function knownAgentFor(host: HostState, p: Proc): { agent: Agent; link: s
   if (byPath) return { agent: live(byPath), link: `same image path ${p.image}` };
   for (const h of hashKeys(p)) {
     const a = host.byHash.get(h);
-    if (a) return { agent: live(a), link: `same file hash (${h.slice(0, 6)}…${h.slice(-8)}) as ${[...live(a).images][0] ?? 'the agent'}` };
+    if (a)
+      return {
+        agent: live(a),
+        link: `same file hash (${h.slice(0, 6)}…${h.slice(-8)}) as ${[...live(a).images][0] ?? 'the agent'}`,
+      };
   }
   const mk = metaKey(p);
   if (mk) {
     const a = host.byMeta.get(mk);
-    if (a) return { agent: live(a), link: `same product and OriginalFileName (${p.meta?.product} / ${p.meta?.originalFileName})` };
+    if (a)
+      return {
+        agent: live(a),
+        link: `same product and OriginalFileName (${p.meta?.product} / ${p.meta?.originalFileName})`,
+      };
   }
   const w = host.writtenBy.get(p.key);
-  if (w) return { agent: live(w.agent), link: `image ${fileName(p.image)} was written by the agent's process` };
+  if (w)
+    return { agent: live(w.agent), link: `image ${fileName(p.image)} was written by the agent's process` };
   return undefined;
 }
 
@@ -128,7 +137,9 @@ export function agentOf(
     if (!a.keys.has(p.key) && !a.links.includes(known.link)) a.links.push(known.link);
   } else {
     const instance = isGeneric(p.image);
-    const key = instance ? `proc:${p.guid ?? `${p.pid}@${p.start ?? time}`}:${fileName(p.image)}` : `image:${p.key}`;
+    const key = instance
+      ? `proc:${p.guid ?? `${p.pid}@${p.start ?? time}`}:${fileName(p.image)}`
+      : `image:${p.key}`;
     a = newAgent(host, key, instance, time);
     if (host.agents.size >= maxAgents) evictOldest(host, onEvict);
     host.agents.set(key, a);

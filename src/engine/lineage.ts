@@ -72,7 +72,11 @@ export function startProc(host: HostState, ev: ProcessStartEvent): Proc {
   const existing =
     findProc(host, { guid: ev.proc.guid, pid: ev.proc.pid, image: ev.proc.image }, ev.time) ??
     sameStart(host, ev);
-  if (existing && existing.start !== undefined && Math.abs(existing.start - (ev.proc.start ?? ev.time)) <= 2000) {
+  if (
+    existing &&
+    existing.start !== undefined &&
+    Math.abs(existing.start - (ev.proc.start ?? ev.time)) <= 2000
+  ) {
     existing.guid ??= ev.proc.guid;
     existing.commandLine ??= ev.commandLine;
     existing.hashes ??= ev.hashes;
@@ -118,7 +122,11 @@ function sameStart(host: HostState, ev: ProcessStartEvent): Proc | undefined {
     const p = host.recentStarts[i];
     if (p.start === undefined || Math.abs(p.start - t) > 2000) continue;
     if (p.key !== key || (p.commandLine ?? '') !== (ev.commandLine ?? '')) continue;
-    if ((p.guid && ev.proc.guid && p.guid !== ev.proc.guid) || (p.pid !== undefined && ev.proc.pid !== undefined && p.pid !== ev.proc.pid)) continue;
+    if (
+      (p.guid && ev.proc.guid && p.guid !== ev.proc.guid) ||
+      (p.pid !== undefined && ev.proc.pid !== undefined && p.pid !== ev.proc.pid)
+    )
+      continue;
     if (p.pid === undefined && ev.proc.pid !== undefined) {
       p.pid = ev.proc.pid;
       const list = host.procsByPid.get(p.pid);
@@ -149,7 +157,8 @@ export function endProc(host: HostState, ref: ProcRef, time: number): void {
 export function expireProcs(host: HostState, horizon: number, cap: number): number {
   let evicted = 0;
   const keep = (p: Proc) => {
-    if (p.agent && !p.agent.mergedInto && host.agents.has(p.agent.key)) return p.lastSeen >= horizon || p.end === undefined;
+    if (p.agent && !p.agent.mergedInto && host.agents.has(p.agent.key))
+      return p.lastSeen >= horizon || p.end === undefined;
     return p.lastSeen >= horizon && (p.end === undefined || p.end >= horizon);
   };
   for (const [pid, list] of host.procsByPid) {

@@ -23,7 +23,8 @@ function parseIp(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
     if (pct > 0) s = s.slice(0, pct);
     if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
     const a = ipaddr.parse(s);
-    if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) return (a as ipaddr.IPv6).toIPv4Address();
+    if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress())
+      return (a as ipaddr.IPv6).toIPv4Address();
     return a;
   } catch {
     return undefined;
@@ -50,7 +51,11 @@ export class CidrSet {
     let r = false;
     if (a) {
       const list = a.kind() === 'ipv4' ? this.v4 : this.v6;
-      for (const range of list) if (a.match(range as never)) { r = true; break; }
+      for (const range of list)
+        if (a.match(range as never)) {
+          r = true;
+          break;
+        }
     }
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(ip, r);
@@ -80,7 +85,9 @@ export function destinations(internal: string[], allowCidrs: string[], allowDoma
     },
     allowlisted(ip, name) {
       if (allow.has(ip)) return `ExternalIPAllowlist CIDR covering ${ip}`;
-      if (name) for (const d of allowDomains) if (domainMatches(d, name)) return `ExternalIPAllowlist domain ${d} (${name})`;
+      if (name)
+        for (const d of allowDomains)
+          if (domainMatches(d, name)) return `ExternalIPAllowlist domain ${d} (${name})`;
       return undefined;
     },
   };

@@ -4,32 +4,132 @@
 import { fileName } from './paths.ts';
 
 const SHELLS = new Set([
-  'cmd.exe', 'powershell.exe', 'pwsh.exe', 'powershell_ise.exe', 'wscript.exe', 'cscript.exe',
-  'bash', 'sh', 'dash', 'zsh', 'ksh', 'fish', 'tcsh', 'csh', 'ash', 'busybox', 'osascript',
-  'bash.exe', 'sh.exe', 'wsl.exe', 'pwsh',
+  'cmd.exe',
+  'powershell.exe',
+  'pwsh.exe',
+  'powershell_ise.exe',
+  'wscript.exe',
+  'cscript.exe',
+  'bash',
+  'sh',
+  'dash',
+  'zsh',
+  'ksh',
+  'fish',
+  'tcsh',
+  'csh',
+  'ash',
+  'busybox',
+  'osascript',
+  'bash.exe',
+  'sh.exe',
+  'wsl.exe',
+  'pwsh',
 ]);
 
 const HOSTS = new Set([
-  'svchost.exe', 'rundll32.exe', 'regsvr32.exe', 'dllhost.exe', 'mshta.exe', 'msiexec.exe',
-  'wmiprvse.exe', 'taskhostw.exe', 'conhost.exe', 'java', 'java.exe', 'javaw.exe', 'node', 'node.exe',
-  'python', 'python3', 'python.exe', 'pythonw.exe', 'perl', 'ruby', 'php', 'php-cgi', 'electron',
-  'sudo', 'su', 'env', 'nohup', 'setsid', 'timeout', 'xargs', 'launchd', 'systemd', 'init',
-  'services.exe', 'explorer.exe', 'userinit.exe', 'winlogon.exe', 'lsass.exe', 'smss.exe', 'csrss.exe',
-  'wininit.exe', 'sihost.exe', 'runtimebroker.exe', 'searchindexer.exe', 'searchprotocolhost.exe',
-  'wsmprovhost.exe', 'cron', 'crond', 'sshd', 'login', 'gnome-shell', 'kernel_task',
+  'svchost.exe',
+  'rundll32.exe',
+  'regsvr32.exe',
+  'dllhost.exe',
+  'mshta.exe',
+  'msiexec.exe',
+  'wmiprvse.exe',
+  'taskhostw.exe',
+  'conhost.exe',
+  'java',
+  'java.exe',
+  'javaw.exe',
+  'node',
+  'node.exe',
+  'python',
+  'python3',
+  'python.exe',
+  'pythonw.exe',
+  'perl',
+  'ruby',
+  'php',
+  'php-cgi',
+  'electron',
+  'sudo',
+  'su',
+  'env',
+  'nohup',
+  'setsid',
+  'timeout',
+  'xargs',
+  'launchd',
+  'systemd',
+  'init',
+  'services.exe',
+  'explorer.exe',
+  'userinit.exe',
+  'winlogon.exe',
+  'lsass.exe',
+  'smss.exe',
+  'csrss.exe',
+  'wininit.exe',
+  'sihost.exe',
+  'runtimebroker.exe',
+  'searchindexer.exe',
+  'searchprotocolhost.exe',
+  'wsmprovhost.exe',
+  'cron',
+  'crond',
+  'sshd',
+  'login',
+  'gnome-shell',
+  'kernel_task',
 ]);
 
 /** Tools that only carry out a persistence change for whoever ran them. */
 const TOOLS = new Set([
-  'sc.exe', 'reg.exe', 'schtasks.exe', 'at.exe', 'systemctl', 'launchctl', 'cp', 'mv', 'install',
-  'tee', 'crontab', 'sudo', 'ln', 'chmod', 'touch', 'cat', 'echo', 'plutil', 'defaults',
+  'sc.exe',
+  'reg.exe',
+  'schtasks.exe',
+  'at.exe',
+  'systemctl',
+  'launchctl',
+  'cp',
+  'mv',
+  'install',
+  'tee',
+  'crontab',
+  'sudo',
+  'ln',
+  'chmod',
+  'touch',
+  'cat',
+  'echo',
+  'plutil',
+  'defaults',
 ]);
 
 /** The system itself: when it writes a persistence entry, it does so on someone else's behalf. */
 const SYSTEM_WRITERS = new Set([
-  'services.exe', 'svchost.exe', 'msiexec.exe', 'trustedinstaller.exe', 'tiworker.exe', 'wmiprvse.exe',
-  'launchd', 'systemd', 'init', 'backgroundtaskmanagementagent', 'smd', 'installer', 'package_script_service',
-  'installd', 'system_installd', 'dpkg', 'rpm', 'apt', 'apt-get', 'yum', 'dnf', 'snapd', 'packagekitd',
+  'services.exe',
+  'svchost.exe',
+  'msiexec.exe',
+  'trustedinstaller.exe',
+  'tiworker.exe',
+  'wmiprvse.exe',
+  'launchd',
+  'systemd',
+  'init',
+  'backgroundtaskmanagementagent',
+  'smd',
+  'installer',
+  'package_script_service',
+  'installd',
+  'system_installd',
+  'dpkg',
+  'rpm',
+  'apt',
+  'apt-get',
+  'yum',
+  'dnf',
+  'snapd',
+  'packagekitd',
 ]);
 
 export function isShell(image: string): boolean {
@@ -45,9 +145,24 @@ export function isGeneric(image: string): boolean {
 /** Shells never become agents just because they spawn a child: that is their job. */
 export function spawnsShellsByDesign(image: string): boolean {
   const n = fileName(image);
-  return SHELLS.has(n) || n === 'explorer.exe' || n === 'services.exe' || n === 'userinit.exe' ||
-    n === 'sshd' || n === 'login' || n === 'launchd' || n === 'systemd' || n === 'init' || n === 'cron' || n === 'crond' ||
-    n === 'sudo' || n === 'su' || n === 'winlogon.exe' || n === 'wininit.exe' || n === 'smss.exe';
+  return (
+    SHELLS.has(n) ||
+    n === 'explorer.exe' ||
+    n === 'services.exe' ||
+    n === 'userinit.exe' ||
+    n === 'sshd' ||
+    n === 'login' ||
+    n === 'launchd' ||
+    n === 'systemd' ||
+    n === 'init' ||
+    n === 'cron' ||
+    n === 'crond' ||
+    n === 'sudo' ||
+    n === 'su' ||
+    n === 'winlogon.exe' ||
+    n === 'wininit.exe' ||
+    n === 'smss.exe'
+  );
 }
 
 export function isTool(image: string): boolean {

@@ -44,12 +44,20 @@ function stepTimes(a: Agent, cfg: Config): Record<StepId, number[]> {
 
 function qualifies(d: import('./state.ts').EgressDest, cfg: Config): boolean {
   if (!d.qualified) return false;
-  if (d.qualified.weak && d.proc?.end !== undefined && d.proc.end - d.qualified.time < cfg.EgressHeuristics.OpenConnectionAge) return false;
+  if (
+    d.qualified.weak &&
+    d.proc?.end !== undefined &&
+    d.proc.end - d.qualified.time < cfg.EgressHeuristics.OpenConnectionAge
+  )
+    return false;
   return true;
 }
 
 /** The window start that covers the most distinct steps (earliest on ties). */
-export function bestWindow(times: Record<StepId, number[]>, window: number): { start: number; steps: Set<StepId> } {
+export function bestWindow(
+  times: Record<StepId, number[]>,
+  window: number,
+): { start: number; steps: Set<StepId> } {
   const all: number[] = [];
   for (const s of STEPS) all.push(...times[s]);
   all.sort((x, y) => x - y);
@@ -67,7 +75,8 @@ export function stepCount(a: Agent, cfg: Config): number {
 }
 
 function severityOf(score: number, steps: number): Severity {
-  let s: Severity = score >= 85 ? 'critical' : score >= 65 ? 'high' : score >= 45 ? 'medium' : score >= 25 ? 'low' : 'info';
+  let s: Severity =
+    score >= 85 ? 'critical' : score >= 65 ? 'high' : score >= 45 ? 'medium' : score >= 25 ? 'low' : 'info';
   // Two steps are a signal, never more than low.
   if (steps <= 2 && (s === 'medium' || s === 'high' || s === 'critical')) s = 'low';
   return s;
@@ -87,12 +96,23 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
   const n = win.steps.size;
   const reasons: Reason[] = [];
   const stepNames = [...win.steps].map((s) => STEP_LABEL[s].split(' ')[0]).join(', ');
-  reasons.push({ code: 'steps', text: `${n} of 4 steps inside one ${Math.round(cfg.TimeWindow / 60000)}-minute window (${stepNames})`, delta: BASE_BY_STEPS[n] });
+  reasons.push({
+    code: 'steps',
+    text: `${n} of 4 steps inside one ${Math.round(cfg.TimeWindow / 60000)}-minute window (${stepNames})`,
+    delta: BASE_BY_STEPS[n],
+  });
 
   // Canonical order: start, persistence, egress, child.
-  const firsts = STEPS.filter((s) => win.steps.has(s)).map((s) => Math.min(...times[s].filter((t) => inWindow(t, win.start, cfg.TimeWindow))));
+  const firsts = STEPS.filter((s) => win.steps.has(s)).map((s) =>
+    Math.min(...times[s].filter((t) => inWindow(t, win.start, cfg.TimeWindow))),
+  );
   const inOrder = firsts.every((t, i) => i === 0 || t >= firsts[i - 1]);
-  if (n >= 3 && inOrder) reasons.push({ code: 'canonical_order', text: 'steps happened in the canonical order (start, persistence, egress, child)', delta: 5 });
+  if (n >= 3 && inOrder)
+    reasons.push({
+      code: 'canonical_order',
+      text: 'steps happened in the canonical order (start, persistence, egress, child)',
+      delta: 5,
+    });
 
   const egress: EgressDestination[] = [];
   let weakOnly = win.steps.has('egress');
@@ -114,11 +134,25 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
       hostLevel: d.hostLevel || undefined,
     });
   }
-  if (win.steps.has('egress') && weakOnly) reasons.push({ code: 'egress_duration_unknown', text: 'egress seen only as connection starts; session length unknown', delta: -5 });
-  if (win.steps.has('egress') && hostLevelOnly) reasons.push({ code: 'egress_host_level', text: 'egress known only from network flows, not tied to the process', delta: -5 });
+  if (win.steps.has('egress') && weakOnly)
+    reasons.push({
+      code: 'egress_duration_unknown',
+      text: 'egress seen only as connection starts; session length unknown',
+      delta: -5,
+    });
+  if (win.steps.has('egress') && hostLevelOnly)
+    reasons.push({
+      code: 'egress_host_level',
+      text: 'egress known only from network flows, not tied to the process',
+      delta: -5,
+    });
   for (const d of a.egress.values()) {
     if (qualifies(d, cfg) && clientHeavy(d, cfg.EgressHeuristics.BytesOutInRatio)) {
-      reasons.push({ code: 'client_heavy', text: `client-heavy egress to ${d.ip}: ${d.bytesOut} bytes out vs ${d.bytesIn} in (screen upload?)`, delta: 10 });
+      reasons.push({
+        code: 'client_heavy',
+        text: `client-heavy egress to ${d.ip}: ${d.bytesOut} bytes out vs ${d.bytesIn} in (screen upload?)`,
+        delta: 10,
+      });
       break;
     }
   }
@@ -135,8 +169,18 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
     service_shell: 10,
   };
   for (const [code, text] of a.flags) reasons.push({ code, text, delta: FLAG_DELTA[code] ?? 0 });
-  if (!a.tool && n >= 2) reasons.push({ code: 'unknown_tool', text: 'not in the remote-access tool catalogue', delta: FLAG_DELTA.unknown_tool });
-  if (a.tool) reasons.push({ code: 'known_tool', text: `catalogue names it ${a.tool.tool.name} (by ${a.tool.by.replace(/_/g, ' ')})`, delta: FLAG_DELTA.known_tool });
+  if (!a.tool && n >= 2)
+    reasons.push({
+      code: 'unknown_tool',
+      text: 'not in the remote-access tool catalogue',
+      delta: FLAG_DELTA.unknown_tool,
+    });
+  if (a.tool)
+    reasons.push({
+      code: 'known_tool',
+      text: `catalogue names it ${a.tool.tool.name} (by ${a.tool.by.replace(/_/g, ' ')})`,
+      delta: FLAG_DELTA.known_tool,
+    });
 
   let status: Finding['status'] = n >= Math.max(3, cfg.MinSteps) ? 'alert' : 'signal';
   if (approval) {
@@ -144,7 +188,11 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
       status = 'suppressed';
       reasons.push({ code: 'allowlisted', text: `approved by ${approval.entry}`, delta: -60 });
     } else {
-      reasons.push({ code: 'approved_but_anomalous', text: `approved by ${approval.entry}, but behaved anomalously: ${approval.anomalies.join('; ')}`, delta: 0 });
+      reasons.push({
+        code: 'approved_but_anomalous',
+        text: `approved by ${approval.entry}, but behaved anomalously: ${approval.anomalies.join('; ')}`,
+        delta: 0,
+      });
     }
   }
 
@@ -156,8 +204,13 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
   const steps: FindingStep[] = STEPS.map((s) => {
     const log = a.steps[s];
     if (s === 'egress') {
-      const q = [...a.egress.values()].filter((d) => qualifies(d, cfg) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow));
-      const ev = q.flatMap((d) => d.evidence).sort((x, y) => x.time - y.time).slice(0, cfg.Limits.EvidencePerStep);
+      const q = [...a.egress.values()].filter(
+        (d) => qualifies(d, cfg) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow),
+      );
+      const ev = q
+        .flatMap((d) => d.evidence)
+        .sort((x, y) => x.time - y.time)
+        .slice(0, cfg.Limits.EvidencePerStep);
       const seen = win.steps.has('egress');
       return {
         step: s,
@@ -166,9 +219,18 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
         last: seen ? Math.max(...q.map((d) => d.lastTime)) : undefined,
         count: q.reduce((m, d) => m + d.connections, 0),
         summary: seen
-          ? q.map((d) => `${d.name ? `${d.name} ` : ''}${d.ip}${d.port ? `:${d.port}` : ''}: ${d.qualified!.why}${d.hostLevel ? ' [flow only, no process]' : ''}`).join('; ')
+          ? q
+              .map(
+                (d) =>
+                  `${d.name ? `${d.name} ` : ''}${d.ip}${d.port ? `:${d.port}` : ''}: ${d.qualified!.why}${d.hostLevel ? ' [flow only, no process]' : ''}`,
+              )
+              .join('; ')
           : egressMissing(a),
-        link: seen ? (q.every((d) => d.hostLevel) ? 'network flow joined by host address' : 'connections made by the agent process') : undefined,
+        link: seen
+          ? q.every((d) => d.hostLevel)
+            ? 'network flow joined by host address'
+            : 'connections made by the agent process'
+          : undefined,
         evidence: ev,
       };
     }
@@ -180,19 +242,38 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
       first: seen ? inWin[0]?.time : undefined,
       last: seen ? inWin[inWin.length - 1]?.time : undefined,
       count: seen ? log.times.filter((t) => inWindow(t, win.start, cfg.TimeWindow)).length : 0,
-      summary: seen ? inWin.map((e) => e.summary).slice(0, 3).join('; ') : missingText(s, log.count > 0),
+      summary: seen
+        ? inWin
+            .map((e) => e.summary)
+            .slice(0, 3)
+            .join('; ')
+        : missingText(s, log.count > 0),
       link: seen ? log.link : undefined,
       evidence: seen ? inWin.slice(0, cfg.Limits.EvidencePerStep) : [],
     };
   });
 
-  const name = a.tool?.tool.name ?? [...a.images].map((i) => i.split(/[\\/]/).pop()).filter(Boolean)[0] ?? a.key;
-  const seenTimes = steps.filter((s) => s.seen).flatMap((s) => [s.first!, s.last!]).filter((t) => t !== undefined);
+  const name =
+    a.tool?.tool.name ?? [...a.images].map((i) => i.split(/[\\/]/).pop()).filter(Boolean)[0] ?? a.key;
+  const seenTimes = steps
+    .filter((s) => s.seen)
+    .flatMap((s) => [s.first!, s.last!])
+    .filter((t) => t !== undefined);
   const firstSeen = Math.min(...seenTimes);
   const lastSeen = Math.max(...seenTimes);
   const id = a.findingId ?? findingId(a.host.name, a.key, win.start);
   const missing = STEPS.filter((s) => !win.steps.has(s));
-  const confidence = Math.max(0.3, Math.min(1, 0.6 + 0.1 * n - (weakOnly ? 0.1 : 0) - (hostLevelOnly ? 0.2 : 0) - (a.links.some((l) => l.startsWith('same product')) ? 0.05 : 0)));
+  const confidence = Math.max(
+    0.3,
+    Math.min(
+      1,
+      0.6 +
+        0.1 * n -
+        (weakOnly ? 0.1 : 0) -
+        (hostLevelOnly ? 0.2 : 0) -
+        (a.links.some((l) => l.startsWith('same product')) ? 0.05 : 0),
+    ),
+  );
 
   return {
     schema: FINDING_SCHEMA,
@@ -239,7 +320,10 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
     missing,
     egress,
     reasons,
-    summary: `${name} ${steps.filter((s) => s.seen).map((s) => STEP_LABEL[s.step].split(' ').slice(1).join(' ')).join(' → ')}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
+    summary: `${name} ${steps
+      .filter((s) => s.seen)
+      .map((s) => STEP_LABEL[s.step].split(' ').slice(1).join(' '))
+      .join(' → ')}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
   };
 }
 

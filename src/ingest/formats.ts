@@ -5,11 +5,7 @@ import { eventXml } from './windows/event-xml.ts';
 import { evtx } from './windows/evtx/decoder.ts';
 import { windowsJson } from './windows/windows-json.ts';
 
-export const FORMATS: Format[] = [
-  evtx,
-  windowsJson,
-  eventXml,
-];
+export const FORMATS: Format[] = [evtx, windowsJson, eventXml];
 
 export function formatById(id: string): Format | undefined {
   return FORMATS.find((f) => f.id === id);

@@ -24,10 +24,7 @@ function depthOf(s: string, state: { depth: number; inString: boolean; escape: b
  * A LineDecoder that hands every JSON value to `onValue` with the 1-based line it started on.
  * Blank lines are skipped. Non-JSON lines are reported through ctx.problem.
  */
-export function jsonValues(
-  ctx: DecodeContext,
-  onValue: (value: unknown, line: number) => void,
-): LineDecoder {
+export function jsonValues(ctx: DecodeContext, onValue: (value: unknown, line: number) => void): LineDecoder {
   let pending: string[] = [];
   let pendingChars = 0;
   let startLine = 0;
@@ -65,7 +62,9 @@ export function jsonValues(
           reset();
           finish(doc, line);
         } else if (pendingChars > MAX_DOCUMENT_CHARS) {
-          ctx.problem(`JSON document larger than ${MAX_DOCUMENT_CHARS} characters; skipped`, { line: startLine });
+          ctx.problem(`JSON document larger than ${MAX_DOCUMENT_CHARS} characters; skipped`, {
+            line: startLine,
+          });
           reset();
         }
         return;
@@ -76,7 +75,9 @@ export function jsonValues(
       if (i === text.length) return;
       const c = text.charCodeAt(i);
       if (c !== 123 && c !== 91) {
-        ctx.problem(`not JSON (line starts with ${JSON.stringify(text.slice(i, i + 12))}); skipped`, { line: lineNo });
+        ctx.problem(`not JSON (line starts with ${JSON.stringify(text.slice(i, i + 12))}); skipped`, {
+          line: lineNo,
+        });
         return;
       }
       let v: unknown;

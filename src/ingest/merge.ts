@@ -23,7 +23,12 @@ interface Cursor {
 
 const byTime = (a: RatEvent, b: RatEvent) => a.time - b.time;
 
-async function pull(c: Cursor, lateness: number, stats: MergeStats, onLate: (e: RatEvent) => void): Promise<void> {
+async function pull(
+  c: Cursor,
+  lateness: number,
+  stats: MergeStats,
+  onLate: (e: RatEvent) => void,
+): Promise<void> {
   while (c.readyAt >= c.ready.length && !c.done) {
     const r = await c.it.next();
     if (r.done) {
@@ -94,8 +99,10 @@ export async function* mergeByTime(
       let best = live[0];
       for (const c of live) if (c.ready[c.readyAt].time < best.ready[best.readyAt].time) best = c;
       let second = Number.POSITIVE_INFINITY;
-      for (const c of live) if (c !== best && c.ready[c.readyAt].time < second) second = c.ready[c.readyAt].time;
-      while (best.readyAt < best.ready.length && best.ready[best.readyAt].time <= second) out.push(best.ready[best.readyAt++]);
+      for (const c of live)
+        if (c !== best && c.ready[c.readyAt].time < second) second = c.ready[c.readyAt].time;
+      while (best.readyAt < best.ready.length && best.ready[best.readyAt].time <= second)
+        out.push(best.ready[best.readyAt++]);
     }
     if (out.length >= batchSize) {
       yield out;

@@ -64,7 +64,9 @@ function walk(dir: string, out: string[], seen: Set<string>): void {
 /** Hidden files and our own outputs are not telemetry. */
 function wanted(p: string): boolean {
   const b = basename(p);
-  return !b.startsWith('.') && !/\.(md|yml|yaml|txt|LICENSE|license|html|png)$/i.test(b) && !/^LICENSE/i.test(b);
+  return (
+    !b.startsWith('.') && !/\.(md|yml|yaml|txt|LICENSE|license|html|png)$/i.test(b) && !/^LICENSE/i.test(b)
+  );
 }
 
 export function expandInputs(args: string[]): ExpandResult {
@@ -144,4 +146,3 @@ export async function* openBytes(input: Input, chunkSize = 1 << 20): AsyncGenera
   yield buf;
   for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
 }
-

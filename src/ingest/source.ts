@@ -62,7 +62,11 @@ function decodeHead(head: Buffer): string {
 }
 
 /** Yields batches of events from one input. Stats are filled in as it goes. */
-export async function* readSource(input: Input, opts: SourceOptions, stats: SourceStats): AsyncGenerator<RatEvent[]> {
+export async function* readSource(
+  input: Input,
+  opts: SourceOptions,
+  stats: SourceStats,
+): AsyncGenerator<RatEvent[]> {
   let batch: RatEvent[] = [];
   let format: Format | undefined;
   const ctx: DecodeContext = {

@@ -8,7 +8,10 @@ export interface ControlRules {
   suspicious: RegExp[];
 }
 
-export function controlRules(c: Config, defaults: { shells: RegExp; acceptable: Array<{ parent: RegExp; child: RegExp }>; suspicious: RegExp[] }): ControlRules {
+export function controlRules(
+  c: Config,
+  defaults: { shells: RegExp; acceptable: Array<{ parent: RegExp; child: RegExp }>; suspicious: RegExp[] },
+): ControlRules {
   return {
     shells: c.ShellSpawnRegex.shells ?? defaults.shells,
     acceptable: [...defaults.acceptable, ...c.ShellSpawnRegex.acceptable],

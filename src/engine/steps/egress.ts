@@ -55,7 +55,11 @@ export function addConnection(d: EgressDest, f: ConnectionFact, cfg: Config, max
 
   const minDur = h.MinSessionDuration / 1000;
   if (f.durationSec !== undefined && f.durationSec >= minDur) {
-    d.qualified = { time: f.time, why: `session of ${Math.round(f.durationSec)} s (>= ${minDur} s)`, weak: false };
+    d.qualified = {
+      time: f.time,
+      why: `session of ${Math.round(f.durationSec)} s (>= ${minDur} s)`,
+      weak: false,
+    };
     return true;
   }
   // Repeated connections to the same destination inside the window.
@@ -63,7 +67,11 @@ export function addConnection(d: EgressDest, f: ConnectionFact, cfg: Config, max
   let n = 0;
   for (const t of d.times) if (t >= since && t <= f.time) n++;
   if (n >= h.MinConnections) {
-    d.qualified = { time: f.time, why: `${n} connections within ${Math.round(cfg.TimeWindow / 60000)} min (>= ${h.MinConnections})`, weak: false };
+    d.qualified = {
+      time: f.time,
+      why: `${n} connections within ${Math.round(cfg.TimeWindow / 60000)} min (>= ${h.MinConnections})`,
+      weak: false,
+    };
     return true;
   }
   if (f.open && !d.qualified) {

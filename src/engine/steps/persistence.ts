@@ -14,7 +14,8 @@ export interface PersistenceFact {
   notes?: string[];
 }
 
-const RUN_KEY = /\\(software\\(wow6432node\\)?microsoft\\windows\\currentversion\\(run|runonce|runservices|runservicesonce|policies\\explorer\\run))\\([^\\]+)$/i;
+const RUN_KEY =
+  /\\(software\\(wow6432node\\)?microsoft\\windows\\currentversion\\(run|runonce|runservices|runservicesonce|policies\\explorer\\run))\\([^\\]+)$/i;
 const SERVICE_IMAGE = /\\(controlset\d{3}|currentcontrolset)\\services\\([^\\]+)\\imagepath$/i;
 const WINLOGON = /\\software\\microsoft\\windows nt\\currentversion\\winlogon\\(userinit|shell)$/i;
 const STARTUP_DIR = /\\(start menu\\programs\\startup)\\([^\\]+)$/i;
@@ -29,9 +30,12 @@ export function registryPersistence(key: string, data: string | undefined): Pers
   return undefined;
 }
 
-const SYSTEMD_DIRS = /^(\/etc\/systemd\/system|\/lib\/systemd\/system|\/usr\/lib\/systemd\/system|\/run\/systemd\/system|\/etc\/systemd\/user|\/usr\/lib\/systemd\/user|\/home\/[^/]+\/\.config\/systemd\/user|\/root\/\.config\/systemd\/user)\/(.+\.(service|timer|socket))$/;
-const CRON = /^(\/etc\/crontab|\/etc\/cron\.(d|hourly|daily|weekly|monthly)\/[^/]+|\/var\/spool\/cron\/(crontabs\/)?[^/]+)$/;
-const LAUNCHD = /^(\/library\/launch(agents|daemons)|\/system\/library\/launch(agents|daemons)|\/users\/[^/]+\/library\/launchagents|~\/library\/launchagents)\/([^/]+\.plist)$/i;
+const SYSTEMD_DIRS =
+  /^(\/etc\/systemd\/system|\/lib\/systemd\/system|\/usr\/lib\/systemd\/system|\/run\/systemd\/system|\/etc\/systemd\/user|\/usr\/lib\/systemd\/user|\/home\/[^/]+\/\.config\/systemd\/user|\/root\/\.config\/systemd\/user)\/(.+\.(service|timer|socket))$/;
+const CRON =
+  /^(\/etc\/crontab|\/etc\/cron\.(d|hourly|daily|weekly|monthly)\/[^/]+|\/var\/spool\/cron\/(crontabs\/)?[^/]+)$/;
+const LAUNCHD =
+  /^(\/library\/launch(agents|daemons)|\/system\/library\/launch(agents|daemons)|\/users\/[^/]+\/library\/launchagents|~\/library\/launchagents)\/([^/]+\.plist)$/i;
 
 export function filePersistence(path: string): PersistenceFact | undefined {
   const lower = path.toLowerCase();
@@ -47,25 +51,45 @@ export function filePersistence(path: string): PersistenceFact | undefined {
     const label = file.replace(/\.plist$/i, '');
     const notes: string[] = [];
     if (label.startsWith('.')) notes.push('hidden plist (leading dot)');
-    if (/^com\.apple\./i.test(label) && !lower.startsWith('/system/')) notes.push(`Apple-lookalike label ${label} outside /System`);
+    if (/^com\.apple\./i.test(label) && !lower.startsWith('/system/'))
+      notes.push(`Apple-lookalike label ${label} outside /System`);
     return { mechanism: 'launchd', name: label, notes };
   }
   return undefined;
 }
 
 /** Persistence made by running a command (systemctl enable, launchctl load, schtasks, sc, reg add). */
-export function commandPersistence(image: string, commandLine: string | undefined): PersistenceFact | undefined {
+export function commandPersistence(
+  image: string,
+  commandLine: string | undefined,
+): PersistenceFact | undefined {
   if (!commandLine) return undefined;
   const c = commandLine;
-  let m = /\bsystemctl\b(?:\s+--\S+)*\s+(enable|start|restart|reenable|link)\s+(?:--now\s+)?([\w@.\-/]+)/i.exec(c);
+  let m =
+    /\bsystemctl\b(?:\s+--\S+)*\s+(enable|start|restart|reenable|link)\s+(?:--now\s+)?([\w@.\-/]+)/i.exec(c);
   if (m) return { mechanism: 'systemd', name: m[2].replace(/^.*\//, '') };
-  m = /\blaunchctl\s+(load|bootstrap|enable|submit)\b.*?([\w.\-~/ ]+\.plist|gui\/\d+\/[\w.-]+|system\/[\w.-]+|-l\s+[\w.-]+)/i.exec(c);
-  if (m) return { mechanism: 'launchd', name: m[2].trim().replace(/^.*\//, '').replace(/\.plist$/i, '').replace(/^-l\s+/, '') };
+  m =
+    /\blaunchctl\s+(load|bootstrap|enable|submit)\b.*?([\w.\-~/ ]+\.plist|gui\/\d+\/[\w.-]+|system\/[\w.-]+|-l\s+[\w.-]+)/i.exec(
+      c,
+    );
+  if (m)
+    return {
+      mechanism: 'launchd',
+      name: m[2]
+        .trim()
+        .replace(/^.*\//, '')
+        .replace(/\.plist$/i, '')
+        .replace(/^-l\s+/, ''),
+    };
   m = /\bschtasks(?:\.exe)?["']?\s+.*\/create\b/i.exec(c);
   if (m) {
     const tn = /\/tn\s+("([^"]+)"|(\S+))/i.exec(c);
     const tr = /\/tr\s+("((?:[^"\\]|\\.)*)"|'([^']+)'|(\S+))/i.exec(c);
-    return { mechanism: 'scheduled_task', name: tn?.[2] ?? tn?.[3] ?? '?', command: tr?.[2] ?? tr?.[3] ?? tr?.[4] };
+    return {
+      mechanism: 'scheduled_task',
+      name: tn?.[2] ?? tn?.[3] ?? '?',
+      command: tr?.[2] ?? tr?.[3] ?? tr?.[4],
+    };
   }
   m = /\bsc(?:\.exe)?["']?\s+(?:\\\\\S+\s+)?create\s+("([^"]+)"|(\S+))/i.exec(c);
   if (m) {

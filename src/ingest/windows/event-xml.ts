@@ -36,7 +36,8 @@ export function parseEventXml(xml: string): WinRecord | string {
   // UserData: leaf elements of the single wrapper element.
   const ud = /<UserData>([\s\S]*)<\/UserData>/.exec(body)?.[1];
   if (ud) {
-    for (const m of ud.matchAll(/<([A-Za-z_][\w.-]*)(?:\s[^>]*)?>([^<]*)<\/\1>/g)) data[m[1]] = decodeXmlEntities(m[2]);
+    for (const m of ud.matchAll(/<([A-Za-z_][\w.-]*)(?:\s[^>]*)?>([^<]*)<\/\1>/g))
+      data[m[1]] = decodeXmlEntities(m[2]);
   }
   return {
     channel: decodeXmlEntities(RE_CHANNEL.exec(xml)?.[1] ?? ''),
@@ -60,7 +61,11 @@ function decoder(ctx: DecodeContext): LineDecoder {
       ctx.problem(`Windows event XML: ${rec}; skipped`, { line });
       return;
     }
-    emitWinRecord(rec, { file: ctx.file, format: 'event-xml', line, record: rec.recordId, eventId: String(rec.eventId) }, ctx);
+    emitWinRecord(
+      rec,
+      { file: ctx.file, format: 'event-xml', line, record: rec.recordId, eventId: String(rec.eventId) },
+      ctx,
+    );
   };
 
   return {
@@ -71,7 +76,8 @@ function decoder(ctx: DecodeContext): LineDecoder {
         if (!buf) {
           const open = s.search(/<Event[\s>]/);
           if (open < 0) {
-            if (s.trim() && !/^\s*<(\?xml|\/?Events)/.test(s)) ctx.problem('text outside any <Event> element; skipped', { line: lineNo });
+            if (s.trim() && !/^\s*<(\?xml|\/?Events)/.test(s))
+              ctx.problem('text outside any <Event> element; skipped', { line: lineNo });
             return;
           }
           s = s.slice(open);
@@ -105,7 +111,11 @@ export const eventXml: Format = {
   description: 'Windows event XML: one <Event> per line, or <Events> documents',
   sniff(_head, text) {
     const t = text.trimStart();
-    if (/^(<\?xml[^>]*>\s*)?<Events?[\s>]/.test(t) && t.includes('schemas.microsoft.com/win/2004/08/events/event')) return 0.95;
+    if (
+      /^(<\?xml[^>]*>\s*)?<Events?[\s>]/.test(t) &&
+      t.includes('schemas.microsoft.com/win/2004/08/events/event')
+    )
+      return 0.95;
     if (/^(<\?xml[^>]*>\s*)?<Events?[\s>]/.test(t) && t.includes('<EventID')) return 0.8;
     return 0;
   },

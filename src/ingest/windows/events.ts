@@ -1,12 +1,6 @@
 // Windows event semantics in one place: which Sysmon, Security and System events mean what, and
 // how their fields map onto normalized events. Every Windows reader ends here.
-import type {
-  Direction,
-  FileHashes,
-  ProcRef,
-  RatEvent,
-  SourceRef,
-} from '../../model/event.ts';
+import type { Direction, FileHashes, ProcRef, RatEvent, SourceRef } from '../../model/event.ts';
 import type { DecodeContext } from '../reader.ts';
 import { parseWinTime, type WinRecord } from './record.ts';
 
@@ -46,7 +40,10 @@ export function parseHashes(s: string | undefined): FileHashes | undefined {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
     const k = part.slice(0, eq).trim().toUpperCase();
-    const v = part.slice(eq + 1).trim().toLowerCase();
+    const v = part
+      .slice(eq + 1)
+      .trim()
+      .toLowerCase();
     if (k === 'SHA256') out.sha256 = v;
     else if (k === 'SHA1') out.sha1 = v;
     else if (k === 'MD5') out.md5 = v;
@@ -229,14 +226,21 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
                 : type.toLowerCase().startsWith('delete')
                   ? 'delete'
                   : 'create',
-          data: rec.eventId === 13 ? field(d, 'Details') : rec.eventId === 14 ? field(d, 'NewName') : undefined,
+          data:
+            rec.eventId === 13 ? field(d, 'Details') : rec.eventId === 14 ? field(d, 'NewName') : undefined,
         };
         break;
       }
       case 22: {
         const q = val(d, 'QueryName');
         if (!q) return missing('QueryName');
-        ev = { ...base, kind: 'dns', proc: sysmonProc(d), query: q, answers: parseDnsResults(val(d, 'QueryResults')) };
+        ev = {
+          ...base,
+          kind: 'dns',
+          proc: sysmonProc(d),
+          query: q,
+          answers: parseDnsResults(val(d, 'QueryResults')),
+        };
         break;
       }
     }
@@ -302,7 +306,11 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
         if (!srcIp || !dstIp) return missing('SourceAddress/DestAddress');
         const dir = field(d, 'Direction') ?? '';
         const direction: Direction =
-          dir === '%%14593' || /outbound/i.test(dir) ? 'outbound' : dir === '%%14592' || /inbound/i.test(dir) ? 'inbound' : 'unknown';
+          dir === '%%14593' || /outbound/i.test(dir)
+            ? 'outbound'
+            : dir === '%%14592' || /inbound/i.test(dir)
+              ? 'inbound'
+              : 'unknown';
         const proto = val(d, 'Protocol');
         ev = {
           ...base,

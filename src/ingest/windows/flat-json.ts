@@ -3,21 +3,57 @@
 import { parseWinTime, type WinRecord } from './record.ts';
 
 const HEADER = new Set([
-  'EventID', 'EventId', 'Channel', 'channel', 'Hostname', 'hostname', 'Computer', 'computer_name',
-  '@timestamp', 'TimeCreated', 'EventTime', 'EventReceivedTime', 'SourceName', 'ProviderGuid',
-  'RecordNumber', 'EventRecordID', 'Message', 'Keywords', 'Level', 'Task', 'Opcode', 'Version',
-  'Severity', 'SeverityValue', 'SourceModuleName', 'SourceModuleType', '@version', 'tags', 'host',
-  'port', 'Category', 'EventType', 'ExecutionProcessID', 'ThreadID', 'AccountName_', 'UserID',
+  'EventID',
+  'EventId',
+  'Channel',
+  'channel',
+  'Hostname',
+  'hostname',
+  'Computer',
+  'computer_name',
+  '@timestamp',
+  'TimeCreated',
+  'EventTime',
+  'EventReceivedTime',
+  'SourceName',
+  'ProviderGuid',
+  'RecordNumber',
+  'EventRecordID',
+  'Message',
+  'Keywords',
+  'Level',
+  'Task',
+  'Opcode',
+  'Version',
+  'Severity',
+  'SeverityValue',
+  'SourceModuleName',
+  'SourceModuleType',
+  '@version',
+  'tags',
+  'host',
+  'port',
+  'Category',
+  'EventType',
+  'ExecutionProcessID',
+  'ThreadID',
+  'AccountName_',
+  'UserID',
 ]);
 
 export function isFlatWindows(o: Record<string, unknown>): boolean {
-  return (o.EventID !== undefined || o.EventId !== undefined) && (o.Channel !== undefined || o.channel !== undefined || o.SourceName !== undefined);
+  return (
+    (o.EventID !== undefined || o.EventId !== undefined) &&
+    (o.Channel !== undefined || o.channel !== undefined || o.SourceName !== undefined)
+  );
 }
 
 export function fromFlatJson(o: Record<string, unknown>): WinRecord | string {
   const id = Number(o.EventID ?? o.EventId);
   if (!Number.isInteger(id)) return 'EventID is not a number';
-  const time = parseWinTime(String(o['@timestamp'] ?? o.TimeCreated ?? o.EventTime ?? o.EventReceivedTime ?? ''));
+  const time = parseWinTime(
+    String(o['@timestamp'] ?? o.TimeCreated ?? o.EventTime ?? o.EventReceivedTime ?? ''),
+  );
   if (!Number.isFinite(time)) return 'no readable timestamp (@timestamp, TimeCreated, EventTime)';
   const computer = String(o.Hostname ?? o.hostname ?? o.Computer ?? o.computer_name ?? '');
   if (!computer) return 'no host name (Hostname, Computer)';

@@ -20,7 +20,8 @@ function toRecord(o: Obj): { rec: WinRecord | string; flavour: string } | undefi
 
 export const windowsJson: Format = {
   id: 'windows-json',
-  description: 'Windows events as JSON: Winlogbeat/Elastic Agent (ECS), flattened Logstash/OTRF, evtx_dump style',
+  description:
+    'Windows events as JSON: Winlogbeat/Elastic Agent (ECS), flattened Logstash/OTRF, evtx_dump style',
   sniff(_head, text) {
     const o = firstJsonObject(text);
     if (!o) return 0;
@@ -40,7 +41,10 @@ export const windowsJson: Format = {
       }
       const r = toRecord(v as Obj);
       if (!r) {
-        ctx.problem('JSON object is not a Windows event (no winlog, Event.System or EventID+Channel); skipped', { line });
+        ctx.problem(
+          'JSON object is not a Windows event (no winlog, Event.System or EventID+Channel); skipped',
+          { line },
+        );
         return;
       }
       if (typeof r.rec === 'string') {

@@ -1,0 +1,143 @@
+// Loads a YAML config and reports every mistake with its line and column and a hint, so a bad
+// config never starts a hunt.
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { type Config, configSchema } from './schema.ts';
+
+export interface ConfigIssue {
+  file: string;
+  line?: number;
+  column?: number;
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
+
+const KNOWN_KEYS = Object.keys(configSchema.shape);
+
+function closest(word: string, options: string[]): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let score = Number.POSITIVE_INFINITY;
+  for (const o of options) {
+    const d = distance(w, o.toLowerCase());
+    if (d < score) {
+      score = d;
+      best = o;
+    }
+  }
+  return score <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+/** The YAML node at a zod issue path, for its position. */
+function nodeAt(root: YamlNode | null | undefined, path: PropertyKey[]): YamlNode | undefined {
+  let n: YamlNode | null | undefined = root;
+  for (const key of path) {
+    if (isMap(n)) {
+      const pair = n.items.find((p) => (p.key as { value?: unknown })?.value === key);
+      n = (pair?.value as YamlNode) ?? (pair?.key as YamlNode) ?? n;
+      if (!pair) break;
+    } else if (isSeq(n) && typeof key === 'number') {
+      n = (n.items[key] as YamlNode) ?? n;
+    } else break;
+  }
+  return n ?? undefined;
+}
+
+export function parseConfig(text: string, file: string): ConfigResult {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const issues: ConfigIssue[] = [];
+  for (const e of doc.errors) {
+    const pos = lc.linePos(e.pos[0]);
+    issues.push({
+      file,
+      line: pos.line,
+      column: pos.col,
+      path: '',
+      message: e.message.split('\n')[0],
+      hint: 'fix the YAML syntax (indentation, quotes, colons)',
+    });
+  }
+  if (issues.length) return { ok: false, issues };
+  const data = doc.toJS() ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return {
+      ok: false,
+      issues: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: '',
+          message: 'the config must be a mapping of settings',
+          hint: 'run `ratchain config init` for a commented example',
+        },
+      ],
+    };
+  }
+  const r = configSchema.safeParse(data);
+  if (r.success) return { ok: true, config: r.data };
+  for (const issue of r.error.issues) {
+    const node = nodeAt(doc.contents, issue.path as PropertyKey[]);
+    const pos = node?.range ? lc.linePos(node.range[0]) : undefined;
+    let hint: string | undefined;
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      const keys = (issue as { keys: string[] }).keys;
+      const parentKeys = issue.path.length === 0 ? KNOWN_KEYS : undefined;
+      for (const k of keys) {
+        const knode = nodeAt(doc.contents, [...(issue.path as PropertyKey[]), k]);
+        const kpos = knode?.range ? lc.linePos(knode.range[0]) : pos;
+        const guess = parentKeys ? closest(k, parentKeys) : undefined;
+        issues.push({
+          file,
+          line: kpos?.line,
+          column: kpos?.col,
+          path: [...issue.path, k].join('.'),
+          message: `unknown setting "${k}"`,
+          hint: guess
+            ? `did you mean "${guess}"?`
+            : 'remove it, or see `ratchain config init` for the settings that exist',
+        });
+      }
+      continue;
+    }
+    if (issue.code === 'invalid_type') hint = `expected ${(issue as { expected?: string }).expected}`;
+    if (message.startsWith('Invalid input')) message = `invalid value (${message})`;
+    issues.push({ file, line: pos?.line, column: pos?.col, path: issue.path.join('.'), message, hint });
+  }
+  return { ok: false, issues };
+}
+
+export function loadConfig(file: string | undefined): ConfigResult {
+  if (!file) return { ok: true, config: configSchema.parse({}) };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return { ok: false, issues: [{ file, path: '', message: `cannot read: ${(e as Error).message}` }] };
+  }
+  return parseConfig(text, file);
+}
+
+export function formatIssue(i: ConfigIssue): string {
+  const at = i.line ? `${i.file}:${i.line}:${i.column ?? 1}` : i.file;
+  return `${at}: ${i.path ? `${i.path}: ` : ''}${i.message}${i.hint ? ` (hint: ${i.hint})` : ''}`;
+}
