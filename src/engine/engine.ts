@@ -53,6 +53,8 @@ export interface EngineStats {
 
 export interface Engine {
   push(ev: RatEvent): void;
+  /** Moves event time forward without an event (a watermark from an idle stream): expires state. */
+  advance(time: number): void;
   /** Ends the run: closes every open chain and returns all findings, most severe first. */
   finish(): Finding[];
   stats(): EngineStats;
@@ -61,6 +63,10 @@ export interface Engine {
 export interface EngineOptions {
   /** Streaming: called when a chain first reaches alert level and on every later change. */
   onFinding?: (f: Finding) => void;
+  /** Called with the final state of every chain that closes at or above MinSteps. */
+  onClose?: (f: Finding) => void;
+  /** Keep closed findings for finish() (hunt). Streaming sets false so memory stays bounded. */
+  collect?: boolean;
 }
 
 interface PendingFlow {
@@ -607,7 +613,8 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       const f = buildFinding(a, cfg, approvalFor(a, cfg, catalog, installPaths));
       if (a.findingId) f.id = a.findingId;
       else f.id = findingId(a.host.name, a.key, f.firstSeen);
-      finished.push(f);
+      if (opts.collect !== false) finished.push(f);
+      opts.onClose?.(f);
       stats.findings++;
     }
     dropAgent(a.host, a);
@@ -632,15 +639,20 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     }
   }
 
+  function advanceTo(t: number): void {
+    if (t > now) now = t;
+    if (now >= nextSweep) {
+      sweep();
+      nextSweep = now + Math.min(60_000, cfg.TimeWindow / 4);
+    }
+  }
+
   return {
+    advance: advanceTo,
     push(ev) {
       stats.events++;
       if (!(ev.time >= 0)) return;
-      if (ev.time > now) now = ev.time;
-      if (now >= nextSweep) {
-        sweep();
-        nextSweep = now + Math.min(60_000, cfg.TimeWindow / 4);
-      }
+      advanceTo(ev.time);
       if (ev.kind === 'network' && ev.flow) {
         onFlow(ev);
         return;
