@@ -4,7 +4,7 @@
 import type { Position } from '../../reader.ts';
 import type { WinRecord } from '../record.ts';
 import { RECORD_OP_BUDGET, type RecordFill, runFragment } from './binxml.ts';
-import { CHUNK_HEADER_SIZE, parseChunkHeader, recordDataChecksum } from './header.ts';
+import { CHUNK_HEADER_SIZE, CHUNK_SIZE, parseChunkHeader, recordDataChecksum } from './header.ts';
 import { CHUNK_COMPILE_BUDGET, type ChunkState, EvtxFormatError, R_ROOT, u32 } from './template.ts';
 import { filetimeAt } from './values.ts';
 
@@ -53,6 +53,8 @@ export function readChunk(
   const limit = Math.min(head.freeSpaceOffset, len);
   const st: ChunkState = { buf, len, names: new Map(), plans: new Map(), budget: CHUNK_COMPILE_BUDGET };
   let count = 0;
+  let skipped = 0;
+  let stopped = false;
   let p = CHUNK_HEADER_SIZE;
   while (p + RECORD_HEADER <= limit) {
     const at = fileOffset + p;
@@ -100,17 +102,28 @@ export function readChunk(
     } catch (e) {
       const msg = e instanceof EvtxFormatError ? e.message : `unreadable (${(e as Error).message})`;
       sink.problem(`EVTX ${rwhere}: ${msg}; record skipped`, { offset: at, where: rwhere });
+      skipped++;
       p += size;
       continue;
     }
     if (!Number.isFinite(rec.time)) rec.time = filetimeAt(buf, p + 16);
     if (!Number.isInteger(rec.eventId)) {
       sink.problem(`EVTX ${rwhere}: no EventID; record skipped`, { offset: at, where: rwhere });
+      skipped++;
     } else {
       sink.record(rec, at);
       count++;
     }
     p += size;
+  }
+  // Record ids run without gaps inside a chunk: fewer records than the header announces means
+  // some were lost (e.g. a consistent-looking header with a shortened free space offset).
+  const announced = head.lastRecordId - head.firstRecordId + 1;
+  if (!stopped && complete && announced > count + skipped && announced <= CHUNK_SIZE / 28) {
+    sink.problem(`EVTX ${where}: header announces ${announced} records, ${count + skipped} found`, {
+      offset: fileOffset,
+      where,
+    });
   }
   return count;
 }

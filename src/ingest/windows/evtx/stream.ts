@@ -77,6 +77,12 @@ export class EvtxStream {
         { offset: 0 },
       );
     }
+    if (!this.inHeader && this.chunkIndex < this.headerChunks) {
+      this.sink.problem(
+        `EVTX header counts ${this.headerChunks} chunks but the file holds ${this.chunkIndex} (truncated?)`,
+        { offset: this.chunkOffset() },
+      );
+    }
     this.dead = true;
   }
 
