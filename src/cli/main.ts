@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { configCommand } from './config.ts';
 import { EXIT } from './exit.ts';
+import { explainCommand } from './explain.ts';
 import { huntCommand } from './hunt.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -12,6 +13,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   program.addCommand(huntCommand());
   program.addCommand(configCommand());
+  program.addCommand(explainCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {
