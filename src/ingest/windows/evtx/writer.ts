@@ -206,12 +206,53 @@ function el(name: string, attrs: Array<[string, Content]>, children: Array<Elem 
   return { name, attrs, children };
 }
 
+/**
+ * XML-special characters in literal text, written as entity references. (Character references,
+ * token 0x08, are valid too, but libevtx 20181227 cannot read them.)
+ */
+const SPECIAL: Record<string, string | number> = {
+  '&': 'amp',
+  '>': 'gt',
+  '"': 'quot',
+  '<': 'lt',
+  "'": 'apos',
+};
+
+function writeText(w: ChunkBuilder, s: string): void {
+  // Runs of plain text and references, each token flagged (0x40) when more content follows,
+  // as MS-EVEN6's example encodes "def &< ghi".
+  const pieces: Array<string | number> = [];
+  let run = '';
+  for (const ch of s) {
+    const sp = SPECIAL[ch];
+    if (sp === undefined) run += ch;
+    else {
+      if (run) pieces.push(run);
+      run = '';
+      pieces.push(typeof sp === 'number' ? sp : `&${sp}`);
+    }
+  }
+  if (run || pieces.length === 0) pieces.push(run);
+  pieces.forEach((pc, i) => {
+    const more = i < pieces.length - 1 ? 0x40 : 0;
+    if (typeof pc === 'number') {
+      w.u8(0x08 | more);
+      w.u16(pc);
+    } else if (pc.startsWith('&') && pc.length > 1) {
+      w.u8(0x09 | more);
+      w.name(pc.slice(1));
+    } else {
+      w.u8(0x05 | more);
+      w.u8(V.T_STRING);
+      w.u16(pc.length);
+      w.bytes(Buffer.from(pc, 'utf16le'));
+    }
+  });
+}
+
 function writeContent(w: ChunkBuilder, c: Content): void {
   if ('text' in c) {
-    w.u8(0x05);
-    w.u8(V.T_STRING);
-    w.u16(c.text.length);
-    w.bytes(Buffer.from(c.text, 'utf16le'));
+    writeText(w, c.text);
   } else {
     w.u8(c.optional ? 0x0e : 0x0d);
     w.u16(c.sub);
