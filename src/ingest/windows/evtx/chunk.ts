@@ -83,6 +83,7 @@ export function readChunk(
         `EVTX ${rwhere}: size fields disagree (${size} vs ${u32(buf, p + size - 4)}); record skipped`,
         { offset: at, where: rwhere },
       );
+      skipped++;
       p += size;
       continue;
     }

@@ -32,6 +32,8 @@ export interface WriterEvent {
   userData?: { wrapper: string; fields: Array<[string, WriterValue]> };
   /** Write this record as plain elements, without a template. */
   plain?: boolean;
+  /** Plain records: wrap an empty element in this many levels of nesting (hostile input). */
+  nest?: number;
 }
 
 export interface WriterOptions {
@@ -434,6 +436,11 @@ function plainEvent(e: WriterEvent): Elem {
         ),
       ),
     );
+  if (e.nest) {
+    let deep = el('Deep', []);
+    for (let i = 1; i < e.nest; i++) deep = el('Deep', [], [deep]);
+    kids.push(deep);
+  }
   return el('Event', [['xmlns', t(EVENT_NS)]], kids);
 }
 
