@@ -4,6 +4,7 @@ import { configCommand } from './config.ts';
 import { EXIT } from './exit.ts';
 import { explainCommand } from './explain.ts';
 import { huntCommand } from './hunt.ts';
+import { watchCommand } from './watch.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('ratchain')
@@ -12,6 +13,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(huntCommand());
+  program.addCommand(watchCommand());
   program.addCommand(configCommand());
   program.addCommand(explainCommand());
   try {

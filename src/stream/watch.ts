@@ -1,0 +1,223 @@
+// `watch`: follows files (appends, rotation, truncation) and stdin, decodes their lines with the
+// registered readers, and runs the live engine. Event time drives the engine; a short reorder
+// window puts the inputs back in order, and when every input has gone quiet for `idleFlushMs`
+// the held events are released so findings do not wait for traffic. Stops on the abort signal:
+// inputs are closed, held events released, every chain closed, final states emitted.
+import { statSync } from 'node:fs';
+import type { Catalog } from '../catalog/types.ts';
+import type { Config } from '../config/schema.ts';
+import { expandInputs } from '../ingest/open.ts';
+import type { Problem } from '../ingest/reader.ts';
+import { MAX_LINE_BYTES } from '../ingest/source.ts';
+import type { Finding } from '../model/finding.ts';
+import { follow } from './follow.ts';
+import { createLineSource, type LineSource } from './line-source.ts';
+import { createLineSplitter, type LineSplitter } from './line-splitter.ts';
+import { type FindingKind, createLiveEngine, type LiveStats } from './live-engine.ts';
+
+export interface WatchOptions {
+  /** Files (may not exist yet), directories and globs (expanded once, at start), or "-". */
+  inputs: string[];
+  config: Config;
+  catalog: Catalog;
+  format?: string;
+  /** Event-time reorder window, ms. */
+  reorderMs: number;
+  /** Release held events after this much wall time without new input, ms. */
+  idleFlushMs: number;
+  pollMs: number;
+  fromEnd?: boolean;
+  /** Most events held for reordering. */
+  capacity?: number;
+  onFinding(f: Finding, kind: FindingKind): void;
+  onProblem(p: Problem): void;
+  /** Aborting stops the watch (SIGINT/SIGTERM in the CLI). */
+  signal: AbortSignal;
+  /** What "-" reads (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+  /** Test hook: called after each batch of input bytes was processed. */
+  onProgress?(stats: LiveStats): void;
+}
+
+export interface WatchSummary extends LiveStats {
+  inputs: Array<{ name: string; format?: string; events: number; problems: number }>;
+  problems: number;
+}
+
+interface Feed {
+  name: string;
+  splitter: LineSplitter;
+  source: LineSource;
+  lineBase: number;
+}
+
+/** Paths to follow: existing directories and globs expand to their files; other paths are followed as given. */
+function resolveInputs(args: string[], onProblem: (p: Problem) => void): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    let dir = false;
+    try {
+      dir = statSync(a).isDirectory();
+    } catch {}
+    if (a !== '-' && (dir || /[*?[]/.test(a))) {
+      const r = expandInputs([a]);
+      for (const p of r.problems) onProblem({ file: p.file, format: '?', message: p.message });
+      out.push(...r.inputs.map((i) => i.name));
+    } else out.push(a);
+  }
+  return out;
+}
+
+export async function watch(o: WatchOptions): Promise<WatchSummary> {
+  let problems = 0;
+  const onProblem = (p: Problem) => {
+    problems++;
+    o.onProblem(p);
+  };
+  const live = createLiveEngine({
+    config: o.config,
+    catalog: o.catalog,
+    reorderMs: o.reorderMs,
+    capacity: o.capacity ?? 200_000,
+    onFinding: o.onFinding,
+    onLate: (e) =>
+      onProblem({
+        file: e.src.file,
+        format: e.src.format,
+        line: e.src.line,
+        message: `event at ${new Date(e.time).toISOString()} is more than the allowed lateness behind newer events; dropped`,
+      }),
+  });
+
+  const names = resolveInputs(o.inputs, onProblem);
+  const feeds: Feed[] = [];
+  const newFeed = (name: string): Feed => {
+    const feed: Feed = {
+      name,
+      lineBase: 0,
+      source: createLineSource({ name, format: o.format, onEvent: (ev) => live.push(ev), onProblem }),
+      splitter: undefined as unknown as LineSplitter,
+    };
+    feed.splitter = createLineSplitter({
+      maxLineBytes: MAX_LINE_BYTES,
+      line: (text, n) => feed.source.line(text, feed.lineBase + n),
+      tooLong: (n) =>
+        onProblem({
+          file: name,
+          format: feed.source.format() ?? '?',
+          line: feed.lineBase + n,
+          message: `line longer than ${MAX_LINE_BYTES} bytes; skipped`,
+        }),
+    });
+    feeds.push(feed);
+    return feed;
+  };
+
+  let lastInput = Date.now();
+  const touched = () => {
+    lastInput = Date.now();
+    o.onProgress?.(live.stats());
+  };
+
+  // Stops followers when the caller aborts, or when stdin (the only input) ends.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  if (o.signal.aborted) stop.abort();
+
+  const idle = setInterval(
+    () => {
+      if (live.stats().buffered > 0 && Date.now() - lastInput >= o.idleFlushMs) {
+        live.flush();
+        o.onProgress?.(live.stats());
+      }
+    },
+    Math.max(10, Math.min(o.idleFlushMs, 250)),
+  );
+
+  const tasks: Array<Promise<void>> = [];
+  for (const name of names) {
+    const feed = newFeed(name);
+    if (name === '-') {
+      tasks.push(
+        readStdin(o.stdin ?? process.stdin, feed, stop.signal, touched).then(() => {
+          if (names.length === 1) stop.abort();
+        }),
+      );
+      continue;
+    }
+    tasks.push(
+      follow({
+        path: name,
+        pollMs: o.pollMs,
+        fromEnd: o.fromEnd,
+        signal: stop.signal,
+        onData(chunk) {
+          feed.splitter.write(chunk);
+          touched();
+        },
+        onReset(why) {
+          // A rotated file ended cleanly: its last line is complete. A truncated one was rewritten.
+          if (why === 'rotated') feed.splitter.end();
+          feed.splitter.reset();
+          feed.lineBase = 0;
+          onProblem({
+            file: name,
+            format: feed.source.format() ?? '?',
+            message: `file ${why}; reading it from the start`,
+          });
+        },
+        onError: (message) => onProblem({ file: name, format: '?', message }),
+      }),
+    );
+  }
+
+  await Promise.all(tasks);
+  clearInterval(idle);
+  o.signal.removeEventListener('abort', onAbort);
+  // A followed file's unfinished last line may still be being written: it is left unread
+  // (reported), never decoded half-way. Stdin has ended, so its last line is complete.
+  for (const f of feeds) {
+    if (f.name !== '-' && f.splitter.pending() > 0)
+      onProblem({
+        file: f.name,
+        format: f.source.format() ?? '?',
+        message: `unfinished last line (${f.splitter.pending()} bytes) left unread`,
+      });
+    f.source.end();
+  }
+  live.finish();
+  return {
+    ...live.stats(),
+    problems,
+    inputs: feeds.map((f) => ({ name: f.name, format: f.source.format(), ...f.source.counts() })),
+  };
+}
+
+async function readStdin(
+  stdin: NodeJS.ReadableStream,
+  feed: Feed,
+  signal: AbortSignal,
+  touched: () => void,
+): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      signal.removeEventListener('abort', done);
+      stdin.pause();
+      resolve();
+    };
+    const onData = (c: Buffer | string) => {
+      feed.splitter.write(typeof c === 'string' ? Buffer.from(c) : c);
+      touched();
+    };
+    const onEnd = () => {
+      feed.splitter.end();
+      done();
+    };
+    stdin.on('data', onData);
+    stdin.once('end', onEnd);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
