@@ -1,0 +1,84 @@
+// ECS export: each finding becomes one alert document (event.kind: alert) that validates against
+// schema/ecs-alert.schema.json, written for ECS 8.11 from its field reference.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Finding } from '../../src/model/finding.ts';
+import { ECS_VERSION, toEcs } from '../../src/sinks/ecs.ts';
+import { approvedButAnomalous, fullChain, partialChain } from '../support/findings.ts';
+import { schemaCheck } from '../support/json-schema.ts';
+
+const check = schemaCheck('ecs-alert.schema.json');
+
+// biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary ECS fields
+function exported(f: Finding): any {
+  return JSON.parse(JSON.stringify(toEcs(f)));
+}
+
+describe('toEcs (ECS 8.11 alert)', () => {
+  it('targets ECS 8.11.0', () => assert.equal(ECS_VERSION, '8.11.0'));
+
+  for (const [name, f] of [
+    ['full chain', fullChain()],
+    ['partial chain', partialChain()],
+    ['approved but anomalous', approvedButAnomalous()],
+    [
+      'no user, no egress, network platform',
+      partialChain({ user: undefined, egress: [], platform: 'network' }),
+    ],
+  ] as Array<[string, Finding]>) {
+    it(`validates against the schema: ${name}`, () => assert.deepEqual(check(exported(f)), []));
+  }
+
+  it('fills rule, threat, host, process, destination and user from a Windows chain', () => {
+    const d = exported(fullChain());
+    assert.equal(d.event.kind, 'alert');
+    assert.equal(d.event.severity, 99);
+    assert.equal(d.event.risk_score, 100);
+    assert.equal(d['@timestamp'], '2026-11-03T09:25:03.000Z');
+    assert.equal(d.rule.id, 'AN1366');
+    assert.equal(d.rule.uuid, 'cdd89903f49a26b09d8ab3c5');
+    assert.deepEqual(d.threat.technique.id, ['T1219']);
+    assert.deepEqual(d.threat.tactic.id, ['TA0011']);
+    assert.deepEqual(d.host.os, { type: 'windows', family: 'windows', platform: 'windows' });
+    assert.equal(d.process.executable, 'C:\\Users\\jdoe\\Downloads\\AnyDesk.exe');
+    assert.equal(d.process.name, 'AnyDesk.exe');
+    assert.equal(d.process.pe.original_file_name, 'AnyDesk.exe');
+    assert.equal(d.process.hash.sha256, '9d2a7c41e5b3f6a8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3');
+    assert.deepEqual(d.destination, {
+      ip: '203.0.113.45',
+      address: 'relay-7f3a91c2.net.anydesk.com',
+      port: 443,
+      domain: 'relay-7f3a91c2.net.anydesk.com',
+    });
+    assert.deepEqual(d.user, { name: 'jdoe', domain: 'CORP' });
+    assert.deepEqual(d.related.ip, ['203.0.113.45']);
+  });
+
+  it('puts flow bytes on source/destination and the chain under ratchain.*', () => {
+    const d = exported(partialChain());
+    assert.deepEqual(d.host.os.type, 'linux');
+    assert.equal(d.source.bytes, 9_000_000);
+    assert.equal(d.destination.bytes, 400_000);
+    assert.deepEqual(d.ratchain.missing, ['persistence']);
+    assert.equal(d.ratchain.steps[1].seen, false);
+    assert.equal(d.ratchain.steps[0].evidence[0].src.file, 'audit/audit.log');
+  });
+
+  it('keeps the approval and the anomaly reason of an approved tool', () => {
+    const d = exported(approvedButAnomalous());
+    assert.equal(d.host.os.type, 'macos');
+    assert.match(d.ratchain.agent.approved_by, /ProcessAllowlist\[0\]/);
+    assert.ok(d.ratchain.reasons.some((r: { code: string }) => r.code === 'approved_but_anomalous'));
+    assert.equal(d.process.code_signature.subject_name, 'TeamViewer Germany GmbH');
+  });
+
+  it('the schema rejects what ECS forbids (so the validation can fail)', () => {
+    const d = exported(fullChain());
+    assert.notDeepEqual(check({ ...d, event: { ...d.event, kind: 'finding' } }), []);
+    assert.notDeepEqual(check({ ...d, event: { ...d.event, category: ['remote_access'] } }), []);
+    assert.notDeepEqual(check({ ...d, host: { ...d.host, os: { type: 'darwin' } } }), []);
+    assert.notDeepEqual(check({ ...d, destination: { ip: 'relay.example' } }), []);
+    assert.notDeepEqual(check({ ...d, '@timestamp': 1793610723204 }), []);
+    assert.notDeepEqual(check({ ...d, hostname: 'top-level typo' }), []);
+  });
+});

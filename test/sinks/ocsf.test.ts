@@ -1,0 +1,91 @@
+// OCSF export: each finding becomes one Detection Finding (class_uid 2004) that validates against
+// schema/ocsf-detection-finding.schema.json, written for OCSF 1.3.0 from its attribute dictionary.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Finding } from '../../src/model/finding.ts';
+import { OCSF_VERSION, toOcsf } from '../../src/sinks/ocsf.ts';
+import { approvedButAnomalous, fullChain, partialChain } from '../support/findings.ts';
+import { schemaCheck } from '../support/json-schema.ts';
+
+const check = schemaCheck('ocsf-detection-finding.schema.json');
+
+/** What a SIEM receives: the JSON text, not the in-memory object. */
+// biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary OCSF fields
+function exported(f: Finding): any {
+  return JSON.parse(JSON.stringify(toOcsf(f)));
+}
+
+describe('toOcsf (OCSF 1.3.0 Detection Finding)', () => {
+  it('targets OCSF 1.3.0', () => assert.equal(OCSF_VERSION, '1.3.0'));
+
+  for (const [name, f] of [
+    ['full chain', fullChain()],
+    ['partial chain', partialChain()],
+    ['approved but anomalous', approvedButAnomalous()],
+    ['suppressed', fullChain({ status: 'suppressed', severity: 'info', score: 40 })],
+    ['streaming update', fullChain({ revision: 3 })],
+  ] as Array<[string, Finding]>) {
+    it(`validates against the schema: ${name}`, () => assert.deepEqual(check(exported(f)), []));
+  }
+
+  it('maps a critical four-step chain to the finding_info, ATT&CK, device and actor fields', () => {
+    const o = exported(fullChain());
+    assert.equal(o.class_uid, 2004);
+    assert.equal(o.type_uid, 200401);
+    assert.equal(o.severity_id, 5);
+    assert.equal(o.status_id, 1);
+    assert.equal(o.confidence_id, 3);
+    assert.equal(o.finding_info.uid, 'cdd89903f49a26b09d8ab3c5');
+    assert.equal(o.finding_info.analytic.uid, 'AN1366');
+    assert.deepEqual(o.finding_info.attacks[0].technique, { uid: 'T1219', name: 'Remote Access Tools' });
+    assert.equal(o.finding_info.attacks[0].tactic.uid, 'TA0011');
+    assert.deepEqual(o.device.os, { name: 'Windows', type_id: 100 });
+    assert.equal(o.actor.process.file.path, 'C:\\Users\\jdoe\\Downloads\\AnyDesk.exe');
+    assert.deepEqual(o.actor.process.file.hashes[0], {
+      algorithm_id: 3,
+      algorithm: 'SHA-256',
+      value: '9d2a7c41e5b3f6a8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3',
+    });
+    assert.deepEqual(o.actor.user, { name: 'jdoe', domain: 'CORP' });
+    assert.equal(o.start_time, fullChain().firstSeen);
+    assert.equal(o.end_time, fullChain().lastSeen);
+  });
+
+  it('keeps every record behind a step as an evidence with its file and line, plus each destination', () => {
+    const o = exported(fullChain());
+    const service = o.evidences.find((e: { uid: string }) => e.uid === 'logs/ws-fin-07-sysmon.xml:3#9120');
+    assert.equal(service.name, 'S2 persistence');
+    assert.equal(service.data.source.event_id, '7045');
+    const dst = o.evidences.find((e: { dst_endpoint?: unknown }) => e.dst_endpoint);
+    assert.deepEqual(dst.dst_endpoint, {
+      ip: '203.0.113.45',
+      port: 443,
+      hostname: 'relay-7f3a91c2.net.anydesk.com',
+    });
+    assert.equal(o.evidences.length, 1 + 1 + 5 + 1 + 1);
+  });
+
+  it('marks a suppressed approved tool Suppressed and an update as activity Update', () => {
+    assert.equal(exported(fullChain({ status: 'suppressed' })).status_id, 3);
+    const upd = exported(fullChain({ revision: 2 }));
+    assert.deepEqual([upd.activity_id, upd.type_uid], [2, 200402]);
+  });
+
+  it('maps macOS and Linux to their OCSF os type ids and keeps missing steps and reasons', () => {
+    assert.equal(exported(approvedButAnomalous()).device.os.type_id, 300);
+    const p = exported(partialChain());
+    assert.equal(p.device.os.type_id, 200);
+    assert.deepEqual(p.unmapped.ratchain.missing, ['persistence']);
+    assert.equal(p.unmapped.ratchain.reasons[0].code, 'steps');
+  });
+
+  it('the schema rejects what OCSF forbids (so the validation can fail)', () => {
+    const o = exported(fullChain());
+    assert.notDeepEqual(check({ ...o, class_uid: 2001 }), []);
+    assert.notDeepEqual(check({ ...o, severity_id: 7 }), []);
+    assert.notDeepEqual(check({ ...o, finding_info: { title: 'no uid' } }), []);
+    assert.notDeepEqual(check({ ...o, device: { ...o.device, os: { name: 'macOS', type_id: 3 } } }), []);
+    assert.notDeepEqual(check({ ...o, evidences: [{ name: 'empty' }] }), []);
+    assert.notDeepEqual(check({ ...o, type_uid: 200402 }), []);
+  });
+});

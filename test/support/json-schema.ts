@@ -1,0 +1,23 @@
+// Compiles one of the project's JSON Schemas (schema/*.json) with ajv and ajv-formats, and returns
+// a check that lists every violation, so a failing test says which field broke which rule.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS: its function sits on .default under some loaders.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as unknown as (a: Ajv) => Ajv;
+
+export function schemaCheck(file: string): (doc: unknown) => string[] {
+  const path = fileURLToPath(new URL(`../../schema/${file}`, import.meta.url));
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(path, 'utf8')));
+  return (doc) => {
+    if (validate(doc)) return [];
+    return (validate.errors ?? []).map(
+      (e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`,
+    );
+  };
+}
