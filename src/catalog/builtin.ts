@@ -1,197 +1,23 @@
-// ratchain's own catalogue of remote-access tools: facts (file names, metadata, install paths,
-// service names, vendor domains), written for this project. Extend by adding entries.
+// ratchain's own catalogue of remote-access tools, read from tools.yaml next to this file (the
+// same format users write, so `ratchain catalog check src/catalog/tools.yaml` checks it too).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseRatchainCatalog } from './format.ts';
 import type { CatalogTool } from './types.ts';
 
-type Entry = Partial<Omit<CatalogTool, 'paths' | 'source'>> &
-  Pick<CatalogTool, 'id' | 'name' | 'category'> & { paths?: Partial<CatalogTool['paths']> };
+export const BUILTIN_FILE = fileURLToPath(new URL('./tools.yaml', import.meta.url));
 
-function tool(e: Entry): CatalogTool {
-  return {
-    executables: [],
-    originalFileNames: [],
-    products: [],
-    companies: [],
-    signers: [],
-    services: [],
-    systemdUnits: [],
-    launchdLabels: [],
-    bundleIds: [],
-    domains: [],
-    ports: [],
-    ...e,
-    paths: { windows: [], linux: [], macos: [], ...e.paths },
-    source: 'builtin',
-  };
+function loadBuiltin(): CatalogTool[] {
+  const { tools, problems } = parseRatchainCatalog(
+    readFileSync(BUILTIN_FILE, 'utf8'),
+    BUILTIN_FILE,
+    'builtin',
+  );
+  const bad = problems.filter((p) => p.kind !== 'note');
+  // A broken built-in catalogue is a bug in ratchain itself, not in the user's input.
+  if (bad.length)
+    throw new Error(`built-in catalogue: ${bad.map((p) => `${p.where}: ${p.message}`).join('; ')}`);
+  return tools;
 }
 
-export const BUILTIN_TOOLS: CatalogTool[] = [
-  tool({
-    id: 'anydesk',
-    name: 'AnyDesk',
-    category: 'remote_support',
-    executables: ['anydesk.exe', 'anydesk'],
-    originalFileNames: ['anydesk.exe'],
-    products: ['anydesk'],
-    companies: ['anydesk software gmbh', 'philandro software gmbh'],
-    signers: ['anydesk software gmbh', 'philandro software gmbh'],
-    paths: {
-      windows: ['%ProgramFiles(x86)%\\AnyDesk\\AnyDesk.exe', '%ProgramFiles%\\AnyDesk\\AnyDesk.exe'],
-      linux: ['/usr/bin/anydesk', '/usr/libexec/anydesk'],
-      macos: ['/Applications/AnyDesk.app/Contents/MacOS/AnyDesk'],
-    },
-    services: ['anydesk'],
-    systemdUnits: ['anydesk.service'],
-    launchdLabels: ['com.philandro.anydesk.service', 'com.philandro.anydesk.frontend'],
-    bundleIds: ['com.philandro.anydesk'],
-    domains: ['*.anydesk.com', 'anydesk.com', '*.net.anydesk.com'],
-    ports: [6568, 7070],
-  }),
-  tool({
-    id: 'teamviewer',
-    name: 'TeamViewer',
-    category: 'remote_support',
-    executables: ['teamviewer.exe', 'teamviewer_service.exe', 'tv_w32.exe', 'tv_x64.exe', 'teamviewer', 'teamviewerd'],
-    originalFileNames: ['teamviewer.exe', 'teamviewer_service.exe', 'tv_w32.exe', 'tv_x64.exe'],
-    products: ['teamviewer'],
-    companies: ['teamviewer germany gmbh', 'teamviewer gmbh'],
-    signers: ['teamviewer germany gmbh', 'teamviewer gmbh'],
-    paths: {
-      windows: ['%ProgramFiles%\\TeamViewer\\TeamViewer.exe', '%ProgramFiles(x86)%\\TeamViewer\\TeamViewer.exe'],
-      linux: ['/opt/teamviewer/tv_bin/teamviewerd'],
-      macos: ['/Applications/TeamViewer.app/Contents/MacOS/TeamViewer'],
-    },
-    services: ['teamviewer'],
-    systemdUnits: ['teamviewerd.service'],
-    launchdLabels: ['com.teamviewer.teamviewer_service', 'com.teamviewer.service', 'com.teamviewer.desktop'],
-    bundleIds: ['com.teamviewer.teamviewer'],
-    domains: ['*.teamviewer.com', 'teamviewer.com'],
-    ports: [5938],
-  }),
-  tool({
-    id: 'screenconnect',
-    name: 'ConnectWise ScreenConnect',
-    category: 'remote_support',
-    executables: ['screenconnect.clientservice.exe', 'screenconnect.windowsclient.exe', 'screenconnect.windowsbackstagesshell.exe', 'connectwisecontrol.client.exe'],
-    originalFileNames: ['screenconnect.clientservice.exe', 'screenconnect.windowsclient.exe'],
-    products: ['screenconnect', 'connectwise control'],
-    companies: ['screenconnect software', 'connectwise, inc.', 'connectwise, llc'],
-    signers: ['connectwise, inc.', 'connectwise, llc'],
-    paths: {
-      windows: ['%ProgramFiles(x86)%\\ScreenConnect Client*\\ScreenConnect.ClientService.exe'],
-      linux: ['/opt/screenconnect-*/'],
-      macos: ['/opt/screenconnect-*/'],
-    },
-    services: ['screenconnect client*'],
-    launchdLabels: ['screenconnect-*'],
-    domains: ['*.screenconnect.com', '*.connectwise.com', 'screenconnect.com'],
-    ports: [8041],
-  }),
-  tool({
-    id: 'splashtop',
-    name: 'Splashtop',
-    category: 'remote_support',
-    executables: ['srservice.exe', 'srmanager.exe', 'srserver.exe', 'strwinclt.exe', 'splashtop streamer'],
-    originalFileNames: ['srservice.exe', 'srmanager.exe', 'srserver.exe'],
-    products: ['splashtop streamer', 'splashtop remote', 'splashtop'],
-    companies: ['splashtop inc.'],
-    signers: ['splashtop inc.'],
-    paths: {
-      windows: ['%ProgramFiles(x86)%\\Splashtop\\Splashtop Remote\\Server\\SRService.exe'],
-      macos: ['/Applications/Splashtop Streamer.app/Contents/MacOS/Splashtop Streamer'],
-    },
-    services: ['splashtopremoteservice'],
-    launchdLabels: ['com.splashtop.streamer-daemon', 'com.splashtop.streamer-for-user'],
-    bundleIds: ['com.splashtop.splashtop-streamer'],
-    domains: ['*.splashtop.com', 'splashtop.com'],
-  }),
-  tool({
-    id: 'atera',
-    name: 'Atera',
-    category: 'rmm',
-    executables: ['ateraagent.exe', 'agentpackagemonitoring.exe'],
-    originalFileNames: ['ateraagent.exe'],
-    products: ['ateraagent', 'atera agent'],
-    companies: ['atera networks ltd'],
-    signers: ['atera networks ltd'],
-    paths: { windows: ['%ProgramFiles%\\ATERA Networks\\AteraAgent\\AteraAgent.exe'] },
-    services: ['ateraagent'],
-    domains: ['*.atera.com', '*.atera-agent-heartbeat.servicebus.windows.net', 'agentreporting.atera.com'],
-  }),
-  tool({
-    id: 'netsupport',
-    name: 'NetSupport Manager',
-    category: 'remote_support',
-    executables: ['client32.exe', 'pcicfgui.exe', 'netsupport.exe'],
-    originalFileNames: ['client32.exe', 'pcicfgui.exe'],
-    products: ['netsupport remote control', 'netsupport manager'],
-    companies: ['netsupport ltd'],
-    signers: ['netsupport ltd'],
-    paths: { windows: ['%ProgramFiles(x86)%\\NetSupport\\NetSupport Manager\\client32.exe'] },
-    services: ['client32'],
-    domains: ['*.netsupportsoftware.com', 'geo.netsupportsoftware.com'],
-    ports: [5405],
-  }),
-  tool({
-    id: 'rustdesk',
-    name: 'RustDesk',
-    category: 'remote_desktop',
-    executables: ['rustdesk.exe', 'rustdesk'],
-    originalFileNames: ['rustdesk.exe'],
-    products: ['rustdesk'],
-    companies: ['purslane ltd'],
-    signers: ['purslane ltd'],
-    paths: {
-      windows: ['%ProgramFiles%\\RustDesk\\rustdesk.exe'],
-      linux: ['/usr/bin/rustdesk', '/usr/lib/rustdesk/rustdesk'],
-      macos: ['/Applications/RustDesk.app/Contents/MacOS/RustDesk'],
-    },
-    services: ['rustdesk'],
-    systemdUnits: ['rustdesk.service'],
-    launchdLabels: ['com.carriez.rustdesk_service', 'com.carriez.rustdesk_server'],
-    bundleIds: ['com.carriez.rustdesk'],
-    domains: ['*.rustdesk.com', 'rustdesk.com'],
-    ports: [21115, 21116, 21117, 21118, 21119],
-  }),
-  tool({
-    id: 'ngrok',
-    name: 'ngrok',
-    category: 'tunnel',
-    executables: ['ngrok.exe', 'ngrok'],
-    originalFileNames: ['ngrok.exe'],
-    products: ['ngrok'],
-    companies: ['ngrok inc.', 'ngrok llc'],
-    signers: ['ngrok llc', 'ngrok inc.'],
-    paths: { linux: ['/usr/local/bin/ngrok'], macos: ['/usr/local/bin/ngrok', '/opt/homebrew/bin/ngrok'] },
-    services: ['ngrok'],
-    systemdUnits: ['ngrok.service'],
-    domains: ['*.ngrok.io', '*.ngrok.com', '*.ngrok-free.app', '*.ngrok.app', 'tunnel.us.ngrok.com'],
-    ports: [443],
-  }),
-  tool({
-    id: 'cloudflared',
-    name: 'Cloudflare Tunnel (cloudflared)',
-    category: 'tunnel',
-    executables: ['cloudflared.exe', 'cloudflared'],
-    originalFileNames: ['cloudflared.exe'],
-    products: ['cloudflared'],
-    companies: ['cloudflare, inc.'],
-    signers: ['cloudflare, inc.'],
-    paths: { linux: ['/usr/local/bin/cloudflared', '/usr/bin/cloudflared'], macos: ['/usr/local/bin/cloudflared'] },
-    services: ['cloudflared'],
-    systemdUnits: ['cloudflared.service'],
-    launchdLabels: ['com.cloudflare.cloudflared'],
-    domains: ['*.argotunnel.com', '*.cftunnel.com', '*.trycloudflare.com'],
-    ports: [7844],
-  }),
-  tool({
-    id: 'plink',
-    name: 'PuTTY Link (plink)',
-    category: 'tunnel',
-    executables: ['plink.exe'],
-    originalFileNames: ['plink', 'plink.exe'],
-    products: ['putty suite', 'plink'],
-    companies: ['simon tatham'],
-    signers: ['simon tatham'],
-    ports: [22],
-  }),
-];
+export const BUILTIN_TOOLS: CatalogTool[] = loadBuiltin();

@@ -28,6 +28,10 @@ export interface CatalogTool {
   ports: number[];
   /** Which catalogue this entry came from ("builtin", "lolrmm", a file path). */
   source: string;
+  /** Other ids the same tool goes by in other catalogues ("connectwise-control"). */
+  aliases?: string[];
+  /** Public pages the facts were checked against. */
+  refs?: string[];
 }
 
 export type MatchBy =
@@ -67,4 +71,17 @@ export interface Catalog {
   /** Tools whose vendor domains cover `host` (a DNS name). */
   matchDomain(host: string): CatalogTool | undefined;
   byId(id: string): CatalogTool | undefined;
+  /** Every tool whose vendor domains cover `host`, most specific pattern first. */
+  matchDomainAll(host: string): CatalogTool[];
+}
+
+/** Something a catalogue file got wrong, or a value an import had to leave out. */
+export interface CatalogProblem {
+  file: string;
+  /** Position: "tools[3] (anydesk).domains[1], line 40:9", "entry 12 (KiTTY)". */
+  where: string;
+  message: string;
+  /** error: an entry or file was not loaded; skipped: a tool was left out (with the reason);
+   *  note: one value was dropped or rewritten while the rest of the entry loaded. */
+  kind: 'error' | 'skipped' | 'note';
 }
