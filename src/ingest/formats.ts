@@ -1,14 +1,31 @@
 // Every input format ratchain reads, registered once. Adding a format: write its module under
 // ingest/<platform>/ and add it to this list. Order breaks sniffing ties (earlier wins).
+import { auditd } from './linux/auditd.ts';
+import { linuxSyslogJson } from './linux/syslog-json.ts';
+import { sysmonLinux } from './linux/sysmon-linux.ts';
 import { elasticEndpoint } from './macos/elastic-endpoint.ts';
 import { eslogger } from './macos/eslogger.ts';
 import { osquery } from './macos/osquery.ts';
+import { vmConnection } from './network/vmconnection.ts';
+import { zeekConn } from './network/zeek-conn.ts';
 import type { Format } from './reader.ts';
 import { eventXml } from './windows/event-xml.ts';
 import { evtx } from './windows/evtx/decoder.ts';
 import { windowsJson } from './windows/windows-json.ts';
 
-export const FORMATS: Format[] = [evtx, windowsJson, eventXml, eslogger, elasticEndpoint, osquery];
+export const FORMATS: Format[] = [
+  evtx,
+  windowsJson,
+  eventXml,
+  auditd,
+  linuxSyslogJson,
+  sysmonLinux,
+  zeekConn,
+  vmConnection,
+  eslogger,
+  elasticEndpoint,
+  osquery,
+];
 
 export function formatById(id: string): Format | undefined {
   return FORMATS.find((f) => f.id === id);

@@ -1,0 +1,270 @@
+// What one audit event says, whatever wrote it: a raw auditd record group (SYSCALL + EXECVE +
+// CWD + PATH... + SOCKADDR + PROCTITLE sharing a serial) or one AUOMS record (auoms merges the
+// group into a single line). Both become AuditFacts; audit-events.ts turns facts into events.
+import { type AuditRecord, decodeValue, parseArray } from './audit-record.ts';
+import { syscallName } from './audit-syscalls.ts';
+
+export interface AuditPath {
+  name?: string;
+  nametype?: string;
+}
+
+export interface AuditFacts {
+  serial: string;
+  time: number;
+  /** 1-based line of the first record of the group. */
+  line: number;
+  /** Record type for evidence (EXECVE, SOCKADDR, PATH, SYSCALL, AUOMS_EXECVE). */
+  eventId: string;
+  node?: string;
+  syscall?: string;
+  success?: boolean;
+  exit?: number;
+  /** First syscall argument, hex as auditd writes it (clone flags). */
+  a0?: string;
+  pid?: number;
+  ppid?: number;
+  exe?: string;
+  /** Login (audit) user and real/effective user: names when the log has them, else numbers. */
+  auid?: string;
+  uid?: string;
+  euid?: string;
+  argv?: string[];
+  /** A ready command line (AUOMS cmdline) when argv is not given. */
+  cmdline?: string;
+  proctitle?: string;
+  cwd?: string;
+  paths: AuditPath[];
+  saddr?: string;
+}
+
+/** The records of one raw auditd event, as collected by the assembler. */
+export interface RecordGroup {
+  serial: string;
+  time: number;
+  line: number;
+  node?: string;
+  syscall?: Map<string, string>;
+  syscallType?: string;
+  /** EXECVE fields, merged when auditd split a long argv across several EXECVE records. */
+  execve?: Map<string, string>;
+  cwd?: string;
+  paths: Map<string, string>[];
+  saddr?: string;
+  proctitle?: string;
+  /** Record types in the group other than the ones above (USER_*, SERVICE_START, AVC, ...). */
+  otherType?: string;
+  records: number;
+}
+
+export type FactsResult = AuditFacts | { bad: string } | undefined;
+
+const UNSET = '4294967295';
+
+function num(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw.charCodeAt(0) === 34 ? raw.slice(1, -1) : raw);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Enriched logs write `AUID="alice"`; raw ones only `auid=1000` (unset is 4294967295). */
+function userField(f: Map<string, string>, lower: string, upper: string): string | undefined {
+  const name = f.get(upper);
+  if (name !== undefined) {
+    const v = decodeValue(name, false);
+    if (typeof v === 'string' && v !== 'unset') return v;
+  }
+  const id = f.get(lower);
+  return id === undefined || id === UNSET || id === '-1' ? undefined : id;
+}
+
+function add(g: RecordGroup, rec: AuditRecord): void {
+  // Merge EXECVE records: auditd splits a very long argv into several records of one event.
+  const into = g.execve ?? new Map<string, string>();
+  for (const [k, v] of rec.fields) if (!into.has(k)) into.set(k, v);
+  g.execve = into;
+}
+
+export function newGroup(rec: AuditRecord, line: number): RecordGroup {
+  return { serial: rec.serial, time: rec.time, line, node: rec.node, paths: [], records: 0 };
+}
+
+/** Files one record into its group. */
+export function addRecord(g: RecordGroup, rec: AuditRecord): void {
+  g.records++;
+  switch (rec.type) {
+    case 'SYSCALL':
+      g.syscall ??= rec.fields;
+      g.syscallType = rec.type;
+      break;
+    case 'EXECVE':
+      add(g, rec);
+      break;
+    case 'CWD':
+      g.cwd ??= rec.fields.get('cwd');
+      break;
+    case 'PATH':
+      g.paths.push(rec.fields);
+      break;
+    case 'SOCKADDR':
+      g.saddr ??= rec.fields.get('saddr');
+      break;
+    case 'PROCTITLE':
+      g.proctitle ??= rec.fields.get('proctitle');
+      break;
+    case 'EOE':
+      break;
+    default:
+      g.otherType ??= rec.type;
+  }
+  g.node ??= rec.node;
+}
+
+/** Decodes a string field, recording the first undecodable one in `bad`. */
+class Strings {
+  bad: string | undefined;
+  constructor(private readonly hex: boolean) {}
+  get(raw: string | undefined, what: string): string | undefined {
+    const v = decodeValue(raw, this.hex);
+    if (v === undefined || typeof v === 'string') return v;
+    this.bad ??= `${what}: ${v.bad}`;
+    return undefined;
+  }
+}
+
+function argvOf(e: Map<string, string>, s: Strings): string[] | string {
+  const argc = num(e.get('argc'));
+  if (argc === undefined || argc < 0 || argc > 1_000_000) return 'EXECVE record without a usable argc';
+  const argv: string[] = [];
+  for (let i = 0; i < argc; i++) {
+    const whole = e.get(`a${i}`);
+    if (whole !== undefined) {
+      argv.push(s.get(whole, `EXECVE a${i}`) ?? '');
+      continue;
+    }
+    // A long argument is split: a1_len=N a1[0]=... a1[1]=... (each part hex or quoted).
+    const len = num(e.get(`a${i}_len`));
+    if (len === undefined) return `EXECVE argc=${argc} but a${i} is missing (record cut?)`;
+    let arg = '';
+    for (let p = 0; ; p++) {
+      const part = e.get(`a${i}[${p}]`);
+      if (part === undefined) break;
+      arg += s.get(part, `EXECVE a${i}[${p}]`) ?? '';
+    }
+    if (Buffer.byteLength(arg) !== len)
+      return `EXECVE a${i}_len=${len} but its parts hold ${Buffer.byteLength(arg)} bytes (record split or cut)`;
+    argv.push(arg);
+  }
+  return argv;
+}
+
+/** A raw auditd group -> facts; undefined for groups with nothing the readers use. */
+export function rawFacts(g: RecordGroup): FactsResult {
+  const sys = g.syscall;
+  if (!sys) {
+    if (
+      g.execve ||
+      g.paths.length ||
+      g.cwd !== undefined ||
+      g.saddr !== undefined ||
+      g.proctitle !== undefined
+    )
+      return {
+        bad: `audit event ${g.serial} has EXECVE/PATH/CWD/SOCKADDR records but no SYSCALL record (split across files or cut)`,
+      };
+    return undefined;
+  }
+  const items = num(sys.get('items')) ?? 0;
+  if (g.paths.length < items)
+    return {
+      bad: `audit event ${g.serial}: SYSCALL says items=${items} but ${g.paths.length} PATH record(s) arrived (group cut)`,
+    };
+  const s = new Strings(true);
+  // Enriched logs name the syscall (SYSCALL=execve); raw ones give the number for the arch.
+  const enriched = decodeValue(sys.get('SYSCALL'), false);
+  const syscall = typeof enriched === 'string' ? enriched : syscallName(sys.get('syscall'), sys.get('arch'));
+  let argv: string[] | undefined;
+  if (g.execve) {
+    const a = argvOf(g.execve, s);
+    if (typeof a === 'string') return { bad: `audit event ${g.serial}: ${a}` };
+    argv = a;
+  }
+  const paths: AuditPath[] = [];
+  // PATH records carry item=N; order by it (records normally arrive in order already).
+  const sorted =
+    g.paths.length > 1
+      ? [...g.paths].sort((a, b) => (num(a.get('item')) ?? 0) - (num(b.get('item')) ?? 0))
+      : g.paths;
+  for (const p of sorted)
+    paths.push({ name: s.get(p.get('name'), 'PATH name'), nametype: p.get('nametype') });
+  const exit = num(sys.get('exit'));
+  const facts: AuditFacts = {
+    serial: g.serial,
+    time: g.time,
+    line: g.line,
+    eventId: g.execve ? 'EXECVE' : g.saddr !== undefined ? 'SOCKADDR' : g.paths.length ? 'PATH' : 'SYSCALL',
+    node: g.node,
+    syscall,
+    success: sys.get('success') === undefined ? undefined : sys.get('success') === 'yes',
+    exit,
+    a0: sys.get('a0'),
+    pid: num(sys.get('pid')),
+    ppid: num(sys.get('ppid')),
+    exe: s.get(sys.get('exe'), 'SYSCALL exe'),
+    auid: userField(sys, 'auid', 'AUID'),
+    uid: userField(sys, 'uid', 'UID'),
+    euid: userField(sys, 'euid', 'EUID'),
+    argv,
+    proctitle: g.proctitle === undefined ? undefined : s.get(g.proctitle, 'PROCTITLE')?.replace(/\0/g, ' '),
+    cwd: s.get(g.cwd, 'CWD cwd'),
+    paths,
+    saddr: g.saddr,
+  };
+  if (s.bad) return { bad: `audit event ${g.serial}: ${s.bad}` };
+  return facts;
+}
+
+/**
+ * One AUOMS record (`type=AUOMS_EXECVE audit(...): ... syscall=execve ... cmdline="..."`) -> facts.
+ * AUOMS writes names for users and syscalls and plain (not hex) text.
+ */
+export function auomsFacts(rec: AuditRecord, line: number): FactsResult {
+  const f = rec.fields;
+  const s = new Strings(false);
+  const names = parseArray(f.get('path_name'));
+  const types = parseArray(f.get('path_nametype'));
+  const paths: AuditPath[] = [];
+  if (names.length)
+    for (let i = 0; i < names.length; i++) paths.push({ name: names[i] || undefined, nametype: types[i] });
+  else if (f.has('name')) paths.push({ name: s.get(f.get('name'), 'name'), nametype: f.get('nametype') });
+  const named = (user: string, id: string) => {
+    const n = s.get(f.get(user), user);
+    if (n && n !== 'unset') return n;
+    const v = f.get(id);
+    return v === undefined || v === UNSET || v === '-1' ? undefined : v;
+  };
+  const facts: AuditFacts = {
+    serial: rec.serial,
+    time: rec.time,
+    line,
+    eventId: rec.type,
+    node: s.get(f.get('node'), 'node') ?? rec.node,
+    syscall: syscallName(f.get('syscall'), f.get('arch')),
+    success: f.get('success') === undefined ? undefined : f.get('success') === 'yes',
+    exit: num(f.get('exit')),
+    a0: f.get('a0'),
+    pid: num(f.get('pid')),
+    ppid: num(f.get('ppid')),
+    exe: s.get(f.get('exe'), 'exe'),
+    auid: named('audit_user', 'auid'),
+    uid: named('user', 'uid'),
+    euid: named('effective_user', 'euid'),
+    cmdline: s.get(f.get('cmdline'), 'cmdline'),
+    proctitle: s.get(f.get('proctitle'), 'proctitle'),
+    cwd: s.get(f.get('cwd'), 'cwd'),
+    paths,
+    saddr: f.get('saddr'),
+  };
+  if (s.bad) return { bad: `AUOMS record ${rec.serial}: ${s.bad}` };
+  return facts;
+}
