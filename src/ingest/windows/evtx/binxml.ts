@@ -16,11 +16,12 @@ import {
   OP_RECORDID,
   OP_TIME,
   OP_USERSID,
+  type Op,
   type Part,
   type Plan,
   u32,
 } from './template.ts';
-import { filetimeAt, renderValue, T_BINXML, T_FILETIME, T_UINT16 } from './values.ts';
+import { filetimeAt, renderValue, T_BINXML, T_FILETIME, T_STRING, T_UINT16, utf16 } from './values.ts';
 import { parseWinTime } from '../record.ts';
 
 const MAX_NESTING = 8;
@@ -71,26 +72,48 @@ function part(st: ChunkState, p: Part, v: Values): string {
   return renderValue(st.buf, v.off[p], v.size[p], t);
 }
 
-/** The single substitution a part list is made of, or -1. */
-function soleSub(parts: Part[], v: Values): number {
-  if (parts.length !== 1) return -1;
-  const p = parts[0];
-  return typeof p === 'number' && p < v.n ? p : -1;
+/** The op's sole substitution when the record has it, else -1. */
+function soleSub(o: Op, v: Values): number {
+  return o.sub < v.n ? o.sub : -1;
 }
 
 function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth: number): void {
   const rec = fill.rec;
+  const b = st.buf;
   const ops = plan.ops;
   fill.budget -= ops.length;
   if (fill.budget < 0) throw new EvtxFormatError('record exceeds its operation budget (hostile?)');
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i];
     switch (o.k) {
+      case OP_DATA: {
+        // The hot path: one substitution into one named field.
+        const s = soleSub(o, v);
+        let value: string;
+        if (s >= 0) {
+          const t = v.type[s];
+          if (t === T_BINXML) {
+            embed(st, v, s, o.role, fill, depth);
+            break;
+          }
+          value =
+            t === T_STRING
+              ? utf16(b, v.off[s], v.off[s] + v.size[s])
+              : renderValue(b, v.off[s], v.size[s], t);
+        } else value = text(st, o.parts, v);
+        let name = o.name;
+        if (name === null) {
+          if (o.nameParts) name = text(st, o.nameParts, v);
+          else name = fill.unnamed++ === 0 ? 'Data' : `Data${fill.unnamed - 1}`;
+        }
+        rec.data[name] = value;
+        break;
+      }
       case OP_EVENTID: {
-        const s = soleSub(o.parts, v);
+        const s = soleSub(o, v);
         if (s >= 0 && v.type[s] === T_UINT16 && v.size[s] >= 2) {
           const at = v.off[s];
-          rec.eventId = st.buf[at] | (st.buf[at + 1] << 8);
+          rec.eventId = b[at] | (b[at + 1] << 8);
         } else {
           const t = text(st, o.parts, v).trim();
           rec.eventId = t === '' ? Number.NaN : Number(t);
@@ -98,8 +121,8 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
         break;
       }
       case OP_TIME: {
-        const s = soleSub(o.parts, v);
-        if (s >= 0 && v.type[s] === T_FILETIME && v.size[s] >= 8) rec.time = filetimeAt(st.buf, v.off[s]);
+        const s = soleSub(o, v);
+        if (s >= 0 && v.type[s] === T_FILETIME && v.size[s] >= 8) rec.time = filetimeAt(b, v.off[s]);
         else rec.time = parseWinTime(text(st, o.parts, v));
         break;
       }
@@ -120,20 +143,6 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
       case OP_USERSID:
         rec.userSid = text(st, o.parts, v) || undefined;
         break;
-      case OP_DATA: {
-        const s = soleSub(o.parts, v);
-        if (s >= 0 && v.type[s] === T_BINXML) {
-          embed(st, v, s, o.role, fill, depth);
-          break;
-        }
-        let name = o.name;
-        if (name === null) {
-          if (o.nameParts) name = text(st, o.nameParts, v);
-          else name = fill.unnamed++ === 0 ? 'Data' : `Data${fill.unnamed - 1}`;
-        }
-        rec.data[name] = text(st, o.parts, v);
-        break;
-      }
       case OP_EMBED:
         if (o.sub < v.n && v.type[o.sub] === T_BINXML) embed(st, v, o.sub, o.role, fill, depth);
         break;

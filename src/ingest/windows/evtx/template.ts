@@ -47,7 +47,7 @@ export interface Op {
   nameParts: Part[] | null;
   /** OP_EMBED / OP_DATA: the role an embedded fragment is read in. */
   role: number;
-  /** OP_EMBED: substitution index. */
+  /** OP_EMBED: substitution index. Other ops: the index when `parts` is one substitution, else -1. */
   sub: number;
 }
 
@@ -143,7 +143,8 @@ function childRole(parent: number, name: string): number {
 }
 
 function op(k: number, parts: Part[], role = R_OTHER): Op {
-  return { k, parts, name: null, nameParts: null, role, sub: -1 };
+  const sole = parts.length === 1 && typeof parts[0] === 'number' ? parts[0] : -1;
+  return { k, parts, name: null, nameParts: null, role, sub: sole };
 }
 
 interface Frame {

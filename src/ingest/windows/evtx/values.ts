@@ -47,16 +47,19 @@ function u32(b: Uint8Array, o: number): number {
   return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
 }
 
+type Ucs2 = Buffer & { ucs2Slice(start: number, end: number): string };
+
 /**
- * UTF-16LE text from [start, end), stopping at the first NUL (values and names carry one).
- * Short ASCII-only strings, the common case, are built without a native call.
+ * UTF-16LE text from [start, end), cut at the first NUL (values and names may carry one).
+ * Calls the native slice directly: Buffer#toString's argument handling costs more than the
+ * decoding for the short strings event logs are made of.
  */
 export function utf16(b: Buffer, start: number, end: number): string {
-  let e = start;
-  while (e + 1 < end && (b[e] | b[e + 1]) !== 0) e += 2;
-  const n = (e - start) >> 1;
-  if (n === 0) return '';
-  return b.toString('utf16le', start, start + n * 2);
+  const n = (end - start) >> 1;
+  if (n <= 0) return '';
+  const s = (b as Ucs2).ucs2Slice(start, start + n * 2);
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
 }
 
 /** FILETIME (two 32-bit halves) to ms since the Unix epoch, exactly (no 2^53 rounding). */
