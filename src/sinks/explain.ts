@@ -12,7 +12,7 @@ const ANALYTIC_PLATFORM: Record<Finding['analytic'], string> = {
 };
 
 /** Why a record of this kind is a step of DET0496 at all. */
-const WHY_STEP: Record<StepId, string> = {
+export const WHY_STEP: Record<StepId, string> = {
   execution: 'the remote-access agent (or its GUI) started; that is step S1 of DET0496',
   persistence:
     'the agent registered itself to start again (service, Run key, scheduled task, startup item, systemd unit or launchd plist); that is step S2',
@@ -23,7 +23,7 @@ const WHY_STEP: Record<StepId, string> = {
 };
 
 /** What a missing step means for the reader, so a partial chain is not read as a clean one. */
-const WHY_MISSING: Record<StepId, string> = {
+export const WHY_MISSING: Record<StepId, string> = {
   execution: 'the agent start was not in the data (it may predate the logs); later steps still tie to it',
   persistence:
     'portable agents often skip persistence; without it the chain scores lower, but the agent may not survive a reboot',
