@@ -340,9 +340,9 @@ describe('input shapes: <Events> documents, .gz, directories, globs, stdin', () 
       input: readFileSync(SYSMON_XML),
       cwd: REPO_ROOT,
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 120_000,
     });
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''} ${r.error?.message ?? ''}: ${r.stderr}`);
     const lines = r.stdout.split('\n').filter(Boolean);
     assert.equal(lines.length, 1, r.stdout);
     const f = JSON.parse(lines[0]) as Finding;
