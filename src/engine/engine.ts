@@ -139,6 +139,8 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         procsByPid: new Map(),
         procCount: 0,
         recentStarts: [],
+        procSweep: now,
+        maintained: now,
         nextProcId: 1,
         agents: new Map(),
         byPath: new Map(),
@@ -154,6 +156,9 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       hosts.set(key, h);
       stats.hosts++;
     } else {
+      // Keep the map in order of last activity, so sweep() finds idle hosts at the front.
+      hosts.delete(key);
+      hosts.set(key, h);
       if (name.length > h.displayName.length) h.displayName = name;
       if (h.platform === 'network' && platform !== 'network') h.platform = platform;
     }
@@ -278,12 +283,9 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       const a = live(parent.agent);
       p.agent = a;
       if (isControlChild(rules, parent.image, p.image)) control(a, parent, p, ev);
-    } else if (!isGeneric(p.image) && catalog.matchImage({ image: p.image, ...p.meta })) {
-      const m = catalog.matchImage({ image: p.image, ...p.meta })!;
-      if (m.by !== 'executable' || !isGeneric(p.image)) {
-        const a = newAgentFor(h, p, ev.time);
-        addExecution(a, p, `catalogue entry ${m.tool.name}`);
-      }
+    } else if (!isGeneric(p.image) && catalogMatch(p)) {
+      const a = newAgentFor(h, p, ev.time);
+      addExecution(a, p, `catalogue entry ${a.tool?.tool.name ?? ''}`.trim());
     } else if (
       parent &&
       !spawnsShellsByDesign(parent.image) &&
@@ -296,6 +298,20 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
 
     const fact = commandPersistence(p.image, p.commandLine);
     if (fact) persistence(h, fact, p, ev.time, ev.src);
+  }
+
+  function catalogMatch(p: Proc): boolean {
+    const m = p.meta;
+    return (
+      catalog.matchImage({
+        image: p.image,
+        originalFileName: m?.originalFileName,
+        product: m?.product,
+        company: m?.company,
+        signer: m?.signer,
+        signingId: m?.signingId,
+      }) !== undefined
+    );
   }
 
   function control(a: Agent, parent: Proc, child: Proc, ev: ProcessStartEvent): void {
@@ -620,30 +636,49 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     dropAgent(a.host, a);
   }
 
+  /**
+   * Expiry costs what the events cost, not hosts × time: idle hosts are found from the front of
+   * the hosts map (kept in order of last activity); busy hosts tidy themselves when touched.
+   */
   function sweep(): void {
     const horizon = now - expiry;
     resolveFlows(now - cfg.FlowJoinTolerance);
     for (const [k, v] of recentConns) if (v.time < now - 2 * cfg.FlowJoinTolerance) recentConns.delete(k);
     for (const h of hosts.values()) {
-      for (const a of [...h.agents.values()]) if (a.lastTime < horizon) close(a);
+      if (h.lastTime >= horizon) break;
+      for (const a of [...h.agents.values()]) close(a);
+      hosts.delete(h.name);
+    }
+  }
+
+  /** Per-host upkeep, at most every quarter window of event time. */
+  function maintain(h: HostState): void {
+    const step = cfg.TimeWindow / 4;
+    if (now - h.maintained < step) return;
+    h.maintained = now;
+    const horizon = now - expiry;
+    for (const a of h.agents.values()) if (a.lastTime < horizon) close(a);
+    if (h.pendingPersistence.length)
       h.pendingPersistence = h.pendingPersistence.filter((x) => x.time >= horizon);
-      for (const [k, a] of h.entries) if (live(a).lastTime < horizon) h.entries.delete(k);
-      for (const [k, v] of h.writtenBy) if (v.time < horizon) h.writtenBy.delete(k);
+    for (const [k, a] of h.entries) if (live(a).lastTime < horizon) h.entries.delete(k);
+    for (const [k, v] of h.writtenBy) if (v.time < horizon) h.writtenBy.delete(k);
+    // The process table only needs to stay bounded, not exact: scan it rarely.
+    if (h.procCount > cfg.Limits.ProcessesPerHost || now - h.procSweep > 600_000) {
+      h.procSweep = now;
       stats.processesEvicted += expireProcs(
         h,
         now - Math.max(4 * expiry, 3_600_000),
         cfg.Limits.ProcessesPerHost,
       );
-      if (h.dnsNames.size > 10_000) h.dnsNames.clear();
-      if (h.agents.size === 0 && h.procCount === 0 && h.lastTime < horizon) hosts.delete(h.name);
     }
+    if (h.dnsNames.size > 10_000) h.dnsNames.clear();
   }
 
   function advanceTo(t: number): void {
     if (t > now) now = t;
     if (now >= nextSweep) {
       sweep();
-      nextSweep = now + Math.min(60_000, cfg.TimeWindow / 4);
+      nextSweep = now + cfg.TimeWindow / 4;
     }
   }
 
@@ -660,6 +695,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       if (pendingFlows.length) resolveFlows(now - cfg.FlowJoinTolerance);
       const h = hostFor(ev.host, ev.platform);
       h.lastTime = ev.time;
+      maintain(h);
       switch (ev.kind) {
         case 'process':
           onProcess(h, ev);

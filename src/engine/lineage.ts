@@ -71,7 +71,7 @@ export function startProc(host: HostState, ev: ProcessStartEvent): Proc {
   // 4688 of one process), updates the existing entry instead of creating a stranger.
   const existing =
     findProc(host, { guid: ev.proc.guid, pid: ev.proc.pid, image: ev.proc.image }, ev.time) ??
-    sameStart(host, ev);
+    (ev.proc.pid === undefined || ev.proc.guid === undefined ? sameStart(host, ev) : undefined);
   if (
     existing &&
     existing.start !== undefined &&

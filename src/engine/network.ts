@@ -35,6 +35,7 @@ export class CidrSet {
   private v4: Range[] = [];
   private v6: Range[] = [];
   private cache = new Map<string, boolean>();
+  private invalid = new Map<string, boolean>();
 
   constructor(cidrs: string[]) {
     for (const c of cidrs) {
@@ -42,6 +43,12 @@ export class CidrSet {
       if (!r) continue;
       (r[0].kind() === 'ipv4' ? this.v4 : this.v6).push(r);
     }
+  }
+
+  /** True when `ip` parses as an address (cached with the membership answer). */
+  valid(ip: string): boolean {
+    this.has(ip);
+    return this.invalid.get(ip) !== true;
   }
 
   has(ip: string): boolean {
@@ -57,8 +64,12 @@ export class CidrSet {
           break;
         }
     }
-    if (this.cache.size > 100_000) this.cache.clear();
+    if (this.cache.size > 100_000) {
+      this.cache.clear();
+      this.invalid.clear();
+    }
     this.cache.set(ip, r);
+    if (!a) this.invalid.set(ip, true);
     return r;
   }
 }
@@ -81,7 +92,7 @@ export function destinations(internal: string[], allowCidrs: string[], allowDoma
   const allow = new CidrSet(allowCidrs);
   return {
     isExternal(ip) {
-      return isValidIp(ip) && (!inside.has(ip) || carved.has(ip));
+      return inside.valid(ip) && (!inside.has(ip) || carved.has(ip));
     },
     allowlisted(ip, name) {
       if (allow.has(ip)) return `ExternalIPAllowlist CIDR covering ${ip}`;

@@ -93,6 +93,10 @@ export interface HostState {
   procsByGuid: Map<string, Proc>;
   procsByPid: Map<number, Proc[]>;
   procCount: number;
+  /** Event time of the last per-host upkeep. */
+  maintained: number;
+  /** Event time of the last process-table sweep. */
+  procSweep: number;
   /** The last few starts, to recognise one start reported by two sensors. */
   recentStarts: Proc[];
   nextProcId: number;

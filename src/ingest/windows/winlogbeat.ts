@@ -26,9 +26,13 @@ export function fromWinlogbeat(o: Obj): WinRecord | string {
   const host = (o.host ?? {}) as Obj;
   const computer = String(w.computer_name ?? host.hostname ?? host.name ?? '');
   if (!computer) return 'no host name (winlog.computer_name, host.name)';
-  const data: Record<string, string> = {};
-  flatten(w.event_data, data);
-  flatten(w.user_data, data);
+  // event_data is used as it is (no copy): readers of WinRecord.data go through events.ts, which
+  // turns non-string values into strings.
+  let data = (w.event_data && typeof w.event_data === 'object' ? w.event_data : {}) as Record<string, string>;
+  if (w.user_data && typeof w.user_data === 'object') {
+    data = { ...data };
+    flatten(w.user_data, data);
+  }
   const user = (w.user ?? {}) as Obj;
   return {
     channel: String(w.channel ?? ''),
