@@ -126,15 +126,34 @@ interface Candidate {
 
 type Entry = { re: RegExp; tool: CatalogTool };
 
+/** A path or name glob, compiled on first use and only tried when its longest literal part is present. */
+interface LazyGlob {
+  anchor: string;
+  source: string;
+  tool: CatalogTool;
+  re?: RegExp;
+}
+
+function lazyGlob(source: string, comparable: string, tool: CatalogTool): LazyGlob {
+  const anchor = comparable.split(/[*?]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return { anchor, source, tool };
+}
+
+function globHit(g: LazyGlob, key: string, compile: (source: string) => RegExp): boolean {
+  if (g.anchor && !key.includes(g.anchor)) return false;
+  g.re ??= compile(g.source);
+  return g.re.test(key);
+}
+
 export function createCatalog(tools: CatalogTool[]): Catalog {
   const byOfn: Index = new Map();
   const byProduct: Index = new Map();
   const byCompany: Index = new Map();
   const bySigner: Index = new Map();
   const byExe: Index = new Map();
-  const exeGlobs: Entry[] = [];
-  const pathsByName = new Map<string, Entry[]>();
-  const dirPaths: Entry[] = [];
+  const exeGlobs: LazyGlob[] = [];
+  const pathsByName = new Map<string, LazyGlob[]>();
+  const dirPaths: LazyGlob[] = [];
   const entryIndex: Record<'service' | 'systemd_unit' | 'launchd_label' | 'bundle_id', Index> = {
     service: new Map(),
     systemd_unit: new Map(),
@@ -157,16 +176,16 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
     for (const v of t.executables) {
       const k = nameKey(v);
       if (GENERIC_FILE_NAMES.has(k)) continue;
-      if (k.includes('*') || k.includes('?')) exeGlobs.push({ re: globToRegex(k), tool: t });
+      if (k.includes('*') || k.includes('?')) exeGlobs.push(lazyGlob(k, k, t));
       else add(byExe, k, t);
     }
     for (const p of [...t.paths.windows, ...t.paths.linux, ...t.paths.macos]) {
-      const re = installPathRegex(p);
+      const g = lazyGlob(p, imageKey(p.replace(/%[a-z0-9_()]+%/gi, '*').replace(/^~/, '*')), t);
       const last = /[\\/]$/.test(p) ? '*' : baseName(p);
-      if (last.includes('*') || last.includes('?') || last.includes('%')) dirPaths.push({ re, tool: t });
+      if (last.includes('*') || last.includes('?') || last.includes('%')) dirPaths.push(g);
       else {
         const list = pathsByName.get(last) ?? [];
-        list.push({ re, tool: t });
+        list.push(g);
         pathsByName.set(last, list);
       }
     }
@@ -190,10 +209,6 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
       else add(exactDomains, k, t);
     }
   }
-  // One pass over all directory patterns decides whether any of them needs a closer look.
-  const anyDir = dirPaths.length
-    ? new RegExp(dirPaths.map((d) => `(?:${d.re.source})`).join('|'))
-    : undefined;
 
   /** Ranked candidates for a binary's facts, evidence summed per tool id. */
   function candidates(f: ImageFacts): Candidate[] {
@@ -234,11 +249,12 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
       const exe = baseName(f.image);
       if (!GENERIC_FILE_NAMES.has(exe)) {
         note(byExe.get(exe), 'executable', always);
-        for (const g of exeGlobs) if (g.re.test(exe)) note([g.tool], 'executable', always);
+        for (const g of exeGlobs) if (globHit(g, exe, globToRegex)) note([g.tool], 'executable', always);
       }
       const key = imageKey(f.image);
-      for (const e of pathsByName.get(exe) ?? []) if (e.re.test(key)) note([e.tool], 'path', always);
-      if (anyDir?.test(key)) for (const e of dirPaths) if (e.re.test(key)) note([e.tool], 'path', always);
+      for (const g of pathsByName.get(exe) ?? [])
+        if (globHit(g, key, installPathRegex)) note([g.tool], 'path', always);
+      for (const g of dirPaths) if (globHit(g, key, installPathRegex)) note([g.tool], 'path', always);
     }
     return [...cands.values()].filter((c) => c.names).sort((a, b) => b.score - a.score);
   }
