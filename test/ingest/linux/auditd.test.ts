@@ -1,0 +1,252 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { auditd } from '../../../src/ingest/linux/auditd.ts';
+import type { FileEvent, NetworkEvent, ProcessStartEvent, RatEvent } from '../../../src/model/event.ts';
+import { needsData, REPO_ROOT, sharedData } from '../../support/data.ts';
+import { decodeFile, decodeText } from './decode.ts';
+
+const FIX = join(REPO_ROOT, 'test/fixtures/linux');
+const fixture = (name: string) => readFileSync(join(FIX, name), 'utf8');
+const procs = (evs: RatEvent[]) => evs.filter((e): e is ProcessStartEvent => e.kind === 'process');
+const execs = (evs: RatEvent[]) => procs(evs).filter((e) => !e.forkOnly);
+
+test('sniffs raw audit.log, and not JSON or XML', () => {
+  const raw = fixture('relay-agent.audit.log');
+  assert.equal(auditd.sniff(Buffer.from(raw), raw), 0.95);
+  assert.equal(auditd.sniff(Buffer.from('{"a":1}'), '{"a":1}'), 0);
+  assert.equal(auditd.sniff(Buffer.from('<Event>'), '<Event>'), 0);
+});
+
+test('relay agent from /tmp: exec, unit file written and renamed, systemctl, PID 1 start, connect, bash -i', () => {
+  const { events, problems } = decodeText(auditd, fixture('relay-agent.audit.log'), 'relay.log');
+  assert.deepEqual(problems, []);
+
+  const agent = execs(events).find((e) => e.proc.pid === 2101)!;
+  assert.equal(agent.host, 'web01');
+  assert.equal(agent.platform, 'linux');
+  assert.equal(agent.proc.image, '/tmp/.x/relayd');
+  // a2 was hex-encoded because it has spaces; it comes back quoted in the command line
+  assert.equal(agent.commandLine, '/tmp/.x/relayd --server "relay.example.net:443 --quiet"');
+  assert.equal(agent.cwd, '/tmp/.x');
+  assert.equal(agent.user, '1001'); // the login uid, not the sudo'd uid 0
+  assert.equal(agent.integrity, 'root');
+  assert.deepEqual(agent.parent, { pid: 2000, image: '/usr/bin/bash', commandLine: '-bash' });
+  assert.deepEqual(agent.src, {
+    file: 'relay.log',
+    format: 'auditd',
+    line: 11,
+    record: '1003',
+    eventId: 'EXECVE',
+  });
+  assert.equal(agent.time, 1700000005002);
+
+  const files = events.filter((e): e is FileEvent => e.kind === 'file');
+  assert.deepEqual(
+    files.map((f) => [f.op, f.path, f.target ?? '', f.proc?.pid]),
+    [
+      ['create', '/etc/systemd/system/.relayd.service.tmp', '', 2101],
+      ['rename', '/etc/systemd/system/.relayd.service.tmp', '/etc/systemd/system/relayd.service', 2101],
+    ],
+  );
+
+  const systemctl = execs(events).find((e) => e.proc.image === '/usr/bin/systemctl')!;
+  assert.equal(systemctl.commandLine, 'systemctl enable --now relayd.service');
+  assert.equal(systemctl.parent?.image, '/tmp/.x/relayd');
+
+  // systemd forks (the fork keeps its image), then the fork execs the agent
+  const daemon = execs(events).find((e) => e.proc.pid === 2110)!;
+  assert.deepEqual(daemon.parent, { pid: 1, image: '/usr/lib/systemd/systemd' });
+  const fork = procs(events).find((e) => e.forkOnly && e.proc.pid === 2110)!;
+  assert.equal(fork.proc.image, '/usr/lib/systemd/systemd');
+
+  const nets = events.filter((e): e is NetworkEvent => e.kind === 'network');
+  assert.deepEqual(
+    nets.map((n) => [n.dstIp, n.dstPort, n.direction, n.proc?.pid, n.proc?.image, n.srcIp]),
+    [
+      ['203.0.113.50', 443, 'outbound', 2110, '/tmp/.x/relayd', ''],
+      ['2001:db8::50', 443, 'outbound', 2110, '/tmp/.x/relayd', ''],
+    ],
+  );
+
+  const shell = execs(events).find((e) => e.commandLine === 'bash -i')!;
+  assert.deepEqual(shell.parent, {
+    pid: 2110,
+    image: '/tmp/.x/relayd',
+    commandLine: '/tmp/.x/relayd --daemon',
+  });
+  const whoami = execs(events).find((e) => e.proc.image === '/usr/bin/whoami')!;
+  assert.equal(whoami.parent?.pid, 2120);
+  assert.equal(whoami.parent?.image, '/usr/bin/bash');
+});
+
+test('AF_UNIX connects, SERVICE_START and USER_LOGIN are counted as ignored, not emitted', () => {
+  const { events, ignored } = decodeText(auditd, fixture('relay-agent.audit.log'));
+  assert.equal(ignored, 3);
+  assert.ok(!events.some((e) => e.kind === 'network' && e.dstIp.startsWith('/')));
+});
+
+test('enriched format: user names from AUID=, relative unit path joined with CWD', () => {
+  const { events, problems } = decodeText(auditd, fixture('tunnel-user-unit.audit.log'));
+  assert.deepEqual(problems, []);
+  const tunnel = execs(events)[0];
+  assert.equal(tunnel.user, 'alice');
+  assert.equal(tunnel.integrity, 'user');
+  const unit = events.find((e): e is FileEvent => e.kind === 'file')!;
+  assert.equal(unit.path, '/home/alice/.config/systemd/user/cloudflared.service');
+  assert.equal(events.filter((e) => e.kind === 'network').length, 6);
+});
+
+test('PID reuse: the second process on a pid is its own parent image for its children', () => {
+  const { events } = decodeText(auditd, fixture('pid-reuse.audit.log'));
+  const sh = execs(events).find((e) => e.proc.image === '/usr/bin/dash')!;
+  assert.deepEqual(sh.parent, {
+    pid: 5000,
+    image: '/usr/bin/python3.11',
+    commandLine: '/usr/bin/python3 /opt/app/worker.py',
+  });
+  const dropper = execs(events).find((e) => e.proc.image === '/tmp/updater')!;
+  assert.ok(sh.proc.start! - dropper.proc.start! > 60_000);
+});
+
+const SYS = (serial: number, rest: string, t = '1700000000.000') =>
+  `type=SYSCALL msg=audit(${t}:${serial}): arch=c000003e syscall=59 success=yes exit=0 ${rest} ppid=10 pid=11 auid=0 uid=0 euid=0 comm="x" exe="/usr/bin/x" key=(null)`;
+
+test('a long argument split across a1[0], a1[1] is joined and checked against a1_len', () => {
+  const text = [
+    SYS(7, 'items=0'),
+    'type=EXECVE msg=audit(1700000000.000:7): argc=2 a0="x" a1_len=10 a1[0]=3031323334 a1[1]="56789"',
+    'type=EOE msg=audit(1700000000.000:7): ',
+    SYS(8, 'items=0'),
+    'type=EXECVE msg=audit(1700000000.000:8): argc=2 a0="x" a1_len=10 a1[0]=3031323334',
+    'type=EOE msg=audit(1700000000.000:8): ',
+  ].join('\n');
+  const { events, problems } = decodeText(auditd, text);
+  assert.equal(execs(events).length, 1);
+  assert.equal(execs(events)[0].commandLine, 'x 0123456789');
+  assert.equal(problems.length, 1);
+  assert.match(problems[0].message, /a1_len=10 but its parts hold 5 bytes/);
+  assert.equal(problems[0].line, 4);
+});
+
+test('interleaved events are grouped by serial', () => {
+  const text = [
+    SYS(20, 'items=0'),
+    SYS(21, 'items=0').replace('pid=11', 'pid=12').replace('/usr/bin/x', '/usr/bin/y'),
+    'type=EXECVE msg=audit(1700000000.000:21): argc=1 a0="y"',
+    'type=EXECVE msg=audit(1700000000.000:20): argc=1 a0="x"',
+  ].join('\n');
+  const { events, problems } = decodeText(auditd, text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    execs(events).map((e) => [e.proc.pid, e.proc.image, e.commandLine]),
+    [
+      [11, '/usr/bin/x', 'x'],
+      [12, '/usr/bin/y', 'y'],
+    ],
+  );
+});
+
+test('malformed records are reported with their line and skipped; the rest still reads', () => {
+  const text = [
+    // the head of this event was in the previous file
+    'type=EXECVE msg=audit(1700000000.000:30): argc=1 a0="orphan"',
+    'type=PATH msg=audit(1700000000.000:30): item=0 name="/usr/bin/orphan" nametype=NORMAL',
+    // a missing serial
+    'type=SYSCALL msg=audit(1700000000.000): syscall=59 pid=1',
+    // odd hex in an argument
+    SYS(31, 'items=0'),
+    'type=EXECVE msg=audit(1700000000.000:31): argc=1 a0=2F746D7',
+    // a good one
+    SYS(32, 'items=0'),
+    'type=EXECVE msg=audit(1700000000.000:32): argc=1 a0="good"',
+    'type=EOE msg=audit(1700000000.000:32): ',
+    // truncated at the end of the file: SYSCALL promises two PATH records, one arrived
+    SYS(33, 'items=2'),
+    'type=EXECVE msg=audit(1700000000.000:33): argc=1 a0="cut"',
+    'type=PATH msg=audit(1700000000.000:33): item=0 name="/usr/bin/x" nametype=NORMAL',
+  ].join('\n');
+  const { events, problems } = decodeText(auditd, text);
+  assert.deepEqual(
+    execs(events).map((e) => e.commandLine),
+    ['good'],
+  );
+  const byLine = problems.map((p) => [p.line, p.message]);
+  assert.equal(problems.length, 4, JSON.stringify(byLine));
+  assert.ok(byLine.some(([l, m]) => l === 1 && /no SYSCALL record/.test(String(m))));
+  assert.ok(byLine.some(([l, m]) => l === 3 && /no serial/.test(String(m))));
+  assert.ok(byLine.some(([l, m]) => l === 4 && /odd-length hex/.test(String(m))));
+  assert.ok(byLine.some(([l, m]) => l === 9 && /input ends inside an event.*items=2/.test(String(m))));
+});
+
+test('audit records forwarded through syslog: host from the header, other programs ignored', () => {
+  const text = [
+    'Nov 14 22:13:25 web07 audispd: type=SYSCALL msg=audit(1700000005.002:50): arch=c000003e syscall=59 success=yes exit=0 items=0 ppid=1 pid=77 auid=0 uid=0 euid=0 comm="rd" exe="/opt/rd/rd" key=(null)',
+    'Nov 14 22:13:25 web07 audispd: type=EXECVE msg=audit(1700000005.002:50): argc=1 a0="rd"',
+    'Nov 14 22:13:26 web07 sshd[881]: Accepted publickey for alice',
+    '<14>1 2023-11-14T22:13:27Z web08 audisp-syslog - - - node=web09 type=SYSCALL msg=audit(1700000007.000:51): arch=c000003e syscall=59 success=yes exit=0 items=0 ppid=1 pid=78 auid=0 uid=0 euid=0 comm="rd" exe="/opt/rd/rd" key=(null)',
+  ].join('\n');
+  assert.equal(auditd.sniff(Buffer.from(text), text), 0.85);
+  const { events, problems, ignored } = decodeText(auditd, text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    execs(events).map((e) => [e.host, e.proc.pid, e.commandLine]),
+    [
+      ['web07', 77, 'rd'],
+      ['web09', 78, undefined], // node= wins over the syslog host
+    ],
+  );
+  assert.equal(ignored, 1);
+});
+
+test('fork without exec: clone records give the child the parent image; threads are not processes', () => {
+  const clone = (serial: number, a0: string, child: number) =>
+    `type=SYSCALL msg=audit(1700000000.000:${serial}): arch=c000003e syscall=56 success=yes exit=${child} a0=${a0} items=0 ppid=1 pid=40 auid=0 uid=0 euid=0 comm="d" exe="/usr/sbin/d" key=(null)`;
+  const { events, ignored } = decodeText(
+    auditd,
+    [clone(60, '1200011', 41), clone(61, '3d0f00', 42)].join('\n'),
+  );
+  assert.equal(events.length, 1);
+  const e = events[0] as ProcessStartEvent;
+  assert.equal(e.forkOnly, true);
+  assert.deepEqual(e.proc, { pid: 41, image: '/usr/sbin/d', start: 1700000000000, user: '0' });
+  assert.deepEqual(e.parent, { pid: 40, image: '/usr/sbin/d' });
+  assert.equal(ignored, 1);
+});
+
+test('hostile input: cut last line, binary garbage, a 10 MB line, odd hex saddr — reported, never thrown', () => {
+  const good = fixture('relay-agent.audit.log');
+  const cut = good.slice(0, good.length - 40);
+  const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString('latin1');
+  const huge = `type=EXECVE msg=audit(1700000000.000:99): argc=1 a0="${'A'.repeat(10 * 1024 * 1024)}`;
+  const oddSaddr = [
+    `type=SYSCALL msg=audit(1700000000.000:98): arch=c000003e syscall=42 success=yes exit=0 a0=3 items=0 ppid=1 pid=9 auid=0 uid=0 euid=0 comm="c" exe="/c" key=(null)`,
+    'type=SOCKADDR msg=audit(1700000000.000:98): saddr=02000050A9FEA9F',
+  ].join('\n');
+  for (const text of [cut, garbage, huge, oddSaddr, `${good}\n${garbage}\n${huge}`]) {
+    const started = performance.now();
+    const r = decodeText(auditd, text);
+    assert.ok(performance.now() - started < 5000, 'bounded time');
+    assert.ok(r.problems.length > 0);
+    for (const p of r.problems) assert.ok(p.line !== undefined && p.line > 0);
+  }
+  // the cut file still yields everything before the cut
+  assert.ok(decodeText(auditd, cut).events.length >= 14);
+});
+
+test(
+  'the go-libaudit sample (one of each record type) reads without throwing',
+  needsData(sharedData('elastic-go-libaudit/auparse/testdata/audit-rhel7.log')),
+  async () => {
+    const path = sharedData('elastic-go-libaudit/auparse/testdata/audit-rhel7.log')!;
+    const r = await decodeFile(path);
+    assert.equal(r.stats.format, 'auditd');
+    // The sample holds single records torn out of their events: each orphan is named, none is read as an event.
+    assert.ok(
+      r.problems.every((p) => /no SYSCALL record/.test(p.message)),
+      JSON.stringify(r.problems.slice(0, 3)),
+    );
+    assert.equal(r.problems.length, 10);
+  },
+);
