@@ -43,6 +43,9 @@ class Values {
 }
 
 const NONE = new Values();
+/** Data values of the plan running at each nesting depth (see Plan.makeData). */
+const dataValues: string[][] = [];
+for (let i = 0; i <= MAX_NESTING + 1; i++) dataValues.push([]);
 const pool: Values[] = [];
 for (let i = 0; i <= MAX_NESTING; i++) pool.push(new Values());
 
@@ -50,6 +53,8 @@ for (let i = 0; i <= MAX_NESTING; i++) pool.push(new Values());
 export interface RecordFill {
   rec: WinRecord;
   unnamed: number;
+  /** Whether rec.data is still the empty object the record started with. */
+  dataEmpty: boolean;
   /** Operations this record may still run: bounds templates that embed one value many times. */
   budget: number;
 }
@@ -81,6 +86,8 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
   const rec = fill.rec;
   const b = st.buf;
   const ops = plan.ops;
+  const dv = plan.makeData ? dataValues[depth] : null;
+  let holes = false;
   fill.budget -= ops.length;
   if (fill.budget < 0) throw new EvtxFormatError('record exceeds its operation budget (hostile?)');
   for (let i = 0; i < ops.length; i++) {
@@ -94,6 +101,10 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
           const t = v.type[s];
           if (t === T_BINXML) {
             embed(st, v, s, o.role, fill, depth);
+            if (dv) {
+              dv[o.slot] = '';
+              holes = true;
+            }
             break;
           }
           value =
@@ -101,12 +112,17 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
               ? utf16(b, v.off[s], v.off[s] + v.size[s])
               : renderValue(b, v.off[s], v.size[s], t);
         } else value = text(st, o.parts, v);
+        if (dv) {
+          dv[o.slot] = value;
+          break;
+        }
         let name = o.name;
         if (name === null) {
           if (o.nameParts) name = text(st, o.nameParts, v);
           else name = fill.unnamed++ === 0 ? 'Data' : `Data${fill.unnamed - 1}`;
         }
         rec.data[name] = value;
+        fill.dataEmpty = false;
         break;
       }
       case OP_EVENTID: {
@@ -147,6 +163,19 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
         if (o.sub < v.n && v.type[o.sub] === T_BINXML) embed(st, v, o.sub, o.role, fill, depth);
         break;
     }
+  }
+  if (dv && plan.makeData) {
+    const data = plan.makeData(dv);
+    if (holes) {
+      // A data element whose value was an embedded fragment is not itself a field.
+      for (const o of ops)
+        if (o.k === OP_DATA && o.sub >= 0 && o.sub < v.n && v.type[o.sub] === T_BINXML && o.name !== null)
+          delete data[o.name];
+    }
+    if (fill.dataEmpty) {
+      fill.rec.data = data;
+      fill.dataEmpty = false;
+    } else Object.assign(fill.rec.data, data);
   }
 }
 

@@ -97,7 +97,7 @@ export function readChunk(
       data: {},
       userSid: undefined,
     };
-    const fill: RecordFill = { rec, unnamed: 0, budget: RECORD_OP_BUDGET };
+    const fill: RecordFill = { rec, unnamed: 0, dataEmpty: true, budget: RECORD_OP_BUDGET };
     try {
       runFragment(st, p + RECORD_HEADER, p + size - 4, R_ROOT, fill, 0);
     } catch (e) {

@@ -47,13 +47,49 @@ export interface Op {
   nameParts: Part[] | null;
   /** OP_EMBED / OP_DATA: the role an embedded fragment is read in. */
   role: number;
+  /** OP_DATA: position of its value among the plan's data values. */
+  slot: number;
   /** OP_EMBED: substitution index. Other ops: the index when `parts` is one substitution, else -1. */
   sub: number;
 }
 
 export interface Plan {
   ops: Op[];
+  /**
+   * When every data field of the plan has a literal name: builds the data object from the
+   * values in op order as one object literal. Adding keys one by one to a fresh object is a
+   * megamorphic store per field; a literal of known shape is a single allocation.
+   */
+  makeData: ((values: string[]) => Record<string, string>) | null;
+  /** Number of data ops (the length makeData expects). */
+  dataCount: number;
 }
+
+/** Builds `makeData` for literal names, or null when a name needs the generic path. */
+function dataMaker(ops: Op[]): Plan['makeData'] {
+  const names: string[] = [];
+  for (const o of ops) {
+    if (o.k !== OP_DATA) continue;
+    // "__proto__" in a literal would set the prototype; such a plan takes the generic path.
+    if (o.name === null || o.name === '__proto__') return null;
+    names.push(o.name);
+  }
+  if (names.length === 0) return null;
+  // Names are embedded as JSON string literals, which are valid, inert JS string literals.
+  const body = `return {${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')}};`;
+  let make = makers.get(body);
+  if (!make) {
+    // Shared by every chunk and file using the same field names, so it is compiled (and
+    // optimized by V8) once. Bounded: hostile input cannot grow it without limit.
+    if (makers.size >= MAX_MAKERS) makers.clear();
+    make = new Function('v', body) as (values: string[]) => Record<string, string>;
+    makers.set(body, make);
+  }
+  return make;
+}
+
+const MAX_MAKERS = 4096;
+const makers = new Map<string, (values: string[]) => Record<string, string>>();
 
 /** What a chunk's readers share: its bytes, and names and plans already resolved in it. */
 export interface ChunkState {
@@ -144,7 +180,7 @@ function childRole(parent: number, name: string): number {
 
 function op(k: number, parts: Part[], role = R_OTHER): Op {
   const sole = parts.length === 1 && typeof parts[0] === 'number' ? parts[0] : -1;
-  return { k, parts, name: null, nameParts: null, role, sub: sole };
+  return { k, parts, name: null, nameParts: null, role, sub: sole, slot: -1 };
 }
 
 interface Frame {
@@ -373,5 +409,7 @@ export function compile(st: ChunkState, start: number, end: number, role: number
   }
   finishAttr();
   if (stack.length) throw new EvtxFormatError(`fragment ends with ${stack.length} element(s) open`);
-  return { ops };
+  let slot = 0;
+  for (const o of ops) if (o.k === OP_DATA) o.slot = slot++;
+  return { ops, makeData: dataMaker(ops), dataCount: slot };
 }

@@ -27,6 +27,8 @@ export const T_HEX64 = 0x15;
 export const T_BINXML = 0x21;
 export const T_ARRAY = 0x80;
 
+type Ucs2 = Buffer & { ucs2Slice(start: number, end: number): string };
+
 /** 100 ns intervals between 1601-01-01 and 1970-01-01, in ms. */
 const EPOCH_DIFF_MS = 11644473600000;
 /** Largest |ms| a JS Date accepts. */
@@ -47,19 +49,17 @@ function u32(b: Uint8Array, o: number): number {
   return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
 }
 
-type Ucs2 = Buffer & { ucs2Slice(start: number, end: number): string };
-
 /**
- * UTF-16LE text from [start, end), cut at the first NUL (values and names may carry one).
+ * UTF-16LE text from [start, end), without the NUL terminators values and names may carry.
  * Calls the native slice directly: Buffer#toString's argument handling costs more than the
  * decoding for the short strings event logs are made of.
  */
 export function utf16(b: Buffer, start: number, end: number): string {
-  const n = (end - start) >> 1;
-  if (n <= 0) return '';
-  const s = (b as Ucs2).ucs2Slice(start, start + n * 2);
-  const nul = s.indexOf('\0');
-  return nul < 0 ? s : s.slice(0, nul);
+  let e = start + ((end - start) & ~1);
+  while (e > start && b[e - 1] === 0 && b[e - 2] === 0) e -= 2;
+  if (e === start) return '';
+  // Text after an embedded NUL (multi-string values) is kept: it is evidence too.
+  return (b as Ucs2).ucs2Slice(start, e);
 }
 
 /** FILETIME (two 32-bit halves) to ms since the Unix epoch, exactly (no 2^53 rounding). */
