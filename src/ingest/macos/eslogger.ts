@@ -9,10 +9,11 @@
 // its new pidversion; its `parent_audit_token` names the parent as that parent's own exec or fork
 // event named it. eslogger records carry no host name: events leave here with host '' and the
 // hunt substitutes the input's host label.
-import { jsonValues } from '../json-documents.ts';
-import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
+
 import type { FileOp, ImageMeta, ProcRef, SourceRef } from '../../model/event.ts';
-import { bool, isoTime, joinArgs, num, type Obj, obj, str } from './json-fields.ts';
+import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
+import { bool, isoTime, joinArgs, num, type Obj, obj, str, text } from './json-fields.ts';
+import { ndjsonLines } from './ndjson-lines.ts';
 
 export const ESLOGGER_FORMAT = 'eslogger';
 
@@ -34,7 +35,7 @@ function procRef(p: Obj | undefined): ProcRef | undefined {
   if (guid) ref.guid = guid;
   const pid = num(token?.pid);
   if (pid !== undefined) ref.pid = pid;
-  const image = str(obj(p.executable)?.path);
+  const image = text(obj(p.executable)?.path);
   if (image) ref.image = image;
   const start = isoTime(p.start_time);
   if (start !== undefined) ref.start = start;
@@ -68,7 +69,7 @@ function parentRef(p: Obj): ProcRef | undefined {
 
 /** Path of an es_file_t. */
 function filePath(f: unknown): string | undefined {
-  return str(obj(f)?.path);
+  return text(obj(f)?.path);
 }
 
 /** Destination of create/rename: `existing_file` or `new_path` {dir, filename}. */
@@ -80,7 +81,7 @@ function destinationPath(dest: unknown): string | undefined {
   const np = obj(d.new_path);
   if (!np) return undefined;
   const dir = filePath(np.dir);
-  const name = str(np.filename);
+  const name = text(np.filename);
   if (!dir || !name) return undefined;
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
@@ -109,6 +110,15 @@ function btmItemName(itemPath: string): string {
   const trimmed = itemPath.endsWith('/') ? itemPath.slice(0, -1) : itemPath;
   const base = trimmed.slice(trimmed.lastIndexOf('/') + 1);
   return base.replace(/\.plist$/i, '');
+}
+
+/**
+ * BTM names the program as a bare path, and macOS paths have spaces ("Application Support"):
+ * quoted, the registered command reads as one program, not a program and arguments.
+ */
+function commandOf(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  return /\s/.test(path) && !path.startsWith('"') ? `"${path}"` : path;
 }
 
 export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
@@ -162,7 +172,7 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
 
     if (name === 'exec') {
       const target = obj(body.target);
-      const image = str(obj(target?.executable)?.path);
+      const image = text(obj(target?.executable)?.path);
       if (!target || !image) {
         ctx.problem('eslogger exec has no target executable path; skipped', { line });
         return;
@@ -188,7 +198,7 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
     if (name === 'fork') {
       const child = obj(body.child);
       const parent = procRef(proc);
-      const image = str(obj(child?.executable)?.path) ?? parent?.image;
+      const image = text(obj(child?.executable)?.path) ?? parent?.image;
       if (!child || !image) {
         ctx.problem('eslogger fork has no child process; skipped', { line });
         return;
@@ -241,7 +251,7 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
         kind: 'persistence',
         mechanism: 'launchd',
         name: btmItemName(itemPath),
-        command: str(body.executable_path),
+        command: commandOf(str(body.executable_path)),
         actor: instigator,
         startType,
         account: str(item.uid),
@@ -282,20 +292,20 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
     }
     ctx.emit({ ...base, kind: 'file', proc: actor, op, path, target });
   };
-  return jsonValues(ctx, handle);
+  return ndjsonLines(ctx, handle);
 }
 
 export const eslogger: Format = {
   id: ESLOGGER_FORMAT,
   description:
     'macOS eslogger NDJSON (Endpoint Security: exec, fork, exit, create, rename, write, close, btm_launch_item_add)',
-  sniff(_head, text) {
-    // Exec lines with their environment run past the 64 KiB head, so decide on the text of the
+  sniff(_head, sample) {
+    // Exec lines with their environment run past the 64 KiB head, so decide on the sample of the
     // first record rather than on a parse of it.
     let i = 0;
-    while (i < text.length && i < 256 && /\s/.test(text[i])) i++;
-    if (text[i] !== '{') return 0;
-    const first = text.slice(i, text.indexOf('\n', i) > 0 ? text.indexOf('\n', i) : undefined);
+    while (i < sample.length && i < 256 && /\s/.test(sample[i])) i++;
+    if (sample[i] !== '{') return 0;
+    const first = sample.slice(i, sample.indexOf('\n', i) > 0 ? sample.indexOf('\n', i) : undefined);
     if (!/"event_type"\s*:\s*\d/.test(first) || !/"audit_token"\s*:\s*\{/.test(first)) return 0;
     if (!/"event"\s*:\s*\{\s*"[a-z_]+"\s*:/.test(first)) return 0;
     return /"schema_version"\s*:/.test(first) || /"mach_time"\s*:/.test(first) ? 0.95 : 0.9;

@@ -16,6 +16,11 @@ export function str(v: unknown): string | undefined {
   return undefined;
 }
 
+/** A non-empty string only (paths, names): a number where a path belongs is damage, not data. */
+export function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
 /** A finite number, or a string holding one ("123"); undefined otherwise. */
 export function num(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;

@@ -9,9 +9,10 @@
 // Values are strings unless osqueryd ran with --log_numerics_as_numbers; both are read.
 // Only rows that appeared are events: "removed" rows say a row went away, not that it happened.
 import type { FileOp, ImageMeta, ProcRef, SourceRef } from '../../model/event.ts';
-import { firstJsonObject, jsonValues } from '../json-documents.ts';
+import { firstJsonObject } from '../json-documents.ts';
 import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
 import { bool, capCommandLine, num, type Obj, obj, str } from './json-fields.ts';
+import { ndjsonLines } from './ndjson-lines.ts';
 
 export const OSQUERY_FORMAT = 'osquery';
 
@@ -261,7 +262,7 @@ export function osqueryDecoder(ctx: DecodeContext): LineDecoder {
     }
     ctx.problem('osquery result line has no columns, diffResults or snapshot; skipped', { line });
   };
-  return jsonValues(ctx, handle);
+  return ndjsonLines(ctx, handle);
 }
 
 export const osquery: Format = {
