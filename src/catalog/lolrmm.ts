@@ -232,7 +232,7 @@ export function importLolrmm(data: unknown[], file: string): LolrmmImport {
   const byId = new Map<string, { tool: CatalogTool; index: number }>();
   const tools: CatalogTool[] = [];
 
-  data.forEach((raw, index) => {
+  for (const [index, raw] of data.entries()) {
     const rawName = get(raw, 'Name');
     const name = typeof rawName === 'string' ? rawName.trim() : '';
     const where = `entry ${index}${name ? ` (${name})` : ''}`;
@@ -242,10 +242,19 @@ export function importLolrmm(data: unknown[], file: string): LolrmmImport {
       problems.push({ file, where, message: `skipped: ${reason}`, kind: 'skipped' });
       entries.push({ index, name, outcome: 'skipped', reason });
     };
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return skip('not an object');
-    if (!name) return skip('no Name');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      skip('not an object');
+      continue;
+    }
+    if (!name) {
+      skip('no Name');
+      continue;
+    }
     const id = slug(name);
-    if (!id) return skip(`Name "${name}" has no letters or digits to make an id from`);
+    if (!id) {
+      skip(`Name "${name}" has no letters or digits to make an id from`);
+      continue;
+    }
 
     const cat = String(get(raw, 'Category') ?? '').toLowerCase();
     const category: CatalogTool['category'] = cat === 'rat' ? 'rat' : 'rmm';
@@ -339,11 +348,12 @@ export function importLolrmm(data: unknown[], file: string): LolrmmImport {
       t.paths.macos.length +
       t.domains.length;
     if (names === 0) {
-      return skip(
+      skip(
         t.signers.length || t.companies.length
           ? 'only code-signing names, which never name a tool on their own'
           : 'no executable, metadata, path, service or usable domain to recognise it by',
       );
+      continue;
     }
     const earlier = byId.get(id);
     if (earlier) {
@@ -355,12 +365,12 @@ export function importLolrmm(data: unknown[], file: string): LolrmmImport {
         kind: 'note',
       });
       entries.push({ index, name, id, outcome: 'merged', reason: `duplicate of entry ${earlier.index}` });
-      return;
+      continue;
     }
     byId.set(id, { tool: t, index });
     tools.push(t);
     entries.push({ index, name, id, outcome: 'imported' });
-  });
+  }
   return { tools, problems, entries };
 }
 
