@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { Command } from 'commander';
 import { EvtxStream } from '../ingest/windows/evtx/stream.ts';
+import { EXIT } from './exit.ts';
 
 /** Streams `path` through the EVTX reader, writing JSON lines to `out`. Returns counts. */
 export async function dumpEvtx(
@@ -47,7 +48,7 @@ export function dumpCommand(): Command {
         process.stderr.write(`${file}: ${r.records} records, ${r.problems} problems\n`);
       } catch (e) {
         process.stderr.write(`${file}: cannot read: ${(e as Error).message}\n`);
-        process.exitCode = 2;
+        process.exitCode = EXIT.usage;
       }
     });
 }

@@ -1,6 +1,7 @@
 // The ratchain command line: parsing and wiring only.
 import { Command } from 'commander';
 import { configCommand } from './config.ts';
+import { dumpCommand } from './dump.ts';
 import { EXIT } from './exit.ts';
 import { explainCommand } from './explain.ts';
 import { huntCommand } from './hunt.ts';
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(watchCommand());
   program.addCommand(configCommand());
   program.addCommand(explainCommand());
+  program.addCommand(dumpCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {
