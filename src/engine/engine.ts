@@ -347,6 +347,10 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     let writer = actor;
     for (let i = 0; i < 4 && writer && isTool(writer.image) && !writer.agent; i++) writer = writer.parent;
     if (writer && !writer.agent && (isTool(writer.image) || isSystemWriter(writer.image))) writer = undefined;
+    // A shell that is no agent's (an operator's console) wrote it for the program it names: the
+    // entry belongs to that program, not to the shell.
+    const shellWriter = writer && !writer.agent && isGeneric(writer.image) ? writer : undefined;
+    if (shellWriter) writer = undefined;
 
     let target: Agent | undefined;
     let link = '';
@@ -354,19 +358,17 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       const img = commandImage(fact.command);
       const key = pathKey(img);
       if (isGeneric(key)) {
-        {
-          target = writer ? agentFor(h, writer, time) : entryAgent(h, fact, key, time);
-          const args = commandArgs(fact.command).toLowerCase().replace(/\s+/g, ' ');
-          h.pendingPersistence.push({ key, args, agent: target, time });
-          if (h.pendingPersistence.length > 64) h.pendingPersistence.shift();
-          if (/(^|\s)(\/c|-c|-enc|-e|-encodedcommand|-command)\s/i.test(` ${args} `)) {
-            target.flags.set(
-              'service_shell',
-              `${fact.mechanism.replace('_', ' ')} "${fact.name}" runs a shell command line`,
-            );
-          }
-          link = 'the entry registers this command line';
+        target = writer ? agentFor(h, writer, time) : entryAgent(h, fact, key, time);
+        const args = commandArgs(fact.command).toLowerCase().replace(/\s+/g, ' ');
+        h.pendingPersistence.push({ key, args, agent: target, time });
+        if (h.pendingPersistence.length > 64) h.pendingPersistence.shift();
+        if (/(^|\s)(\/c|-c|-enc|-e|-encodedcommand|-command)\s/i.test(` ${args} `)) {
+          target.flags.set(
+            'service_shell',
+            `${fact.mechanism.replace('_', ' ')} "${fact.name}" runs a shell command line`,
+          );
         }
+        link = 'the entry registers this command line';
       } else if (img) {
         const existing = h.byPath.get(key);
         target = existing ? live(existing) : pathAgent(h, img, key, time);
@@ -376,16 +378,19 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     let owner = target;
     if (writer) {
       const w = agentFor(h, writer, time);
-      if (owner && owner !== w)
+      if (owner && owner !== w) {
         owner = merge(
           w,
           owner,
           `${fileName(writer.image)} wrote the ${fact.mechanism.replace('_', ' ')} entry "${fact.name}"`,
         );
-      else if (!owner) {
+      } else if (!owner) {
         owner = w;
         link = 'written by the agent process';
       }
+    } else if (shellWriter && !owner) {
+      owner = agentFor(h, shellWriter, time);
+      link = 'written by this shell process';
     }
     if (!owner) owner = entryAgent(h, fact, undefined, time);
     // One entry reported by several records (7045, 4697, Sysmon 13; schtasks and 4698) is one S2.
@@ -438,6 +443,22 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     return newAgentFor(h, p, time);
   }
 
+  /**
+   * A process seen acting (writing a file, connecting) whose start was not in the logs: if the
+   * catalogue knows its image, the remote-access tool is running, which is S1.
+   */
+  function observe(h: HostState, p: Proc | undefined, time: number, src: SourceRef): void {
+    if (!p || p.agent || p.startSrc || isGeneric(p.image) || !catalogMatch(p)) return;
+    const a = newAgentFor(h, p, time);
+    imageFlags(a, p);
+    addStep(
+      a,
+      'execution',
+      evidence(time, `${p.image} seen running (its start is not in the logs)`, src),
+      `catalogue entry ${a.tool?.tool.name ?? ''}`.trim(),
+    );
+  }
+
   function onPersistence(h: HostState, ev: PersistenceEvent): void {
     const actor = procFor(h, ev.actor, ev.time);
     persistence(h, { mechanism: ev.mechanism, name: ev.name, command: ev.command }, actor, ev.time, ev.src);
@@ -454,6 +475,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (ev.op === 'delete' || ev.op === 'write') return;
     const path = ev.op === 'rename' && ev.target ? ev.target : ev.path;
     const writer = procFor(h, ev.proc, ev.time);
+    observe(h, writer, ev.time, ev.src);
     const fact = filePersistence(path);
     if (fact) {
       persistence(h, fact, writer, ev.time, ev.src);
@@ -496,6 +518,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     }
     const p = procFor(h, ev.proc, ev.time);
     if (!p) return;
+    observe(h, p, ev.time, ev.src);
     const a = agentFor(h, p, ev.time);
     const fact: ConnectionFact = {
       time: ev.time,
