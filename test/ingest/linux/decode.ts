@@ -25,7 +25,10 @@ export function decodeText(format: Format, text: string, file = 'inline'): Decod
   if (d.mode !== 'lines') throw new Error('decodeText needs a line decoder');
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((l, i) => d.line(l.endsWith('\r') ? l.slice(0, -1) : l, i + 1));
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    d.line(l.endsWith('\r') ? l.slice(0, -1) : l, i + 1);
+  }
   d.end();
   return out;
 }
