@@ -239,7 +239,7 @@ export function importLolrmm(data: unknown[], file: string): LolrmmImport {
     const note = (field: string, message: string) =>
       problems.push({ file, where: `${where}.${field}`, message, kind: 'note' });
     const skip = (reason: string) => {
-      problems.push({ file, where, message: `skipped: ${reason}`, kind: 'skipped' });
+      problems.push({ file, where, message: reason, kind: 'skipped' });
       entries.push({ index, name, outcome: 'skipped', reason });
     };
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {

@@ -1,5 +1,6 @@
 // The ratchain command line: parsing and wiring only.
 import { Command } from 'commander';
+import { catalogCommand } from './catalog.ts';
 import { configCommand } from './config.ts';
 import { dumpCommand } from './dump.ts';
 import { EXIT } from './exit.ts';
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(configCommand());
   program.addCommand(explainCommand());
   program.addCommand(dumpCommand());
+  program.addCommand(catalogCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {
