@@ -6,9 +6,9 @@ import type { RatEvent } from '../../../../src/model/event.ts';
 import { sniffFormat } from '../../../../src/ingest/source.ts';
 import type { DecodeContext, Position } from '../../../../src/ingest/reader.ts';
 import { evtx } from '../../../../src/ingest/windows/evtx/decoder.ts';
-import { writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
+import { type WriterEvent, writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
 
-const sysmon1 = {
+const sysmon1: WriterEvent = {
   recordId: 41,
   time: Date.UTC(2024, 2, 3, 4, 5, 6, 789),
   eventId: 1,
@@ -27,7 +27,7 @@ const sysmon1 = {
     ['ParentProcessId', { type: 'u32', value: 600 }],
     ['ParentImage', 'C:\\Windows\\System32\\services.exe'],
   ],
-} as const;
+};
 
 function run(
   bytes: Buffer,
@@ -50,7 +50,7 @@ function run(
 }
 
 test('EVTX is recognised by its file magic, and only by it', () => {
-  const file = writeEvtx([{ ...sysmon1, data: [...sysmon1.data] }]);
+  const file = writeEvtx([sysmon1]);
   assert.equal(evtx.sniff(file.subarray(0, 65536), ''), 1);
   assert.equal(sniffFormat(file.subarray(0, 65536)).format?.id, 'evtx');
   assert.equal(
@@ -61,7 +61,7 @@ test('EVTX is recognised by its file magic, and only by it', () => {
 });
 
 test('a Sysmon process creation in EVTX becomes a process event pointing at its record', () => {
-  const file = writeEvtx([{ ...sysmon1, data: [...sysmon1.data] }]);
+  const file = writeEvtx([sysmon1]);
   const { events, problems } = run(file, 1000);
   assert.deepEqual(problems, []);
   assert.equal(events.length, 1);
@@ -84,7 +84,7 @@ test('a Sysmon process creation in EVTX becomes a process event pointing at its 
 });
 
 test('problems reach the hunt with their position', () => {
-  const file = writeEvtx([{ ...sysmon1, data: [...sysmon1.data] }]);
+  const file = writeEvtx([sysmon1]);
   file[4096 + 600] ^= 0xff; // record data: chunk checksum no longer matches
   const { events, problems } = run(file, 65536);
   assert.equal(events.length, 0);
