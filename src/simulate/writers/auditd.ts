@@ -1,6 +1,7 @@
 // Raw auditd log (log_format=RAW, name_format=HOSTNAME, so every record starts with node=):
 // execve as SYSCALL+EXECVE+CWD+PATH+PROCTITLE, connect as SYSCALL+SOCKADDR+PROCTITLE, file
-// creation as SYSCALL(openat)+CWD+PATH(PARENT, CREATE)+PROCTITLE, and systemd's SERVICE_START.
+// creation as SYSCALL(openat)+CWD+PATH(PARENT, CREATE)+PROCTITLE, each closed by EOE, and
+// systemd's SERVICE_START.
 // Field names and order follow auditd on RHEL/Debian.
 import type { SimHost, SimProc, SimRecord } from '../model.ts';
 import { LineSink } from './sink.ts';
@@ -47,15 +48,18 @@ const SELINUX_SYS = 'system_u:system_r:unconfined_service_t:s0';
 export class AuditdWriter {
   readonly id = 'auditd';
   private readonly sink: LineSink;
-  private readonly serial = new Map<number, number>();
+  private serialNo = 52_000;
 
   constructor(path: string) {
     this.sink = new LineSink(path, this.id);
   }
 
-  private head(h: SimHost, t: number): string {
-    const n = (this.serial.get(h.index) ?? 1000 + h.index * 13) + 1;
-    this.serial.set(h.index, n);
+  /**
+   * One counter for the whole file: each host's serials still only increase, and a reader that
+   * restores serial order across a window never pulls one host's events back in time.
+   */
+  private head(_h: SimHost, t: number): string {
+    const n = ++this.serialNo;
     const sec = Math.floor(t / 1000);
     const ms = String(t - sec * 1000).padStart(3, '0');
     return `audit(${sec}.${ms}:${n}): `;
@@ -80,10 +84,12 @@ export class AuditdWriter {
     );
   }
 
+  /** PROCTITLE, then EOE: auditd ends every multi-record event with an EOE record. */
   private proctitle(h: SimHost, msg: string, p: SimProc): void {
     this.sink.line(
       `node=${h.name} type=PROCTITLE msg=${msg}proctitle=${hex(argv(p).join('\0')).slice(0, 256)}`,
     );
+    this.sink.line(`node=${h.name} type=EOE msg=${msg.slice(0, -1)}`);
   }
 
   private path(

@@ -4,12 +4,12 @@
 // eslogger writes no host name, so each host gets its own file.
 import { join } from 'node:path';
 import type { SimHost, SimProc, SimRecord } from '../model.ts';
-import { LineSink } from './sink.ts';
+import { isoMs, LineSink } from './sink.ts';
 
 const EVENT_TYPE = { exec: 9, fork: 11, create: 13, exit: 15, btm_launch_item_add: 120 } as const;
 
 function esTime(t: number): string {
-  return `${new Date(t).toISOString().slice(0, 23)}000000Z`;
+  return `${isoMs(t).slice(0, 23)}000000Z`;
 }
 
 function stat(size: number, mode: number, uid: number, t: number): Record<string, unknown> {
@@ -73,7 +73,7 @@ function processObj(p: SimProc, image = p.image): Record<string, unknown> {
       p.integrity === 'Medium'
         ? { path: '/dev/ttys001', path_truncated: false, stat: stat(0, 8592, p.uid, p.start) }
         : null,
-    start_time: `${new Date(p.start).toISOString().slice(0, 23)}000Z`,
+    start_time: `${isoMs(p.start).slice(0, 23)}000Z`,
     responsible_audit_token: token(parent ?? p, 10000),
     parent_audit_token: token(parent, ((parent?.pid ?? 1) * 7) % 100000),
   };

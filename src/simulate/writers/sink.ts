@@ -47,19 +47,37 @@ export class LineSink {
   }
 }
 
-/** Times as the formats print them. */
+// Times as the formats print them. Events come in time order, so the "YYYY-MM-DDTHH:MM:SS"
+// part is cached per second and only the milliseconds are formatted per event.
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
+function secondPrefix(t: number): string {
+  const sec = Math.floor(t / 1000);
+  if (sec !== cachedSecond) {
+    cachedSecond = sec;
+    cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
+  }
+  return cachedPrefix;
+}
+
+function millis(t: number): string {
+  const ms = t - Math.floor(t / 1000) * 1000;
+  return ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms);
+}
+
+/** "2026-11-02T09:15:02.123Z". */
 export function isoMs(t: number): string {
-  return new Date(t).toISOString();
+  return `${secondPrefix(t)}.${millis(t)}Z`;
 }
 
 /** "2026-11-02T09:15:02.1230000Z": Windows SystemTime with 7 fractional digits. */
 export function winSystemTime(t: number): string {
-  const s = new Date(t).toISOString();
-  return `${s.slice(0, 23)}0000Z`;
+  return `${secondPrefix(t)}.${millis(t)}0000Z`;
 }
 
 /** "2026-11-02 09:15:02.123": Sysmon UtcTime. */
 export function sysmonUtc(t: number): string {
-  const s = new Date(t).toISOString();
-  return `${s.slice(0, 10)} ${s.slice(11, 23)}`;
+  const p = secondPrefix(t);
+  return `${p.slice(0, 10)} ${p.slice(11)}.${millis(t)}`;
 }

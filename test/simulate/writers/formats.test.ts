@@ -177,6 +177,6 @@ describe('auditd raw log', () => {
     assert.ok(ls.every((l) => /^node=lnx-\d{4} type=/.test(l)));
     const serial = /msg=audit\(([^)]*)\)/.exec(ls.find((l) => l.includes('syscall=59'))!)![1];
     const group = ls.filter((l) => l.includes(`msg=audit(${serial})`)).map((l) => /type=(\w+)/.exec(l)![1]);
-    assert.deepEqual(group, ['SYSCALL', 'EXECVE', 'CWD', 'PATH', 'PATH', 'PROCTITLE']);
+    assert.deepEqual(group, ['SYSCALL', 'EXECVE', 'CWD', 'PATH', 'PATH', 'PROCTITLE', 'EOE']);
   });
 });
