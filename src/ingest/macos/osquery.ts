@@ -5,7 +5,8 @@
 //   differential, batch format: {..., diffResults: {added: [...], removed: [...]}}
 //   snapshot: {..., snapshot: [...], action: "snapshot"}
 // The query name is the user's (packs prefix it), so rows are recognised by their columns:
-// process_events / es_process_events, socket_events, process_open_sockets, file_events.
+// process_events / es_process_events / processes, socket_events, process_open_sockets,
+// file_events.
 // Values are strings unless osqueryd ran with --log_numerics_as_numbers; both are read.
 // Only rows that appeared are events: "removed" rows say a row went away, not that it happened.
 import type { FileOp, ImageMeta, ProcRef, SourceRef } from '../../model/event.ts';
@@ -25,9 +26,12 @@ interface RowContext {
   query: string;
 }
 
-/** osquery event tables stamp rows with `time` in unix seconds. */
+/**
+ * osquery event tables stamp rows with `time` in unix seconds; the `processes` table has the
+ * process's own `start_time`; other snapshot rows are as old as the query run.
+ */
 function rowTime(row: Obj, rc: RowContext): number | undefined {
-  const t = num(row.time);
+  const t = num(row.time) ?? num(row.start_time);
   if (t !== undefined && t > 0) return t * 1000;
   return rc.runTime;
 }
@@ -191,7 +195,8 @@ function tableOf(row: Obj, query: string): string | undefined {
   }
   if (row.path !== undefined && row.pid !== undefined) {
     if (row.cmdline !== undefined || row.parent !== undefined) {
-      return row.event_type !== undefined ? 'es_process_events' : 'process_events';
+      if (row.event_type !== undefined) return 'es_process_events';
+      return row.time === undefined && row.start_time !== undefined ? 'processes' : 'process_events';
     }
   }
   if (/process_events/.test(query)) return 'process_events';
@@ -205,7 +210,8 @@ function handleRow(row: unknown, rc: RowContext): void {
     return;
   }
   const table = tableOf(r, rc.query);
-  if (table === 'process_events' || table === 'es_process_events') processRow(r, rc, table);
+  if (table === 'process_events' || table === 'es_process_events' || table === 'processes')
+    processRow(r, rc, table);
   else if (table === 'socket_events' || table === 'process_open_sockets') socketRow(r, rc, table);
   else if (table === 'file_events') fileRow(r, rc, table);
   else rc.ctx.ignored();
