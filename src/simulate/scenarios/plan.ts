@@ -38,7 +38,9 @@ export function planScenarios(
   const rng = createRng(o.seed, 'plan');
   const kinds = o.kinds ? KINDS.filter((k) => o.kinds!.includes(k.kind)) : KINDS;
   const wheel: typeof KINDS = [];
-  for (const k of kinds) for (let i = 0; i < k.weight; i++) wheel.push(k);
+  // Round-robin by weight, so even a small fleet gets one of every kind first.
+  const rounds = Math.max(...kinds.map((k) => k.weight));
+  for (let r = 0; r < rounds; r++) for (const k of kinds) if (k.weight > r) wheel.push(k);
   const busy = new Set<string>();
   const plans: ScenarioPlan[] = [];
   for (let n = 0; n < o.count && wheel.length; n++) {
