@@ -6,6 +6,8 @@ import { dumpCommand } from './dump.ts';
 import { EXIT } from './exit.ts';
 import { explainCommand } from './explain.ts';
 import { huntCommand } from './hunt.ts';
+import { simulateCommand } from './simulate.ts';
+import { serveCommand } from './serve.ts';
 import { watchCommand } from './watch.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -16,10 +18,12 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   program.addCommand(huntCommand());
   program.addCommand(watchCommand());
+  program.addCommand(serveCommand());
   program.addCommand(configCommand());
   program.addCommand(explainCommand());
   program.addCommand(dumpCommand());
   program.addCommand(catalogCommand());
+  program.addCommand(simulateCommand());
   try {
     await program.parseAsync(argv);
   } catch (e) {
