@@ -21,6 +21,7 @@ import {
   type Plan,
   u32,
 } from './template.ts';
+import { sharedTemplatePlan } from './plan-cache.ts';
 import { filetimeAt, renderValue, T_BINXML, T_FILETIME, T_STRING, T_UINT16, utf16 } from './values.ts';
 import { parseWinTime } from '../record.ts';
 
@@ -193,7 +194,7 @@ function templatePlan(st: ChunkState, defOff: number, role: number): Plan {
     throw new EvtxFormatError(`template offset ${defOff} outside the chunk`);
   const bodyEnd = defOff + TEMPLATE_HEADER + u32(st.buf, defOff + 20);
   if (bodyEnd > st.len) throw new EvtxFormatError(`template at ${defOff} runs past the chunk`);
-  plan = compile(st, defOff + TEMPLATE_HEADER, bodyEnd, role, true);
+  plan = sharedTemplatePlan(st, defOff, defOff + TEMPLATE_HEADER, bodyEnd, role);
   st.plans.set(key, plan);
   return plan;
 }

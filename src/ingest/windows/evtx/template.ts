@@ -198,7 +198,26 @@ interface Frame {
  * uses it (its offset is then the current position) and referenced by offset afterwards.
  * Returns the name and the position after the token's name field.
  */
+/** A name field met while compiling: where its offset lies, what it pointed at. */
+export interface NameRef {
+  /** Chunk offset of the 4-byte name offset field. */
+  field: number;
+  /** The name offset read there. */
+  off: number;
+  inline: boolean;
+}
+
+/** What a compilation depended on, so a plan can be reused for identical bytes elsewhere. */
+export interface CompileTrace {
+  names: NameRef[];
+  /** False when the dependency-identifier layout had to be guessed (position-dependent). */
+  regular: boolean;
+}
+
+let trace: CompileTrace | null = null;
+
 function readName(st: ChunkState, nameOff: number, here: number): [string, number] {
+  if (trace) trace.names.push({ field: here - 4, off: nameOff, inline: nameOff === here });
   if (nameOff < 0 || nameOff + 8 > st.len)
     throw new EvtxFormatError(`name offset ${nameOff} outside the chunk`);
   const n = u16(st.buf, nameOff + 6);
@@ -220,6 +239,7 @@ function readName(st: ChunkState, nameOff: number, here: number): [string, numbe
 function hasDependencyId(st: ChunkState, p: number): boolean {
   const withId = u32(st.buf, p + 7);
   if (withId === p + 11 || (withId >= 512 && withId < p)) return true;
+  if (trace) trace.regular = false;
   const without = u32(st.buf, p + 5);
   return !(without === p + 9 || (without >= 512 && without < p));
 }
@@ -228,7 +248,23 @@ function hasDependencyId(st: ChunkState, p: number): boolean {
  * Compiles tokens in [start, end) read in `role`. `withValues` is false for records without a
  * template, where a substitution token would be meaningless.
  */
-export function compile(st: ChunkState, start: number, end: number, role: number, withValues: boolean): Plan {
+export function compile(
+  st: ChunkState,
+  start: number,
+  end: number,
+  role: number,
+  withValues: boolean,
+  tr: CompileTrace | null = null,
+): Plan {
+  trace = tr;
+  try {
+    return compileTokens(st, start, end, role, withValues);
+  } finally {
+    trace = null;
+  }
+}
+
+function compileTokens(st: ChunkState, start: number, end: number, role: number, withValues: boolean): Plan {
   st.budget -= end - start;
   if (st.budget < 0) throw new EvtxFormatError('chunk exceeds its template compile budget (hostile?)');
   const b = st.buf;

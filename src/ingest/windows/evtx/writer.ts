@@ -29,9 +29,11 @@ export interface WriterEvent {
   /** EventData Data elements; a null name writes an unnamed <Data>. */
   data?: Array<[string | null, WriterValue]>;
   /** UserData as Windows writes it: one wrapper element, its leaves, in an embedded fragment. */
-  userData?: { wrapper: string; fields: Array<[string, WriterValue]> };
+  userData?: { wrapper: string; fields: Array<[string, WriterValue]>; templateGuid?: string };
   /** Write this record as plain elements, without a template. */
   plain?: boolean;
+  /** Force the template GUID (32 hex digits): two different templates can then share one. */
+  templateGuid?: string;
   /** Plain records: wrap an empty element in this many levels of nesting (hostile input). */
   nest?: number;
 }
@@ -299,6 +301,7 @@ function writeInstance(
   key: string,
   body: Elem,
   values: Array<{ type: number; bytes: Buffer } | ((w: ChunkBuilder) => void)>,
+  forcedGuid?: string,
 ): void {
   w.u8(0x0f);
   w.u8(1);
@@ -314,9 +317,10 @@ function writeInstance(
     w.u32(at);
     w.remember(w.templates, key, at);
     w.u32(0); // next template in bucket
-    const guid = Buffer.alloc(16);
+    let guid = Buffer.alloc(16);
     guid.writeUInt32LE(nameHash(key) * 7919);
     guid.write(key.slice(0, 12), 4, 'latin1');
+    if (forcedGuid) guid = Buffer.from(forcedGuid.replace(/[{}-]/g, ''), 'hex');
     w.bytes(guid);
     const sizeAt = w.pos;
     w.u32(0);
@@ -382,7 +386,7 @@ function eventTemplate(e: WriterEvent): {
     ],
   );
   const kids: Elem[] = [system];
-  let key = `${e.provider}|${e.eventId}|${e.userSid ? 's' : ''}`;
+  let key = `${e.provider}|${e.eventId}|${e.userSid ? 's' : ''}|${e.templateGuid ?? ''}`;
   if (e.data) {
     kids.push(
       el(
@@ -401,8 +405,8 @@ function eventTemplate(e: WriterEvent): {
       inner.children.push(el(n, [], [sub(i, enc.type, true)]));
       return enc;
     });
-    const innerKey = `U:${ud.wrapper}|${ud.fields.map(([n, v]) => `${n}:${encodeValue(v).type}`).join(',')}`;
-    values.push((w) => writeInstance(w, innerKey, inner, innerValues));
+    const innerKey = `U:${ud.wrapper}|${ud.fields.map(([n, v]) => `${n}:${encodeValue(v).type}`).join(',')}|${ud.templateGuid ?? ''}`;
+    values.push((w) => writeInstance(w, innerKey, inner, innerValues, ud.templateGuid));
     kids.push(el('UserData', [], [sub(values.length - 1, V.T_BINXML, true)]));
     key += `|${innerKey}`;
   }
@@ -461,7 +465,7 @@ function writeRecord(w: ChunkBuilder, e: WriterEvent): void {
     w.u8(0x00);
   } else {
     const t = eventTemplate(e);
-    writeInstance(w, t.key, t.body, t.values);
+    writeInstance(w, t.key, t.body, t.values, e.templateGuid);
   }
   // Windows pads records to 8 bytes.
   while ((w.pos - start + 4) % 8) w.u8(0);
