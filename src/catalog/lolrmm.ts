@@ -120,7 +120,8 @@ type PathFact =
 export function classifyPath(raw: unknown, toolOs: Os[]): PathFact {
   if (typeof raw !== 'string' || !raw.trim()) return { kind: 'drop', reason: 'empty path' };
   let p = raw.trim().replace(/^"|"$/g, '');
-  p = p.replace(/\[[^\]]*\](\{\d+(,\d*)?\}|[*+?])?/g, '*').replace(/\*+/g, '*');
+  if (p.includes('[')) p = p.replace(/\[[^\]]*\](\{\d+(,\d*)?\}|[*+?])?/g, '*');
+  if (p.includes('**')) p = p.replace(/\*+/g, '*');
   const low = p.toLowerCase();
   const unit = /^\/(etc|lib|usr\/lib|run)\/systemd\/(system|user)\/([^/]+\.service)$/.exec(low);
   if (unit) return { kind: 'systemd_unit', value: unit[3] };
@@ -162,10 +163,12 @@ function slug(name: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-function strings(v: unknown): string[] {
-  if (typeof v === 'string') return v.trim() ? [v.trim()] : [];
-  if (Array.isArray(v)) return v.flatMap(strings);
-  return [];
+function strings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (t) out.push(t);
+  } else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  return out;
 }
 
 function objects(v: unknown): Array<Record<string, unknown>> {

@@ -139,6 +139,50 @@ function lazyGlob(source: string, comparable: string, tool: CatalogTool): LazyGl
   return { anchor, source, tool };
 }
 
+// Directory names too common to narrow down which pattern an image could match.
+const COMMON_SEGMENTS = new Set([
+  '',
+  'program files',
+  'program files (x86)',
+  'programdata',
+  'windows',
+  'system32',
+  'syswow64',
+  'users',
+  'appdata',
+  'local',
+  'roaming',
+  'usr',
+  'bin',
+  'sbin',
+  'opt',
+  'etc',
+  'var',
+  'lib',
+  'applications',
+  'library',
+  'application support',
+  'home',
+  'tmp',
+  'private',
+]);
+
+/** The longest literal, uncommon directory name of an install path pattern, if it has one. */
+function indexSegment(pattern: string): string | undefined {
+  const segs = pattern
+    .toLowerCase()
+    .replace(/%[a-z0-9_()]+%/g, '*')
+    .split(/[\\/]+/)
+    .slice(0, -1);
+  let best: string | undefined;
+  for (const seg of segs) {
+    if (/^[a-z]:$/.test(seg) || seg.includes('*') || seg.includes('?') || seg.includes('~')) continue;
+    if (COMMON_SEGMENTS.has(seg)) continue;
+    if (!best || seg.length > best.length) best = seg;
+  }
+  return best;
+}
+
 function globHit(g: LazyGlob, key: string, compile: (source: string) => RegExp): boolean {
   if (g.anchor && !key.includes(g.anchor)) return false;
   g.re ??= compile(g.source);
@@ -153,7 +197,10 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
   const byExe: Index = new Map();
   const exeGlobs: LazyGlob[] = [];
   const pathsByName = new Map<string, LazyGlob[]>();
-  const dirPaths: LazyGlob[] = [];
+  // Directory patterns are indexed by one literal directory name they need ("mesh agent"), so
+  // an image only tries the few whose directory it has; the rest are scanned by substring.
+  const dirBySegment = new Map<string, LazyGlob[]>();
+  const dirScan: LazyGlob[] = [];
   const entryIndex: Record<'service' | 'systemd_unit' | 'launchd_label' | 'bundle_id', Index> = {
     service: new Map(),
     systemd_unit: new Map(),
@@ -182,8 +229,14 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
     for (const p of [...t.paths.windows, ...t.paths.linux, ...t.paths.macos]) {
       const g = lazyGlob(p, imageKey(p.replace(/%[a-z0-9_()]+%/gi, '*').replace(/^~/, '*')), t);
       const last = /[\\/]$/.test(p) ? '*' : baseName(p);
-      if (last.includes('*') || last.includes('?') || last.includes('%')) dirPaths.push(g);
-      else {
+      if (last.includes('*') || last.includes('?') || last.includes('%')) {
+        const seg = indexSegment(g.source);
+        if (seg) {
+          const list = dirBySegment.get(seg) ?? [];
+          list.push(g);
+          dirBySegment.set(seg, list);
+        } else dirScan.push(g);
+      } else {
         const list = pathsByName.get(last) ?? [];
         list.push(g);
         pathsByName.set(last, list);
@@ -208,6 +261,18 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
       else if (k.includes('*')) globDomains.push({ re: globToRegex(k), tool: t });
       else add(exactDomains, k, t);
     }
+  }
+
+  // The same few product and signer strings arrive with thousands of images.
+  const vendorKeys = new Map<string, string>();
+  function vendorKeyCached(s: string): string {
+    let k = vendorKeys.get(s);
+    if (k === undefined) {
+      k = vendorKey(s);
+      if (vendorKeys.size >= 4096) vendorKeys.clear();
+      vendorKeys.set(s, k);
+    }
+    return k;
   }
 
   /** Ranked candidates for a binary's facts, evidence summed per tool id. */
@@ -238,13 +303,19 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
     const company = clean(f.company);
     const signer = clean(f.signer);
     if (ofn) note(byOfn.get(nameKey(ofn)), 'original_file_name', always);
-    if (product) note(byProduct.get(vendorKey(product)), 'product', always);
+    if (product) note(byProduct.get(vendorKeyCached(product)), 'product', always);
     // A vendor name alone names a tool only when the vendor is not an OS platform and the entry
     // was written by hand: imported signers come from installers and are sometimes a wrapper's.
     const vendorNames = (key: string) => (t: CatalogTool) =>
       !PLATFORM_PUBLISHERS.has(key) && t.source !== 'lolrmm';
-    if (signer) note(bySigner.get(vendorKey(signer)), 'signer', vendorNames(vendorKey(signer)));
-    if (company) note(byCompany.get(vendorKey(company)), 'company', vendorNames(vendorKey(company)));
+    if (signer) {
+      const k = vendorKeyCached(signer);
+      note(bySigner.get(k), 'signer', vendorNames(k));
+    }
+    if (company) {
+      const k = vendorKeyCached(company);
+      note(byCompany.get(k), 'company', vendorNames(k));
+    }
     if (f.image) {
       const exe = baseName(f.image);
       if (!GENERIC_FILE_NAMES.has(exe)) {
@@ -254,7 +325,11 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
       const key = imageKey(f.image);
       for (const g of pathsByName.get(exe) ?? [])
         if (globHit(g, key, installPathRegex)) note([g.tool], 'path', always);
-      for (const g of dirPaths) if (globHit(g, key, installPathRegex)) note([g.tool], 'path', always);
+      const segments = key.split('/');
+      for (let i = 0; i < segments.length - 1; i++)
+        for (const g of dirBySegment.get(segments[i]) ?? [])
+          if (globHit(g, key, installPathRegex)) note([g.tool], 'path', always);
+      for (const g of dirScan) if (globHit(g, key, installPathRegex)) note([g.tool], 'path', always);
     }
     return [...cands.values()].filter((c) => c.names).sort((a, b) => b.score - a.score);
   }
