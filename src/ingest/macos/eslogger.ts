@@ -139,12 +139,6 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
       ctx.problem('eslogger record has no event object; skipped', { line });
       return;
     }
-    const body = obj(ev[name]);
-    const seq = str(o.global_seq_num) ?? str(o.seq_num);
-    const src: SourceRef = { file: ctx.file, format: ESLOGGER_FORMAT, line, eventId: name };
-    if (seq) src.record = seq;
-    const time = isoTime(o.time);
-    const proc = obj(o.process);
     switch (name) {
       case 'exec':
       case 'fork':
@@ -160,6 +154,14 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
         ctx.ignored();
         return;
     }
+    const body = obj(ev[name]);
+    const seq = str(o.global_seq_num) ?? str(o.seq_num);
+    const src: SourceRef =
+      seq === undefined
+        ? { file: ctx.file, format: ESLOGGER_FORMAT, line, eventId: name }
+        : { file: ctx.file, format: ESLOGGER_FORMAT, line, eventId: name, record: seq };
+    const time = isoTime(o.time);
+    const proc = obj(o.process);
     if (time === undefined) {
       ctx.problem(`eslogger ${name} record has no readable time; skipped`, { line });
       return;
@@ -168,8 +170,6 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
       ctx.problem(`eslogger ${name} record has no event body; skipped`, { line });
       return;
     }
-    const base = { time, host: '', platform: 'macos' as const, src };
-
     if (name === 'exec') {
       const target = obj(body.target);
       const image = text(obj(target?.executable)?.path);
@@ -182,7 +182,10 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
       if (commandLine) p.commandLine = commandLine;
       const euid = num(obj(target.audit_token)?.euid);
       ctx.emit({
-        ...base,
+        time,
+        host: '',
+        platform: 'macos',
+        src,
         kind: 'process',
         proc: p,
         parent: parentRef(target),
@@ -207,7 +210,10 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
       p.image = image;
       const euid = num(obj(child.audit_token)?.euid);
       ctx.emit({
-        ...base,
+        time,
+        host: '',
+        platform: 'macos',
+        src,
         kind: 'process',
         proc: p,
         parent: parent ?? parentRef(child),
@@ -225,7 +231,7 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
         ctx.problem('eslogger exit has no process; skipped', { line });
         return;
       }
-      ctx.emit({ ...base, kind: 'process_end', proc: actor });
+      ctx.emit({ time, host: '', platform: 'macos', src, kind: 'process_end', proc: actor });
       return;
     }
 
@@ -247,7 +253,10 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
           ? { guid: auditTokenGuid(body.instigator_token), pid: num(obj(body.instigator_token)?.pid) }
           : undefined);
       ctx.emit({
-        ...base,
+        time,
+        host: '',
+        platform: 'macos',
+        src,
         kind: 'persistence',
         mechanism: 'launchd',
         name: btmItemName(itemPath),
@@ -290,7 +299,7 @@ export function esloggerDecoder(ctx: DecodeContext): LineDecoder {
       ctx.problem(`eslogger ${name} has no file path; skipped`, { line });
       return;
     }
-    ctx.emit({ ...base, kind: 'file', proc: actor, op, path, target });
+    ctx.emit({ time, host: '', platform: 'macos', src, kind: 'file', proc: actor, op, path, target });
   };
   return ndjsonLines(ctx, handle);
 }
