@@ -4,7 +4,7 @@
 // of input. A group that closes without the records its SYSCALL promises is reported and skipped.
 import type { DecodeContext } from '../reader.ts';
 import { AuditEvents } from './audit-events.ts';
-import { addRecord, auomsFacts, newGroup, type RecordGroup, rawFacts } from './audit-facts.ts';
+import { addRecord, auomsFacts, fieldPlan, newGroup, type RecordGroup, rawFacts } from './audit-facts.ts';
 import { parseAuditRecord } from './audit-record.ts';
 
 const MAX_OPEN_GROUPS = 64;
@@ -26,7 +26,7 @@ export class AuditAssembler {
 
   /** One record, starting at `start` of `text` (`type=` or `node=`). `host` from a wrapper. */
   record(text: string, start: number, line: number, host?: string): void {
-    const rec = parseAuditRecord(text, start);
+    const rec = parseAuditRecord(text, start, fieldPlan);
     if (rec === undefined) {
       this.ctx.ignored();
       return;
@@ -43,7 +43,8 @@ export class AuditAssembler {
       else this.events.push(f, f.node ?? host ?? 'unknown');
       return;
     }
-    const key = `${rec.node ?? host ?? ''}\u0000${rec.serial}`;
+    const where = rec.node ?? host;
+    const key = where === undefined ? rec.serial : `${where}\u0000${rec.serial}`;
     let g = this.open.get(key);
     if (!g) {
       if (this.closed.has(key)) {

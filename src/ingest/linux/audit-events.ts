@@ -46,6 +46,17 @@ function absolute(name: string | undefined, cwd: string | undefined): string | u
   return cwd && cwd.charCodeAt(0) === 47 ? posix.join(cwd, name) : name;
 }
 
+function fileBase(base: Base, proc: ProcRef | undefined) {
+  return {
+    time: base.time,
+    host: base.host,
+    platform: base.platform,
+    src: base.src,
+    kind: 'file' as const,
+    proc,
+  };
+}
+
 export class AuditEvents {
   private readonly hosts = new Map<string, Map<number, Known>>();
 
@@ -130,10 +141,20 @@ export class AuditEvents {
         return;
       }
       const commandLine = f.argv ? joinArgv(f.argv) : (f.cmdline ?? f.proctitle);
-      const parent: ProcRef | undefined =
-        f.ppid === undefined ? undefined : { pid: f.ppid, ...procs.get(f.ppid) };
+      let parent: ProcRef | undefined;
+      if (f.ppid !== undefined) {
+        const known = procs.get(f.ppid);
+        parent = known
+          ? known.commandLine === undefined
+            ? { pid: f.ppid, image: known.image }
+            : { pid: f.ppid, image: known.image, commandLine: known.commandLine }
+          : { pid: f.ppid };
+      }
       ctx.emit({
-        ...base,
+        time: base.time,
+        host: base.host,
+        platform: 'linux',
+        src: base.src,
         kind: 'process',
         proc: { pid: f.pid, image, commandLine, start: f.time, user },
         parent,
@@ -170,7 +191,10 @@ export class AuditEvents {
         return;
       }
       ctx.emit({
-        ...base,
+        time: base.time,
+        host: base.host,
+        platform: 'linux',
+        src: base.src,
         kind: 'network',
         direction: 'outbound',
         proc: f.pid === undefined ? undefined : { pid: f.pid, image: f.exe },
@@ -198,7 +222,10 @@ export class AuditEvents {
     commandLine?: string,
   ): void {
     this.ctx.emit({
-      ...base,
+      time: base.time,
+      host: base.host,
+      platform: 'linux',
+      src: base.src,
       kind: 'process',
       proc: { pid, image, start: base.time, user },
       parent: ppid === undefined ? undefined : { pid: ppid, image },
@@ -222,7 +249,7 @@ export class AuditEvents {
         else {
           const path = absolute(p.name, f.cwd);
           if (!path) continue;
-          this.ctx.emit({ ...base, kind: 'file', op: 'create', path, proc });
+          this.ctx.emit({ ...fileBase(base, proc), op: 'create', path });
           n++;
         }
       } else if (p.nametype === 'DELETE' && rename) deleted ??= p;
@@ -233,8 +260,8 @@ export class AuditEvents {
       if (target) {
         this.ctx.emit(
           from
-            ? { ...base, kind: 'file', op: 'rename', path: from, target, proc }
-            : { ...base, kind: 'file', op: 'create', path: target, proc },
+            ? { ...fileBase(base, proc), op: 'rename', path: from, target }
+            : { ...fileBase(base, proc), op: 'create', path: target },
         );
         n++;
       }

@@ -59,6 +59,56 @@ export interface RecordGroup {
 
 export type FactsResult = AuditFacts | { bad: string } | undefined;
 
+// Field names are compared, not hashed: they are fresh slices of the line, and a switch on a
+// short string is cheaper than hashing it into a Set.
+function syscallField(k: string): boolean {
+  switch (k) {
+    case 'arch':
+    case 'syscall':
+    case 'success':
+    case 'exit':
+    case 'a0':
+    case 'items':
+    case 'ppid':
+    case 'pid':
+    case 'auid':
+    case 'uid':
+    case 'euid':
+    case 'exe':
+    case 'SYSCALL':
+    case 'AUID':
+    case 'UID':
+    case 'EUID':
+      return true;
+    default:
+      return false;
+  }
+}
+const pathField = (k: string) => k === 'name' || k === 'nametype' || k === 'item';
+const cwdField = (k: string) => k === 'cwd';
+const saddrField = (k: string) => k === 'saddr';
+const proctitleField = (k: string) => k === 'proctitle';
+
+/** The fields the readers use, by record type: other record types are not scanned at all. */
+export function fieldPlan(type: string): ((key: string) => boolean) | null | undefined {
+  switch (type) {
+    case 'SYSCALL':
+      return syscallField;
+    case 'EXECVE':
+      return undefined; // every aN, aN_len, aN[i]
+    case 'PATH':
+      return pathField;
+    case 'CWD':
+      return cwdField;
+    case 'SOCKADDR':
+      return saddrField;
+    case 'PROCTITLE':
+      return proctitleField;
+    default:
+      return type.startsWith('AUOMS_') ? undefined : null;
+  }
+}
+
 const UNSET = '4294967295';
 
 function num(raw: string | undefined): number | undefined {
@@ -191,10 +241,11 @@ export function rawFacts(g: RecordGroup): FactsResult {
   }
   const paths: AuditPath[] = [];
   // PATH records carry item=N; order by it (records normally arrive in order already).
-  const sorted =
-    g.paths.length > 1
-      ? [...g.paths].sort((a, b) => (num(a.get('item')) ?? 0) - (num(b.get('item')) ?? 0))
-      : g.paths;
+  let ordered = true;
+  for (let i = 0; i < g.paths.length && ordered; i++) ordered = g.paths[i].get('item') === String(i);
+  const sorted = ordered
+    ? g.paths
+    : [...g.paths].sort((a, b) => (num(a.get('item')) ?? 0) - (num(b.get('item')) ?? 0));
   for (const p of sorted)
     paths.push({ name: s.get(p.get('name'), 'PATH name'), nametype: p.get('nametype') });
   const exit = num(sys.get('exit'));
@@ -215,7 +266,9 @@ export function rawFacts(g: RecordGroup): FactsResult {
     uid: userField(sys, 'uid', 'UID'),
     euid: userField(sys, 'euid', 'EUID'),
     argv,
-    proctitle: g.proctitle === undefined ? undefined : s.get(g.proctitle, 'PROCTITLE')?.replace(/\0/g, ' '),
+    // PROCTITLE only stands in for a missing EXECVE record; decode it only then.
+    proctitle:
+      g.proctitle === undefined || argv ? undefined : s.get(g.proctitle, 'PROCTITLE')?.replace(/\0/g, ' '),
     cwd: s.get(g.cwd, 'CWD cwd'),
     paths,
     saddr: g.saddr,

@@ -67,9 +67,17 @@ function endOfBracketed(s: string, i: number, close: number): number {
  * Parses the key=value body of a record into `out` (first key wins). Returns an error message
  * for an unterminated quoted value (a cut line), else undefined.
  */
-export function parseFields(s: string, start: number, out: Map<string, string>): string | undefined {
+export function parseFields(
+  s: string,
+  start: number,
+  out: Map<string, string>,
+  keep?: (key: string) => boolean,
+): string | undefined {
   let i = start;
   const n = s.length;
+  // Most records separate fields with single spaces only: bare values then end at the next
+  // space, found natively. Tabs or the enriched GS separator need the byte loop.
+  const spacesOnly = s.indexOf('\t', start) < 0 && s.indexOf('\u001d', start) < 0;
   while (i < n) {
     while (i < n && isSpace(s.charCodeAt(i))) i++;
     if (i >= n) break;
@@ -86,11 +94,14 @@ export function parseFields(s: string, start: number, out: Map<string, string>):
     } else if (c === 91 || c === 123) {
       end = endOfBracketed(s, i, c === 91 ? 93 : 125);
       if (end < 0) return `unterminated ${c === 91 ? '[array]' : '{group}'} value of ${key.slice(0, 40)}`;
+    } else if (spacesOnly) {
+      end = s.indexOf(' ', i);
+      if (end < 0) end = n;
     } else {
       end = i;
       while (end < n && !isSpace(s.charCodeAt(end))) end++;
     }
-    if (!out.has(key)) out.set(key, s.slice(i, end));
+    if ((keep === undefined || keep(key)) && !out.has(key)) out.set(key, s.slice(i, end));
     i = end;
   }
   return undefined;
@@ -111,10 +122,20 @@ function stampTime(s: string): number {
 }
 
 /**
+ * Which fields of a record type to keep: `null` for none (the body is not even scanned),
+ * undefined for all, or a predicate on names. Readers pass this to skip what they never read.
+ */
+export type FieldPlan = (type: string) => ((key: string) => boolean) | null | undefined;
+
+/**
  * Parses one record starting at `start` of `line` (where `type=` or `node=` begins). Returns
  * undefined for records that carry no stamp at all (`type=UNKNOWN[1329] msg=?`).
  */
-export function parseAuditRecord(line: string, start = 0): AuditRecord | RecordError | undefined {
+export function parseAuditRecord(
+  line: string,
+  start = 0,
+  plan?: FieldPlan,
+): AuditRecord | RecordError | undefined {
   let i = start;
   let node: string | undefined;
   if (line.startsWith('node=', i)) {
@@ -148,7 +169,9 @@ export function parseAuditRecord(line: string, start = 0): AuditRecord | RecordE
   i = close + 1;
   if (line.charCodeAt(i) === 58) i++;
   const fields = new Map<string, string>();
-  const err = parseFields(line, i, fields);
+  const keep = plan?.(type);
+  if (keep === null) return { type, time, serial, node, fields };
+  const err = parseFields(line, i, fields, keep);
   if (err) return { error: `${type} record: ${err}` };
   return { type, time, serial, node, fields };
 }
