@@ -87,9 +87,7 @@ async function makeElastic(pretty: string, ndjson: string, targetBytes: number):
   await writeLines(pretty, targetBytes, (copy) =>
     shifted(copy).map((o) => JSON.stringify({ _source: o }, null, 2)),
   );
-  await writeLines(ndjson, targetBytes * 0.5, (copy) =>
-    shifted(copy).map((o) => JSON.stringify({ _source: o })),
-  );
+  await writeLines(ndjson, targetBytes, (copy) => shifted(copy).map((o) => JSON.stringify({ _source: o })));
 }
 
 function child(args: string[]): Record<string, number> {
@@ -140,7 +138,7 @@ const bench: Benchmark = async ({ scale, workDir }) => {
     extra: { problems: r.problems },
   });
 
-  const kSize = Math.round(10e6 * scale);
+  const kSize = Math.round(20e6 * scale);
   const pretty = join(workDir, `elastic-pretty-${kSize}.json`);
   const flat = join(workDir, `elastic-flat-${kSize}.ndjson`);
   await makeElastic(pretty, flat, kSize);

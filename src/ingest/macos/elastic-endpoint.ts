@@ -124,7 +124,6 @@ function decodeDocument(o: Obj, line: number, ctx: DecodeContext): string | unde
   const hostObj = obj(doc.host);
   const host = str(hostObj?.name) ?? str(hostObj?.hostname) ?? '';
   const platform = platformOf(doc);
-  const base = { time, host, platform, src };
   const userName = str(obj(doc.user)?.name);
   const p = obj(doc.process);
   const category = event?.category;
@@ -137,7 +136,10 @@ function decodeDocument(o: Obj, line: number, ctx: DecodeContext): string | unde
       if (!proc?.image) return 'process start without process.executable';
       const parent = procRef(obj(p.parent));
       ctx.emit({
-        ...base,
+        time,
+        host,
+        platform,
+        src,
         kind: 'process',
         proc: proc as ProcRef & { image: string },
         parent,
@@ -154,7 +156,7 @@ function decodeDocument(o: Obj, line: number, ctx: DecodeContext): string | unde
     if (hasWord(type, 'end') || action === 'end') {
       const proc = procRef(p, userName);
       if (!proc) return 'process end without a process';
-      ctx.emit({ ...base, kind: 'process_end', proc });
+      ctx.emit({ time, host, platform, src, kind: 'process_end', proc });
       return undefined;
     }
     ctx.ignored();
@@ -180,12 +182,12 @@ function decodeDocument(o: Obj, line: number, ctx: DecodeContext): string | unde
       const from = str(obj(obj(file?.Ext)?.original)?.path);
       ctx.emit(
         from
-          ? { ...base, kind: 'file', proc, op, path: from, target: path }
-          : { ...base, kind: 'file', proc, op: 'create', path },
+          ? { time, host, platform, src, kind: 'file', proc, op, path: from, target: path }
+          : { time, host, platform, src, kind: 'file', proc, op: 'create', path },
       );
       return undefined;
     }
-    ctx.emit({ ...base, kind: 'file', proc, op, path });
+    ctx.emit({ time, host, platform, src, kind: 'file', proc, op, path });
     return undefined;
   }
 
@@ -196,7 +198,16 @@ function decodeDocument(o: Obj, line: number, ctx: DecodeContext): string | unde
       const answers: string[] = [];
       const resolved = dns?.resolved_ip;
       if (Array.isArray(resolved)) for (const a of resolved) if (typeof a === 'string') answers.push(a);
-      ctx.emit({ ...base, kind: 'dns', proc: procRef(p, userName), query: question, answers });
+      ctx.emit({
+        time,
+        host,
+        platform,
+        src,
+        kind: 'dns',
+        proc: procRef(p, userName),
+        query: question,
+        answers,
+      });
       return undefined;
     }
     const source = obj(doc.source);
@@ -209,7 +220,10 @@ function decodeDocument(o: Obj, line: number, ctx: DecodeContext): string | unde
     }
     const net = obj(doc.network);
     ctx.emit({
-      ...base,
+      time,
+      host,
+      platform,
+      src,
       kind: 'network',
       proc: procRef(p, userName),
       direction: directionOf(net, action),

@@ -175,6 +175,8 @@ export function kibanaDocuments(
         }
       }
       let segStart = inDoc ? 0 : -1; // start of the text still to keep from this line
+      let nextQuote = -1; // cached positions for the string scan (n: none left on this line)
+      let nextBackslash = -1;
       for (; i < n; i++) {
         const c = text.charCodeAt(i);
         if (!inDoc) {
@@ -208,13 +210,29 @@ export function kibanaDocuments(
           continue;
         }
         if (inString) {
-          if (afterBackslash) afterBackslash = false;
-          else if (c === BACKSLASH) afterBackslash = true;
-          else if (c === QUOTE) {
-            inString = false;
-            if (stringIsKey) pos = EXPECT_COLON;
-            else valueDone();
+          if (afterBackslash) {
+            afterBackslash = false;
+            continue;
           }
+          // Jump to the next quote or backslash: most of an export is string content.
+          if (nextQuote < i) nextQuote = text.indexOf('"', i);
+          if (nextBackslash < i && nextBackslash !== n) {
+            nextBackslash = text.indexOf('\\', i);
+            if (nextBackslash < 0) nextBackslash = n;
+          }
+          if (nextQuote < 0) {
+            i = n;
+            break;
+          }
+          if (nextBackslash < nextQuote) {
+            i = nextBackslash;
+            afterBackslash = true;
+            continue;
+          }
+          i = nextQuote;
+          inString = false;
+          if (stringIsKey) pos = EXPECT_COLON;
+          else valueDone();
           continue;
         }
         if (inScalar) {
