@@ -29,7 +29,7 @@ export async function dumpEvtx(
     lines = [];
     if (!out.write(text)) await new Promise((r) => out.once('drain', r));
   };
-  for await (const piece of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const piece of createReadStream(path, { highWaterMark: 1 << 18 })) {
     stream.write(piece as Buffer);
     await flush();
   }
