@@ -2,6 +2,7 @@
 import { BUILTIN_TOOLS } from './builtin.ts';
 import { type LoadedCatalogFile, loadCatalogFile } from './load.ts';
 import { createCatalog } from './match.ts';
+import { mergeTools } from './merge.ts';
 import type { Catalog, CatalogProblem, CatalogTool } from './types.ts';
 
 export function builtinCatalog(extra: CatalogTool[] = []): Catalog {
@@ -42,7 +43,12 @@ export interface LoadedCatalog {
   files: LoadedCatalogFile[];
 }
 
-/** The built-in catalogue plus `files` (config `Catalogs` and `--catalog`), with every problem. */
+/**
+ * The built-in catalogue plus `files` (config `Catalogs` and `--catalog`), with every problem.
+ * An entry in a ratchain-format file with the id (or alias) of a known tool extends that tool,
+ * so a company can add its own relay domain to `screenconnect`; LOLRMM entries are linked to
+ * known tools by name but kept apart, because their facts are less certain.
+ */
 export function loadCatalog(files: string[]): LoadedCatalog {
   const known = new Map<string, CatalogTool>();
   const remember = (t: CatalogTool) => {
@@ -59,17 +65,34 @@ export function loadCatalog(files: string[]): LoadedCatalog {
     for (const p of f.problems) (p.kind === 'note' ? notes : problems).push(p);
     const fresh: CatalogTool[] = [];
     for (const t of f.tools) {
-      const same = linkTool(t, known);
-      if (same && same.id !== t.id) {
-        notes.push({
-          file,
-          where: t.name,
-          message: `linked to known tool "${same.id}" (${same.name})`,
-          kind: 'note',
-        });
-        t.aliases = [...new Set([...(t.aliases ?? []), t.id])];
-        t.id = same.id;
-        t.name = same.name;
+      if (f.format === 'ratchain') {
+        const same = [t.id, ...(t.aliases ?? [])].map((id) => known.get(id)).find((x) => x !== undefined);
+        if (same) {
+          const merged = mergeTools(same, t, `${same.source} + ${file}`);
+          tools[tools.indexOf(same)] = merged;
+          for (const [k, v] of known) if (v === same) known.set(k, merged);
+          remember(merged);
+          notes.push({
+            file,
+            where: t.id,
+            message: `extends known tool "${same.id}" (${same.name})`,
+            kind: 'note',
+          });
+          continue;
+        }
+      } else {
+        const same = linkTool(t, known);
+        if (same && same.id !== t.id) {
+          notes.push({
+            file,
+            where: t.name,
+            message: `linked to known tool "${same.id}" (${same.name})`,
+            kind: 'note',
+          });
+          t.aliases = [...new Set([...(t.aliases ?? []), t.id])];
+          t.id = same.id;
+          t.name = same.name;
+        }
       }
       tools.push(t);
       fresh.push(t);

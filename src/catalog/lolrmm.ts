@@ -4,6 +4,7 @@
 // some tools appear twice. Each value is normalized or dropped with a note, and every tool is
 // either imported or reported with the reason it was skipped.
 import { baseName } from './match.ts';
+import { mergeTools } from './merge.ts';
 import { DOMAIN_PATTERN, GENERIC_FILE_NAMES, isSharedInfra, nameKey, vendorKey } from './normalize.ts';
 import type { CatalogProblem, CatalogTool } from './types.ts';
 
@@ -210,24 +211,6 @@ function push<T>(list: T[], v: T): void {
   if (!list.includes(v)) list.push(v);
 }
 
-function mergeInto(a: CatalogTool, b: CatalogTool): void {
-  const keys = [
-    'executables',
-    'originalFileNames',
-    'products',
-    'companies',
-    'signers',
-    'services',
-    'systemdUnits',
-    'launchdLabels',
-    'bundleIds',
-    'domains',
-  ] as const;
-  for (const k of keys) for (const v of b[k]) push(a[k], v);
-  for (const os of ['windows', 'linux', 'macos'] as const) for (const v of b.paths[os]) push(a.paths[os], v);
-  for (const v of b.ports) push(a.ports, v);
-}
-
 /** Converts parsed rmm_tools.json into catalogue tools, with a note for every dropped value. */
 export function importLolrmm(data: unknown[], file: string): LolrmmImport {
   const problems: CatalogProblem[] = [];
@@ -360,7 +343,9 @@ export function importLolrmm(data: unknown[], file: string): LolrmmImport {
     }
     const earlier = byId.get(id);
     if (earlier) {
-      mergeInto(earlier.tool, t);
+      const merged = mergeTools(earlier.tool, t);
+      tools[tools.indexOf(earlier.tool)] = merged;
+      earlier.tool = merged;
       problems.push({
         file,
         where,

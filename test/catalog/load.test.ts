@@ -73,6 +73,22 @@ describe('loadCatalog', () => {
     assert.deepEqual([...new Set(r.problems.map((p) => p.file))], [bad, join(dir, 'gone.yaml')]);
   });
 
+  it('lets a company extend a known tool with its own relay, for allowlist presets', () => {
+    const own = file(
+      'ours.yaml',
+      'ratchain-catalog: 1\ntools:\n  - id: connectwise-control\n    name: Our ScreenConnect\n    category: remote_support\n    services: [ScreenConnect Client (*)]\n    domains: [relay.corp.example]\n',
+    );
+    const r = loadCatalog([own]);
+    const sc = r.catalog.byId('screenconnect');
+    assert.equal(sc?.name, 'ConnectWise ScreenConnect');
+    assert.equal(sc?.source, `builtin + ${own}`);
+    assert.ok(sc?.domains.includes('relay.corp.example'));
+    assert.ok(sc?.domains.includes('*.screenconnect.com'));
+    assert.equal(r.catalog.tools.filter((t) => t.id === 'screenconnect').length, 1);
+    assert.equal(r.catalog.matchDomain('relay.corp.example')?.id, 'screenconnect');
+    assert.match(r.notes[0].message, /extends known tool "screenconnect"/);
+  });
+
   it('links an imported tool to the known tool of the same id, alias or longer name', () => {
     const known = new Map<string, CatalogTool>();
     for (const t of loadCatalog([]).catalog.tools)
