@@ -135,7 +135,13 @@ function tsvHeader(h: TsvHeader, text: string, lineNo: number, ctx: DecodeContex
   if (text.startsWith('#separator')) {
     // "#separator \x09": the only header line separated by a space.
     const v = unescapeZeek(text.slice(10).trim());
-    if (!v) ctx.problem('#separator without a value; keeping the previous one', { line: lineNo });
+    if (!v || v.includes('\\x'))
+      ctx.problem(
+        `#separator ${JSON.stringify(text.slice(10).trim().slice(0, 20))} is not a separator; keeping the previous one`,
+        {
+          line: lineNo,
+        },
+      );
     else h.sep = v;
     return;
   }

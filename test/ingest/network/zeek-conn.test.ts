@@ -132,6 +132,7 @@ test('hostile input: cut last line, garbage, a 10 MB line, broken JSON', () => {
     `${tsv}\u0000\u0001\u00ff\u00fe garbage`,
     `${tsv}${'x'.repeat(10 * 1024 * 1024)}`,
     '{"_path":"conn","ts":1,"uid":"C',
+    `#separator \\x9\n${tsv}`, // odd hex escape: reported, the tab default stays
   ];
   for (const text of cases) {
     const started = performance.now();
