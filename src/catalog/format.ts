@@ -122,7 +122,8 @@ function identifies(e: Entry): boolean {
       e.bundleIds.length +
       e.paths.windows.length +
       e.paths.linux.length +
-      e.paths.macos.length >
+      e.paths.macos.length +
+      e.domains.length >
     0
   );
 }

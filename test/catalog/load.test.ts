@@ -76,7 +76,7 @@ describe('loadCatalog', () => {
   it('lets a company extend a known tool with its own relay, for allowlist presets', () => {
     const own = file(
       'ours.yaml',
-      'ratchain-catalog: 1\ntools:\n  - id: connectwise-control\n    name: Our ScreenConnect\n    category: remote_support\n    services: [ScreenConnect Client (*)]\n    domains: [relay.corp.example]\n',
+      'ratchain-catalog: 1\ntools:\n  - id: connectwise-control\n    name: Our ScreenConnect\n    category: remote_support\n    domains: [relay.corp.example]\n',
     );
     const r = loadCatalog([own]);
     const sc = r.catalog.byId('screenconnect');
