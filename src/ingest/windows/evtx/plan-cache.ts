@@ -9,6 +9,8 @@ interface NameCheck {
   /** Offset of the name field relative to the definition body. */
   rel: number;
   inline: boolean;
+  /** A name earlier in the same body: its offset relative to the body, else -1. */
+  inner: number;
   /** External names: character count and UTF-16 characters, as stored. */
   bytes: Buffer | null;
 }
@@ -37,6 +39,9 @@ function matches(st: ChunkState, e: Entry, start: number, end: number): boolean 
     const off = u32(b, start + n.rel);
     if (n.inline) {
       if (off !== start + n.rel + 4) return false;
+    } else if (n.inner >= 0) {
+      // Its bytes lie in the body, compared with the rest of it.
+      if (off !== start + n.inner) return false;
     } else {
       const want = n.bytes as Buffer;
       if (off < 512 || off >= start || off + 6 + want.length > st.len) return false;
@@ -69,10 +74,17 @@ export function sharedTemplatePlan(
   for (const n of tr.names) {
     const rel = n.field - start;
     if (rel < 0 || rel + 4 > end - start) return plan;
-    if (n.inline) names.push({ rel, inline: true, bytes: null });
+    if (n.inline) names.push({ rel, inline: true, inner: -1, bytes: null });
+    else if (n.off >= start && n.off < n.field)
+      names.push({ rel, inline: false, inner: n.off - start, bytes: null });
     else if (n.off >= 512 && n.off < start) {
       const chars = b[n.off + 6] | (b[n.off + 7] << 8);
-      names.push({ rel, inline: false, bytes: Buffer.from(b.subarray(n.off + 6, n.off + 8 + chars * 2)) });
+      names.push({
+        rel,
+        inline: false,
+        inner: -1,
+        bytes: Buffer.from(b.subarray(n.off + 6, n.off + 8 + chars * 2)),
+      });
     } else return plan; // a forward or odd reference: not provably the same elsewhere
   }
   for (let i = 1; i < names.length; i++) if (names[i].rel < names[i - 1].rel + 4) return plan;
