@@ -68,6 +68,7 @@ export function kibanaDocuments(
   let triple: string[] = [];
   let tripleChars = 0;
   let inScalar = false;
+  let prettyDoc = false; // the document's `{` ended its line: its members are on lines of their own
   // Between documents: skip the rest of a damaged region until a line opens with `{`.
   let recovering = false;
   let garbageReported = false;
@@ -129,9 +130,10 @@ export function kibanaDocuments(
     recovering = true;
   };
 
-  const startDoc = (lineNo: number) => {
+  const startDoc = (lineNo: number, text: string, at: number) => {
     reset();
     inDoc = true;
+    prettyDoc = lineStartsAt(text.slice(at + 1), text.length - at - 1);
     startLine = lineNo;
     kinds.push(OPEN_OBJ);
     pos = EXPECT_KEY;
@@ -182,7 +184,7 @@ export function kibanaDocuments(
         if (!inDoc) {
           if (isSpace(c) || c === COMMA || c === OPEN_ARR || c === CLOSE_ARR) continue;
           if (c === OPEN_OBJ) {
-            startDoc(lineNo);
+            startDoc(lineNo, text, i);
             segStart = i;
             continue;
           }
@@ -277,20 +279,28 @@ export function kibanaDocuments(
             continue;
           case OPEN_OBJ:
           case OPEN_ARR:
-            if (pos !== EXPECT_VALUE) {
-              if (c === OPEN_OBJ && pos === AFTER_VALUE && lineStartsAt(text, i)) {
-                // A document opens a line while the last one is still open: the last one lost
-                // its closing brackets. Close them and read what it holds.
+            // A `{` opening a line where the open document cannot take it, or at column 0 inside
+            // a pretty-printed document (whose own members are indented), starts a new document:
+            // the open one was cut. What it holds is read when its brackets can be closed.
+            if (c === OPEN_OBJ && lineStartsAt(text, i) && (pos !== EXPECT_VALUE || (i === 0 && prettyDoc))) {
+              if (pos === AFTER_VALUE) {
                 ctx.problem(
                   `document starting at line ${startLine} is not closed before a new document at line ${lineNo}; closed and read`,
                   { line: startLine },
                 );
                 for (let k = kinds.length - 1; k >= 0; k--) keep(kinds[k] === OPEN_OBJ ? '}' : ']');
                 finish();
-                startDoc(lineNo);
-                segStart = i;
-                continue;
+              } else {
+                ctx.problem(
+                  `document starting at line ${startLine} is cut off by a new document at line ${lineNo}; skipped`,
+                  { line: startLine },
+                );
               }
+              startDoc(lineNo, text, i);
+              segStart = i;
+              continue;
+            }
+            if (pos !== EXPECT_VALUE) {
               broken(`has an unexpected ${String.fromCharCode(c)}`, lineNo);
               return;
             }
