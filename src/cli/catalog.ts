@@ -1,9 +1,10 @@
-// `ratchain catalog list|search|show|check`: look at the remote-access tool catalogue (built-in
-// plus --catalog files) and validate catalogue files before a hunt relies on them.
+// `ratchain catalog list|search|show|match|check`: look at the remote-access tool catalogue
+// (built-in plus --catalog files), see what it would name, and validate catalogue files before a
+// hunt relies on them.
 import { Command } from 'commander';
 import { loadCatalog } from '../catalog/index.ts';
 import { loadCatalogFile } from '../catalog/load.ts';
-import type { Catalog, CatalogProblem, CatalogTool } from '../catalog/types.ts';
+import type { Catalog, CatalogMatch, CatalogProblem, CatalogTool } from '../catalog/types.ts';
 import { EXIT } from './exit.ts';
 
 interface CatalogFlags {
@@ -168,6 +169,76 @@ export function catalogCommand(): Command {
       if (o.json) return out(JSON.stringify(entries, null, 2));
       out(entries.flatMap(showTool).join('\n'));
     });
+
+  extra(cmd.command('match'))
+    .description('which tool the catalogue names for a binary, a service/unit/label, or a destination name')
+    .option('--image <path>', 'image path')
+    .option('--original-file-name <name>', 'version resource OriginalFileName')
+    .option('--product <name>', 'version resource ProductName')
+    .option('--company <name>', 'version resource CompanyName')
+    .option('--signer <name>', 'code-signing subject')
+    .option('--entry <name>', 'service name, systemd unit, launchd label or plist path')
+    .option('--domain <host>', 'destination DNS name')
+    .action(
+      (
+        o: CatalogFlags & {
+          image?: string;
+          originalFileName?: string;
+          product?: string;
+          company?: string;
+          signer?: string;
+          entry?: string;
+          domain?: string;
+        },
+      ) => {
+        const catalog = catalogFor(o);
+        const lines: string[] = [];
+        const result: Record<string, unknown> = {};
+        const describe = (what: string, m: CatalogMatch | undefined) => {
+          result[what] = m
+            ? {
+                id: m.tool.id,
+                name: m.tool.name,
+                by: m.by,
+                source: m.tool.source,
+                ambiguous: m.ambiguous.map((t) => t.id),
+              }
+            : null;
+          if (!m) lines.push(`${what}: no tool`);
+          else
+            lines.push(
+              `${what}: ${m.tool.name} (${m.tool.id}) by ${m.by.replace(/_/g, ' ')}, from ${m.tool.source}` +
+                (m.ambiguous.length ? `; equally: ${m.ambiguous.map((t) => t.id).join(', ')}` : ''),
+            );
+        };
+        if (o.image || o.originalFileName || o.product || o.company || o.signer)
+          describe(
+            'image',
+            catalog.matchImage({
+              image: o.image ?? '',
+              originalFileName: o.originalFileName,
+              product: o.product,
+              company: o.company,
+              signer: o.signer,
+            }),
+          );
+        if (o.entry) describe('entry', catalog.matchEntry(o.entry));
+        if (o.domain) {
+          const tools = catalog.matchDomainAll(o.domain);
+          result.domain = tools.map((t) => t.id);
+          lines.push(
+            `domain: ${tools.length ? tools.map((t) => `${t.name} (${t.id})`).join(', ') : 'no vendor domain covers it'}`,
+          );
+        }
+        if (lines.length === 0) {
+          err('ratchain: give --image and/or metadata, --entry or --domain');
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        if (o.json) out(JSON.stringify(result, null, 2));
+        else for (const l of lines) out(l);
+      },
+    );
 
   cmd
     .command('check')

@@ -59,6 +59,32 @@ describe('ratchain catalog', () => {
     assert.match(miss.err, /no tool "anyd"; did you mean anydesk\?/);
   });
 
+  it('explains what it would name: a renamed binary, an entry, a destination', async () => {
+    const r = await run(
+      'match',
+      '--image',
+      'C:\\Users\\bob\\Downloads\\invoice.exe',
+      '--original-file-name',
+      'AnyDesk.exe',
+      '--entry',
+      'HKLM\\SYSTEM\\CurrentControlSet\\Services\\TeamViewer',
+      '--domain',
+      'relay-9.net.anydesk.com',
+    );
+    assert.equal(
+      r.out,
+      [
+        'image: AnyDesk (anydesk) by original file name, from builtin',
+        'entry: TeamViewer (teamviewer) by service, from builtin',
+        'domain: AnyDesk (anydesk)',
+        '',
+      ].join('\n'),
+    );
+    const amb = await run('match', '--signer', 'ConnectWise, LLC');
+    assert.match(amb.out, /by signer, from builtin; equally: connectwise-automate/);
+    assert.equal((await run('match')).code, 2);
+  });
+
   it('checks a catalogue file: each problem on its own line, a summary, exit 2 on errors', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(
