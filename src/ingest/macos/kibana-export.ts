@@ -21,7 +21,6 @@ const EXPECT_VALUE = 2; // object after `:`, or array: a value (or `]` in an arr
 const AFTER_VALUE = 3; // `,` or the closing bracket
 
 const QUOTE = 34;
-const BACKSLASH = 92;
 const OPEN_OBJ = 123;
 const CLOSE_OBJ = 125;
 const OPEN_ARR = 91;
