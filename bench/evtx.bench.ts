@@ -14,7 +14,7 @@ import { evtxChunks, fileHeader, type WriterEvent } from '../src/ingest/windows/
 import type { Benchmark, BenchRow } from './row.ts';
 
 const MB = 1e6;
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 /** Deterministic, cheap pseudo-random source for the generator. */
 function lcg(seed: number): () => number {
@@ -56,6 +56,7 @@ function* benchEvents(count: number): Generator<WriterEvent> {
         ...base,
         eventId: 1,
         provider: 'Microsoft-Windows-Sysmon',
+        embedEventData: true,
         channel: 'Microsoft-Windows-Sysmon/Operational',
         data: [
           ['RuleName', '-'],
@@ -92,6 +93,7 @@ function* benchEvents(count: number): Generator<WriterEvent> {
         ...base,
         eventId: 3,
         provider: 'Microsoft-Windows-Sysmon',
+        embedEventData: true,
         channel: 'Microsoft-Windows-Sysmon/Operational',
         data: [
           ['RuleName', '-'],

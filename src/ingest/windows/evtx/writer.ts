@@ -32,6 +32,8 @@ export interface WriterEvent {
   userData?: { wrapper: string; fields: Array<[string, WriterValue]>; templateGuid?: string };
   /** Write this record as plain elements, without a template. */
   plain?: boolean;
+  /** Write EventData as Sysmon does: one BinXml substitution of the Event holding its own template. */
+  embedEventData?: boolean;
   /** Force the template GUID (32 hex digits): two different templates can then share one. */
   templateGuid?: string;
   /** Plain records: wrap an empty element in this many levels of nesting (hostile input). */
@@ -385,9 +387,24 @@ function eventTemplate(e: WriterEvent): {
       el('Security', [['UserID', add(e.userSid ? { type: 'sid', value: e.userSid } : { type: 'null' })]]),
     ],
   );
-  const kids: Elem[] = [system];
+  const kids: Array<Elem | Content> = [system];
   let key = `${e.provider}|${e.eventId}|${e.userSid ? 's' : ''}|${e.templateGuid ?? ''}`;
-  if (e.data) {
+  if (e.data && e.embedEventData) {
+    // Sysmon's layout: the whole <EventData> is one BinXml value holding its own template.
+    const shape = e.data.map(([n, v]) => `${n}:${encodeValue(v).type}`).join(',');
+    const innerValues = e.data.map(([, v]) => encodeValue(v));
+    const inner = el(
+      'EventData',
+      [],
+      e.data.map(([n], i) =>
+        el('Data', n === null ? [] : [['Name', { text: n }]], [sub(i, innerValues[i].type, true)]),
+      ),
+    );
+    const innerKey = `E:${shape}`;
+    values.push((w) => writeInstance(w, innerKey, inner, innerValues));
+    kids.push(sub(values.length - 1, V.T_BINXML, true));
+    key += '|E';
+  } else if (e.data) {
     kids.push(
       el(
         'EventData',

@@ -104,6 +104,7 @@ export function randomEvents(r: Rng, n: number, firstId = 1): WriterEvent[] {
         ? { wrapper: ident(r), names: Array.from({ length: 1 + int(r, 4) }, () => ident(r)) }
         : undefined,
     plain: r() < 0.1,
+    embed: r() < 0.3,
   }));
   const out: WriterEvent[] = [];
   for (let i = 0; i < n; i++) {
@@ -123,6 +124,7 @@ export function randomEvents(r: Rng, n: number, firstId = 1): WriterEvent[] {
           ? { wrapper: s.userData.wrapper, fields: s.userData.names.map((nm) => [nm, value(r)]) }
           : undefined,
       plain: s.plain,
+      embedEventData: s.embed && !s.plain,
     });
   }
   return out;
