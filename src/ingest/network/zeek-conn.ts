@@ -23,8 +23,21 @@ const WANTED = [
   'conn_state',
   'local_orig',
 ] as const;
-type Wanted = (typeof WANTED)[number];
-type Row = Partial<Record<Wanted, string | number | boolean | null>>;
+// Slots of the values array a record is read into (the order of WANTED).
+const TS = 0;
+const UID = 1;
+const ORIG_H = 2;
+const ORIG_P = 3;
+const RESP_H = 4;
+const RESP_P = 5;
+const PROTO = 6;
+const DURATION = 7;
+const ORIG_BYTES = 8;
+const RESP_BYTES = 9;
+const CONN_STATE = 10;
+const LOCAL_ORIG = 11;
+/** One record's wanted values (strings from TSV, JSON values from JSON), by slot. */
+type Row = unknown[];
 
 /** Zeek `time`: epoch seconds with fraction, or ISO 8601 when JSON logs use it. */
 function zeekTime(v: unknown): number {
@@ -53,29 +66,29 @@ function str(v: unknown): string | undefined {
 
 /** One conn record (values as strings from TSV, or JSON values) -> an event or a reason. */
 function toEvent(r: Row, ctx: DecodeContext, line: number): NetworkEvent | string {
-  const time = zeekTime(r.ts);
-  if (!Number.isFinite(time)) return `conn record without a readable ts (${JSON.stringify(r.ts)})`;
-  const src = str(r['id.orig_h']);
-  const dst = str(r['id.resp_h']);
+  const time = zeekTime(r[TS]);
+  if (!Number.isFinite(time)) return `conn record without a readable ts (${JSON.stringify(r[TS])})`;
+  const src = str(r[ORIG_H]);
+  const dst = str(r[RESP_H]);
   if (!src || !dst) return 'conn record without id.orig_h/id.resp_h';
-  const lo = r.local_orig;
+  const lo = r[LOCAL_ORIG];
   return {
     kind: 'network',
     time,
     host: src,
     platform: 'network',
-    src: { file: ctx.file, format: ZEEK_CONN_FORMAT, line, record: str(r.uid), eventId: 'conn' },
+    src: { file: ctx.file, format: ZEEK_CONN_FORMAT, line, record: str(r[UID]), eventId: 'conn' },
     flow: true,
     direction: lo === 'T' || lo === true ? 'outbound' : 'unknown',
-    protocol: str(r.proto),
+    protocol: str(r[PROTO]),
     srcIp: src,
-    srcPort: port(r['id.orig_p']),
+    srcPort: port(r[ORIG_P]),
     dstIp: dst,
-    dstPort: port(r['id.resp_p']),
-    durationSec: count(r.duration),
-    bytesOut: count(r.orig_bytes),
-    bytesIn: count(r.resp_bytes),
-    state: str(r.conn_state),
+    dstPort: port(r[RESP_P]),
+    durationSec: count(r[DURATION]),
+    bytesOut: count(r[ORIG_BYTES]),
+    bytesIn: count(r[RESP_BYTES]),
+    state: str(r[CONN_STATE]),
   };
 }
 
@@ -89,8 +102,10 @@ interface TsvHeader {
   empty: string;
   unset: string;
   path?: string;
-  /** Column index -> wanted field name (undefined for columns not read). */
-  columns?: Array<Wanted | undefined>;
+  /** Column index -> slot in the values array (-1 for columns not read). */
+  columns?: number[];
+  /** The values of the line being read, reused line after line. */
+  row: Row;
   /** Number of columns up to the last wanted one. */
   needed: number;
 }
@@ -105,7 +120,8 @@ function tsvLine(h: TsvHeader, text: string, lineNo: number, ctx: DecodeContext)
     ctx.ignored();
     return;
   }
-  const row: Row = {};
+  const row = h.row;
+  row.fill(undefined);
   let start = 0;
   let col = 0;
   const sep = h.sep;
@@ -113,10 +129,10 @@ function tsvLine(h: TsvHeader, text: string, lineNo: number, ctx: DecodeContext)
   while (col < h.needed) {
     let end = text.indexOf(sep, start);
     if (end < 0) end = text.length;
-    const name = cols[col];
-    if (name !== undefined) {
+    const slot = cols[col];
+    if (slot >= 0) {
       const v = text.slice(start, end);
-      row[name] = v === h.unset ? null : v === h.empty ? '' : v;
+      row[slot] = v === h.unset ? null : v === h.empty ? '' : v;
     }
     col++;
     if (end === text.length) break;
@@ -160,16 +176,15 @@ function tsvHeader(h: TsvHeader, text: string, lineNo: number, ctx: DecodeContex
       break;
     case '#fields': {
       const names = value.split(h.sep);
-      const cols: Array<Wanted | undefined> = names.map((n) => {
-        const dotted = n.replace(/^id_(orig|resp)_/, 'id.$1_');
-        return (WANTED as readonly string[]).includes(dotted) ? (dotted as Wanted) : undefined;
-      });
+      const cols = names.map((n) =>
+        (WANTED as readonly string[]).indexOf(n.replace(/^id_(orig|resp)_/, 'id.$1_')),
+      );
       for (const w of ['ts', 'id.orig_h', 'id.resp_h'] as const)
-        if (!cols.includes(w))
+        if (!cols.includes(WANTED.indexOf(w)))
           ctx.problem(`#fields has no ${w}: not a conn log; its lines are skipped`, { line: lineNo });
       let needed = 0;
       cols.forEach((c, i) => {
-        if (c !== undefined) needed = i + 1;
+        if (c >= 0) needed = i + 1;
       });
       h.columns = cols;
       h.needed = needed;
@@ -185,20 +200,20 @@ function tsvHeader(h: TsvHeader, text: string, lineNo: number, ctx: DecodeContex
 function jsonRow(o: Record<string, unknown>): Row {
   const id = o.id && typeof o.id === 'object' ? (o.id as Record<string, unknown>) : undefined;
   const pick = (k: 'orig_h' | 'orig_p' | 'resp_h' | 'resp_p') => o[`id.${k}`] ?? o[`id_${k}`] ?? id?.[k];
-  return {
-    ts: o.ts as string | number,
-    uid: o.uid as string,
-    'id.orig_h': pick('orig_h') as string,
-    'id.orig_p': pick('orig_p') as number,
-    'id.resp_h': pick('resp_h') as string,
-    'id.resp_p': pick('resp_p') as number,
-    proto: o.proto as string,
-    duration: o.duration as number,
-    orig_bytes: o.orig_bytes as number,
-    resp_bytes: o.resp_bytes as number,
-    conn_state: o.conn_state as string,
-    local_orig: o.local_orig as boolean,
-  };
+  return [
+    o.ts,
+    o.uid,
+    pick('orig_h'),
+    pick('orig_p'),
+    pick('resp_h'),
+    pick('resp_p'),
+    o.proto,
+    o.duration,
+    o.orig_bytes,
+    o.resp_bytes,
+    o.conn_state,
+    o.local_orig,
+  ];
 }
 
 /** The log type an NSM pipeline wrote into the line, read without parsing the JSON. */
@@ -248,7 +263,7 @@ function jsonLine(text: string, lineNo: number, ctx: DecodeContext): void {
 }
 
 function decoder(ctx: DecodeContext): LineDecoder {
-  const h: TsvHeader = { sep: '\t', empty: '(empty)', unset: '-', needed: 0 };
+  const h: TsvHeader = { sep: '\t', empty: '(empty)', unset: '-', needed: 0, row: new Array(WANTED.length) };
   return {
     mode: 'lines',
     line(text, lineNo) {
