@@ -23,7 +23,7 @@ const AGENT = '/Users/alice/Library/Application Support/.syncd/syncd';
 const TEAMVIEWER = '/Applications/TeamViewer.app/Contents/MacOS/TeamViewer';
 
 const LINEAGE_TODO =
-  'engine: lineage.startProc treats an exec as a second record of the fork before it (same pid, pid fallback) although the audit-token guids differ (pidversion bumps on exec), so the exec image is lost';
+  'engine: lineage.startProc takes an exec for a second record of the fork before it (same pid, pid fallback) although the guids differ (eslogger pidversion and Endpoint entity_id change on exec), so the exec image is lost';
 const LABEL_TODO =
   'engine: approval.ts tests LaunchdAllowlist.label against the persistence evidence summary (`launchd "com.x" runs ...`), so the documented anchored form ^com\\.teamviewer\\. never matches';
 const INSTALLER_TODO =
@@ -139,6 +139,31 @@ describe('macOS chains from eslogger + osquery fixtures', () => {
       withDaemon.every((f) => !seen(f).includes('egress')),
       'no network in this story',
     );
+  });
+});
+
+const ELASTIC = fixtures('elastic-endpoint-eql.json', 'elastic-endpoint.ndjson');
+const HELPER = '/Users/bob/Downloads/Remote Helper.app/Contents/MacOS/helper';
+
+describe('macOS chain from Elastic Endpoint documents (EQL response + NDJSON export)', () => {
+  test('a helper run from ~/Downloads: LaunchAgent, named client-heavy egress, temp-path modifier', async () => {
+    const { findings, problems } = await huntMac(ELASTIC);
+    assert.deepEqual(problems, []);
+    assert.equal(findings.length, 1);
+    const [f] = findings;
+    assert.equal(f.host, 'mbp-bob.local');
+    assert.deepEqual(f.agent.images, [HELPER]);
+    assert.ok(['execution', 'persistence', 'egress'].every((s) => seen(f).includes(s as StepId)));
+    assert.match(summaries(f, 'persistence').join(), /com\.remotehelper\.agent/);
+    assert.match(summaries(f, 'egress').join(), /relay\.remotehelper\.example 203\.0\.113\.9:443/);
+    assert.ok(codes(f).includes('temp_path'), codes(f).join(','));
+    assert.ok(codes(f).includes('client_heavy'), codes(f).join(','));
+  });
+
+  test('its interactive zsh -i (exec after fork of pid 1002) is S4', { todo: LINEAGE_TODO }, async () => {
+    const { findings } = await huntMac(ELASTIC);
+    assert.deepEqual(seen(findings[0]), ['execution', 'persistence', 'egress', 'control']);
+    assert.match(summaries(findings[0], 'control').join(), /helper spawned zsh: zsh -i/);
   });
 });
 
