@@ -46,6 +46,14 @@ function absolute(name: string | undefined, cwd: string | undefined): string | u
   return cwd && cwd.charCodeAt(0) === 47 ? posix.join(cwd, name) : name;
 }
 
+/** clone() with CLONE_THREAD makes a thread, not a process (flags in hex, or named by ausearch -i). */
+function isThread(sc: string, a0: string | undefined): boolean {
+  if (sc !== 'clone' || !a0) return false;
+  if (a0.includes('CLONE_THREAD')) return true;
+  const flags = Number.parseInt(a0.startsWith('0x') ? a0.slice(2) : a0, 16);
+  return Number.isFinite(flags) && (flags & CLONE_THREAD) !== 0;
+}
+
 function fileBase(base: Base, proc: ProcRef | undefined) {
   return {
     time: base.time,
@@ -173,8 +181,7 @@ export class AuditEvents {
 
     if (sc && FORK_SYSCALLS.has(sc)) {
       const child = f.exit;
-      const flags = sc === 'clone' && f.a0 ? Number.parseInt(f.a0, 16) : 0;
-      if (f.success !== false && child !== undefined && child > 0 && f.exe && !(flags & CLONE_THREAD)) {
+      if (f.success !== false && child !== undefined && child > 0 && f.exe && !isThread(sc, f.a0)) {
         this.fork(procs, child, f.exe, f.pid, base, user, procs.get(f.pid ?? -1)?.commandLine);
       } else ctx.ignored();
       return;

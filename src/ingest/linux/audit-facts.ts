@@ -55,6 +55,8 @@ export interface RecordGroup {
   /** Record types in the group other than the ones above (USER_*, SERVICE_START, AVC, ...). */
   otherType?: string;
   records: number;
+  /** `ausearch -i` records: plain text, never hex. */
+  interpreted?: boolean;
 }
 
 export type FactsResult = AuditFacts | { bad: string } | undefined;
@@ -125,7 +127,7 @@ function userField(f: Map<string, string>, lower: string, upper: string): string
     if (typeof v === 'string' && v !== 'unset') return v;
   }
   const id = f.get(lower);
-  return id === undefined || id === UNSET || id === '-1' ? undefined : id;
+  return id === undefined || id === UNSET || id === '-1' || id === 'unset' ? undefined : id;
 }
 
 function add(g: RecordGroup, rec: AuditRecord): void {
@@ -168,6 +170,7 @@ export function addRecord(g: RecordGroup, rec: AuditRecord): void {
       g.otherType ??= rec.type;
   }
   g.node ??= rec.node;
+  if (rec.interpreted) g.interpreted = true;
 }
 
 /** Decodes a string field, recording the first undecodable one in `bad`. */
@@ -229,7 +232,7 @@ export function rawFacts(g: RecordGroup): FactsResult {
     return {
       bad: `audit event ${g.serial}: SYSCALL says items=${items} but ${g.paths.length} PATH record(s) arrived (group cut)`,
     };
-  const s = new Strings(true);
+  const s = new Strings(!g.interpreted);
   // Enriched logs name the syscall (SYSCALL=execve); raw ones give the number for the arch.
   const enriched = decodeValue(sys.get('SYSCALL'), false);
   const syscall = typeof enriched === 'string' ? enriched : syscallName(sys.get('syscall'), sys.get('arch'));
@@ -248,7 +251,9 @@ export function rawFacts(g: RecordGroup): FactsResult {
     : [...g.paths].sort((a, b) => (num(a.get('item')) ?? 0) - (num(b.get('item')) ?? 0));
   for (const p of sorted)
     paths.push({ name: s.get(p.get('name'), 'PATH name'), nametype: p.get('nametype') });
-  const exit = num(sys.get('exit'));
+  // ausearch -i names errors: exit=EINPROGRESS(Operation now in progress)
+  const exitRaw = sys.get('exit');
+  const exit = num(exitRaw) ?? (exitRaw?.startsWith('EINPROGRESS') ? -115 : undefined);
   const facts: AuditFacts = {
     serial: g.serial,
     time: g.time,

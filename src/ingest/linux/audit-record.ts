@@ -14,6 +14,11 @@ export interface AuditRecord {
   node?: string;
   /** Raw values by key, as written (quotes kept). The first occurrence of a key wins. */
   fields: Map<string, string>;
+  /**
+   * `ausearch -i` output: the stamp is a date, values are interpreted (names for numbers, plain
+   * text instead of hex, `saddr={ saddr_fam=inet laddr=... lport=... }`).
+   */
+  interpreted?: boolean;
 }
 
 /** Why a line that looks like an audit record could not be read. */
@@ -122,6 +127,18 @@ function stampTime(s: string): number {
 }
 
 /**
+ * `ausearch -i` dates: `MM/DD/YYYY HH:MM:SS.mmm` (or a two-digit year) in the local time of the
+ * machine that ran ausearch, which the output does not name; read as UTC.
+ */
+function dateTime(s: string): number {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{2,4}) (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(s.trim());
+  if (!m) return Number.NaN;
+  const year = m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+  const ms = m[7] ? Number(m[7].padEnd(3, '0')) : 0;
+  return Date.UTC(year, Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+}
+
+/**
  * Which fields of a record type to keep: `null` for none (the body is not even scanned),
  * undefined for all, or a predicate on names. Readers pass this to skip what they never read.
  */
@@ -159,21 +176,24 @@ export function parseAuditRecord(
   const close = line.indexOf(')', i + 6);
   if (close < 0) return { error: `${type} record: audit( stamp not closed (line cut?)` };
   const stamp = line.slice(i + 6, close);
-  const colon = stamp.indexOf(':');
+  // ausearch -i writes a date (`11/14/2023 22:13:20.100:1001`): the serial is after the last colon.
+  const interpreted = stamp.includes('/');
+  const colon = interpreted ? stamp.lastIndexOf(':') : stamp.indexOf(':');
   if (colon < 0) return { error: `${type} record: audit(${stamp.slice(0, 30)}) has no serial` };
   const serial = stamp.slice(colon + 1);
   if (!/^\d{1,20}$/.test(serial)) return { error: `${type} record: bad serial "${serial.slice(0, 30)}"` };
-  const time = stampTime(stamp.slice(0, colon));
+  const time = interpreted ? dateTime(stamp.slice(0, colon)) : stampTime(stamp.slice(0, colon));
   if (!Number.isFinite(time))
     return { error: `${type} record: bad time "${stamp.slice(0, colon).slice(0, 30)}"` };
   i = close + 1;
+  while (line.charCodeAt(i) === 32) i++;
   if (line.charCodeAt(i) === 58) i++;
   const fields = new Map<string, string>();
   const keep = plan?.(type);
-  if (keep === null) return { type, time, serial, node, fields };
+  if (keep === null) return { type, time, serial, node, fields, interpreted };
   const err = parseFields(line, i, fields, keep);
   if (err) return { error: `${type} record: ${err}` };
-  return { type, time, serial, node, fields };
+  return { type, time, serial, node, fields, interpreted };
 }
 
 const HEX = /^(?:[0-9A-Fa-f]{2})+$/;

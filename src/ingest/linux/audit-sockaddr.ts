@@ -15,7 +15,25 @@ function hexByte(s: string, i: number): number {
   return Number.parseInt(s.slice(i * 2, i * 2 + 2), 16);
 }
 
+/** `ausearch -i` form: `{ saddr_fam=inet laddr=203.0.113.50 lport=443 }` (older: `fam=`). */
+function interpretedSockaddr(s: string): Sockaddr {
+  const get = (k: string) => new RegExp(`(?:^|[\\s{])${k}=([^\\s}]+)`).exec(s)?.[1];
+  const fam = get('saddr_fam') ?? get('fam');
+  if (fam === 'inet' || fam === 'inet6') {
+    let ip = get('laddr');
+    const port = Number(get('lport'));
+    if (!ip || !Number.isInteger(port) || port < 0 || port > 65535)
+      return { bad: `sockaddr without a usable laddr/lport: "${s.slice(0, 60)}"` };
+    if (ip.startsWith('::ffff:') && ip.includes('.')) ip = ip.slice(7);
+    return { family: ip.includes(':') ? 'inet6' : 'inet', ip, port };
+  }
+  if (fam === 'local' || fam === 'unix') return { family: 'unix', code: AF_UNIX };
+  if (fam === 'netlink') return { family: 'netlink', code: AF_NETLINK };
+  return { family: 'other', code: -1 };
+}
+
 export function decodeSockaddr(hex: string): Sockaddr {
+  if (hex.charCodeAt(0) === 123) return interpretedSockaddr(hex);
   if (hex.length < 4 || hex.length % 2 === 1 || !/^[0-9A-Fa-f]+$/.test(hex))
     return { bad: `saddr is not even-length hex: "${hex.slice(0, 40)}"` };
   const family = hexByte(hex, 0) | (hexByte(hex, 1) << 8);

@@ -1,6 +1,7 @@
 // The auditd format: raw audit.log (one record per line, `type=... msg=audit(time:serial): ...`),
-// ausearch --raw output, and audit records forwarded through syslog (audispd / audisp-syslog
-// lines with a syslog header before the record). Records are grouped into events by serial.
+// ausearch --raw and ausearch -i (interpreted) output, and audit records forwarded through
+// syslog (audispd / audisp-syslog lines with a syslog header before the record). Records are
+// grouped into events by serial.
 import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
 import { AuditAssembler } from './audit-assembler.ts';
 import { syslogHost } from './syslog-header.ts';
@@ -52,6 +53,8 @@ export function auditdDecoder(ctx: DecodeContext, format = AUDITD_FORMAT): LineD
 }
 
 const RAW = /^(?:node=\S+ )?type=[A-Z0-9_[\]]+ (?:msg=)?audit\(\d+(?:\.\d+)?:\d+\)/;
+/** ausearch -i: `type=SYSCALL msg=audit(11/14/2023 22:13:25.002:1003) : ...` */
+const INTERPRETED = /^(?:node=\S+ )?type=[A-Z0-9_]+ msg=audit\(\d{1,2}\/\d{1,2}\/\d{2,4} [\d:.]+:\d+\) ?:/;
 const SYSLOGGED = / (?:node=\S+ )?type=[A-Z0-9_]+ msg=audit\(\d+(?:\.\d+)?:\d+\)/;
 
 export const auditd: Format = {
@@ -69,7 +72,7 @@ export const auditd: Format = {
       start = end + 1;
       if (!line.trim() || line.startsWith('----') || line.startsWith('time->')) continue;
       seen++;
-      if (RAW.test(line)) raw++;
+      if (RAW.test(line) || INTERPRETED.test(line)) raw++;
       else if (SYSLOGGED.test(line) && syslogHost(line) !== undefined) syslogged++;
     }
     if (seen === 0) return 0;

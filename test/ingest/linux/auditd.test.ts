@@ -250,3 +250,35 @@ test(
     assert.equal(r.problems.length, 10);
   },
 );
+
+test('ausearch -i output: dated stamps, reversed record order, names instead of numbers and hex', () => {
+  const text = [
+    '----',
+    'type=PROCTITLE msg=audit(11/14/2023 22:13:25.002:1003) : proctitle=/tmp/.x/relayd --server relay',
+    'type=PATH msg=audit(11/14/2023 22:13:25.002:1003) : item=0 name=/tmp/.x/relayd inode=1234 dev=08:01 mode=file,755 ouid=root ogid=root rdev=00:00 nametype=NORMAL cap_fp=none cap_fi=none cap_fe=0 cap_fver=0',
+    'type=CWD msg=audit(11/14/2023 22:13:25.002:1003) : cwd=/tmp/.x',
+    'type=EXECVE msg=audit(11/14/2023 22:13:25.002:1003) : argc=3 a0=/tmp/.x/relayd a1=--server a2=relay',
+    'type=SYSCALL msg=audit(11/14/2023 22:13:25.002:1003) : arch=x86_64 syscall=execve success=yes exit=0 a0=0x55d1 a1=0x55d2 a2=0x55d3 a3=0x0 items=1 ppid=2000 pid=2101 auid=alice uid=root gid=root euid=root suid=root fsuid=root egid=root sgid=root fsgid=root tty=pts0 ses=3 comm=relayd exe=/tmp/.x/relayd subj=unconfined key=(null)',
+    '----',
+    'type=PROCTITLE msg=audit(11/14/2023 22:13:28.500:1012) : proctitle=/tmp/.x/relayd --daemon',
+    'type=SOCKADDR msg=audit(11/14/2023 22:13:28.500:1012) : saddr={ saddr_fam=inet laddr=203.0.113.50 lport=443 }',
+    'type=SYSCALL msg=audit(11/14/2023 22:13:28.500:1012) : arch=x86_64 syscall=connect success=no exit=EINPROGRESS(Operation now in progress) a0=0x3 a1=0x7ffd a2=0x10 a3=0x0 items=0 ppid=1 pid=2110 auid=unset uid=root gid=root euid=root suid=root fsuid=root egid=root sgid=root fsgid=root tty=(none) ses=unset comm=relayd exe=/tmp/.x/relayd subj=unconfined key=(null)',
+    '----',
+    'type=SYSCALL msg=audit(11/14/2023 22:13:29.000:1013) : arch=x86_64 syscall=clone success=yes exit=2130 a0=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM a1=0x7f a2=0x0 a3=0x0 items=0 ppid=1 pid=2110 auid=unset uid=root euid=root comm=relayd exe=/tmp/.x/relayd key=(null)',
+  ].join('\n');
+  assert.equal(auditd.sniff(Buffer.from(text), text), 0.95);
+  const { events, problems, ignored } = decodeText(auditd, text);
+  assert.deepEqual(problems, []);
+  assert.equal(ignored, 1); // the thread
+  const [exec, net] = events as [ProcessStartEvent, NetworkEvent];
+  assert.equal(exec.kind, 'process');
+  assert.equal(exec.time, Date.UTC(2023, 10, 14, 22, 13, 25, 2));
+  assert.deepEqual(
+    [exec.proc.pid, exec.proc.image, exec.commandLine, exec.user, exec.integrity, exec.cwd, exec.src.line],
+    [2101, '/tmp/.x/relayd', '/tmp/.x/relayd --server relay', 'alice', 'root', '/tmp/.x', 2],
+  );
+  assert.deepEqual(
+    [net.kind, net.dstIp, net.dstPort, net.proc?.pid, net.state, net.src.record],
+    ['network', '203.0.113.50', 443, 2110, undefined, '1012'],
+  );
+});
