@@ -59,7 +59,8 @@ export function loadCatalog(files: string[]): LoadedCatalog {
   const problems: CatalogProblem[] = [];
   const notes: CatalogProblem[] = [];
   const loaded: LoadedCatalogFile[] = [];
-  for (const file of files) {
+  // The same file from the config and from --catalog is loaded once.
+  for (const file of [...new Set(files)]) {
     const f = loadCatalogFile(file);
     loaded.push(f);
     for (const p of f.problems) (p.kind === 'note' ? notes : problems).push(p);
