@@ -321,7 +321,8 @@ export function auomsFacts(rec: AuditRecord, line: number): FactsResult {
     proctitle: s.get(f.get('proctitle'), 'proctitle'),
     cwd: s.get(f.get('cwd'), 'cwd'),
     paths,
-    saddr: f.get('saddr'),
+    // raw hex as auditd wrote it, or the interpreted {...} form
+    saddr: f.get('saddr') ?? f.get('SADDR'),
   };
   if (s.bad) return { bad: `AUOMS record ${rec.serial}: ${s.bad}` };
   return facts;

@@ -70,6 +70,18 @@ test('AUOMS records: one line is a whole event; host from node=, else the wrappe
   assert.deepEqual(id.parent, { pid: 200, image: '/bin/bash', commandLine: 'bash -c "id; uname -a"' });
 });
 
+test('AUOMS_SYSCALL connect: the merged SOCKADDR becomes an outbound connection', () => {
+  const text = row(
+    'type=AUOMS_SYSCALL audit(1700000002.000:20): SchemaVersion="1" syscall=connect success=no exit=-115 ppid=1 pid=300 user=root uid=0 exe="/opt/rd/rd" saddr=020001BBCB0071320000000000000000 redactors= containerid=',
+  );
+  const { events, problems } = decodeText(linuxSyslogJson, text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    events.map((e) => e.kind === 'network' && [e.host, e.dstIp, e.dstPort, e.proc?.image, e.src.eventId]),
+    [['UBUNTU9', '203.0.113.50', 443, '/opt/rd/rd', 'AUOMS_SYSCALL']],
+  );
+});
+
 test('raw auditd records relayed in syslog JSON are grouped by serial; Sysmon XML is routed too', () => {
   const text = [
     row(
