@@ -2,6 +2,7 @@
 // message for each mistake naming the file, the entry, the field and the line.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { BUILTIN_FILE, BUILTIN_TOOLS } from '../../src/catalog/builtin.ts';
 import { parseRatchainCatalog } from '../../src/catalog/format.ts';
 
@@ -21,8 +22,7 @@ describe('built-in catalogue', () => {
     assert.deepEqual([...categories].sort(), ['rat', 'remote_desktop', 'remote_support', 'rmm', 'tunnel']);
   });
 
-  it('loads without a single problem, with unique ids and aliases', async () => {
-    const { readFileSync } = await import('node:fs');
+  it('loads without a single problem, with unique ids and aliases', () => {
     const r = parseRatchainCatalog(readFileSync(BUILTIN_FILE, 'utf8'), BUILTIN_FILE, 'builtin');
     assert.deepEqual(r.problems, []);
     const names = BUILTIN_TOOLS.flatMap((t) => [t.id, ...(t.aliases ?? [])]);
@@ -109,5 +109,18 @@ describe('a catalogue file with mistakes', () => {
       parseRatchainCatalog('ratchain-catalog: 2\ntools: []\n', 'v2.yaml').problems[0].message,
       /version 2/,
     );
+  });
+});
+
+describe('the documented example', () => {
+  it('is a valid catalogue', () => {
+    const readme = readFileSync(new URL('../../src/catalog/README.md', import.meta.url), 'utf8');
+    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    assert.ok(examples.length >= 2);
+    for (const text of examples) {
+      const r = parseRatchainCatalog(text, 'README.md');
+      assert.deepEqual(r.problems, []);
+      assert.equal(r.tools.length, 1);
+    }
   });
 });
