@@ -6,7 +6,7 @@
 //   snapshot: {..., snapshot: [...], action: "snapshot"}
 // The query name is the user's (packs prefix it), so rows are recognised by their columns:
 // process_events / es_process_events / processes, socket_events, process_open_sockets,
-// file_events.
+// file_events / es_process_file_events.
 // Values are strings unless osqueryd ran with --log_numerics_as_numbers; both are read.
 // Only rows that appeared are events: "removed" rows say a row went away, not that it happened.
 import type { FileOp, ImageMeta, ProcRef, SourceRef } from '../../model/event.ts';
@@ -186,9 +186,53 @@ function fileRow(row: Obj, rc: RowContext, table: string): void {
   rc.ctx.emit({ time, host: rc.host, platform: 'macos', src: srcOf(rc, table, row), kind: 'file', op, path });
 }
 
+/** es_process_file_events (EndpointSecurity FIM) event types, by what they do to the file. */
+const ES_FILE_OPS: Record<string, FileOp> = {
+  create: 'create',
+  rename: 'rename',
+  write: 'write',
+  truncate: 'write',
+  unlink: 'delete',
+};
+
+/** es_process_file_events: file activity with the process that did it (pid, path). */
+function esFileRow(row: Obj, rc: RowContext, table: string): void {
+  const type = str(row.event_type);
+  const op = type ? ES_FILE_OPS[type] : undefined;
+  if (!op) {
+    rc.ctx.ignored();
+    return;
+  }
+  const path = str(row.filename);
+  const time = rowTime(row, rc);
+  const target = op === 'rename' ? str(row.dest_filename) : undefined;
+  if (!path || time === undefined || (op === 'rename' && !target)) {
+    rc.ctx.problem(`osquery ${table} row without filename, dest_filename or time; skipped`, {
+      line: rc.line,
+    });
+    return;
+  }
+  const pid = num(row.pid);
+  const image = str(row.path);
+  const proc: ProcRef | undefined =
+    pid !== undefined && pid > 0 ? (image ? { pid, image } : { pid }) : undefined;
+  rc.ctx.emit({
+    time,
+    host: rc.host,
+    platform: 'macos',
+    src: srcOf(rc, table, row),
+    kind: 'file',
+    proc,
+    op,
+    path,
+    target,
+  });
+}
+
 /** Which table a row comes from, by its columns (query names are the user's). */
 function tableOf(row: Obj, query: string): string | undefined {
   if (row.target_path !== undefined && row.action !== undefined) return 'file_events';
+  if (row.filename !== undefined && row.event_type !== undefined) return 'es_process_file_events';
   if (row.remote_address !== undefined) {
     if (row.action !== undefined) return 'socket_events';
     return 'process_open_sockets';
@@ -214,6 +258,7 @@ function handleRow(row: unknown, rc: RowContext): void {
     processRow(r, rc, table);
   else if (table === 'socket_events' || table === 'process_open_sockets') socketRow(r, rc, table);
   else if (table === 'file_events') fileRow(r, rc, table);
+  else if (table === 'es_process_file_events') esFileRow(r, rc, table);
   else rc.ctx.ignored();
 }
 

@@ -124,6 +124,40 @@ describe('osquery results reader', () => {
     assert.equal(ofKind(d.events, 'process_end')[0].proc.pid, 50);
   });
 
+  test('es_process_file_events: a plist renamed into LaunchAgents, with the process that did it', () => {
+    const row = {
+      version: '7',
+      seq_num: '10',
+      global_seq_num: '77',
+      pid: '812',
+      parent: '640',
+      path: AGENT,
+      filename: '/Users/alice/Library/LaunchAgents/.tmp-1.plist',
+      dest_filename: '/Users/alice/Library/LaunchAgents/com.syncd.agent.plist',
+      event_type: 'rename',
+      eid: '31',
+      time: '1793696402',
+    };
+    const d = decodeLines(
+      osqueryDecoder,
+      [
+        result({ columns: row, action: 'added' }),
+        result({ columns: { ...row, event_type: 'open' }, action: 'added' }),
+        result({ columns: { ...row, event_type: 'rename', dest_filename: '' }, action: 'added' }),
+      ].join('\n'),
+    );
+    const [f] = ofKind(d.events, 'file');
+    assert.deepEqual(
+      [f.op, f.path, f.target, f.proc?.pid, f.proc?.image, f.src.eventId],
+      ['rename', row.filename, row.dest_filename, 812, AGENT, 'es_process_file_events'],
+    );
+    assert.equal(d.ignored, 1, 'an open is no change');
+    assert.deepEqual(
+      d.problems.map((p) => p.line),
+      [3],
+    );
+  });
+
   test('failed connects, binds and unknown tables are ignored; damaged lines and rows are reported by line', () => {
     const sock = {
       action: 'connect',
