@@ -1,8 +1,8 @@
 // ratchain's catalogue format: the built-in file is complete and valid, and a bad file gets a
 // message for each mistake naming the file, the entry, the field and the line.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
 import { BUILTIN_FILE, BUILTIN_TOOLS } from '../../src/catalog/builtin.ts';
 import { parseRatchainCatalog } from '../../src/catalog/format.ts';
 
