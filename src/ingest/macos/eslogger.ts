@@ -2,13 +2,13 @@
 // per line: `time`, `process` (the es_process_t that caused the event), `event` holding one key
 // named after the event (`exec`, `fork`, `exit`, `create`, ...), `event_type`, `seq_num`,
 // `global_seq_num`, `schema_version`. The event is identified by that key, not by the integer
-// `event_type`, whose numbering changes between SDKs.
+// `event_type`, whose numbering grows with each SDK (and hand-made files get it wrong).
 //
 // Process identity is the audit token: pid plus pidversion, which the kernel bumps on every exec
 // and fork, so a reused pid never links two strangers. An exec's `target` is the new image with
 // its new pidversion; its `parent_audit_token` names the parent as that parent's own exec or fork
-// event named it. eslogger records carry no host name: events leave here with host '' and the
-// hunt substitutes the input's host label.
+// event named it. eslogger records carry no host name: events leave here with host '', for the
+// hunt to replace with the input's host label (the DecodeContext has no host to give yet).
 
 import type { FileOp, ImageMeta, ProcRef, SourceRef } from '../../model/event.ts';
 import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
