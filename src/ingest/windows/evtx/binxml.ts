@@ -75,7 +75,13 @@ function part(st: ChunkState, p: Part, v: Values): string {
   if (p >= v.n) return '';
   const t = v.type[p];
   if (t === T_BINXML) return '';
+  spend(st, v.size[p]);
   return renderValue(st.buf, v.off[p], v.size[p], t);
+}
+
+function spend(st: ChunkState, bytes: number): void {
+  st.render -= bytes;
+  if (st.render < 0) throw new EvtxFormatError('chunk exceeds its value rendering budget (hostile?)');
 }
 
 /** The op's sole substitution when the record has it, else -1. */
@@ -108,6 +114,7 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
             }
             break;
           }
+          spend(st, v.size[s]);
           value =
             t === T_STRING
               ? utf16(b, v.off[s], v.off[s] + v.size[s])

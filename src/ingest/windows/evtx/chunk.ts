@@ -5,7 +5,14 @@ import type { Position } from '../../reader.ts';
 import type { WinRecord } from '../record.ts';
 import { RECORD_OP_BUDGET, type RecordFill, runFragment } from './binxml.ts';
 import { CHUNK_HEADER_SIZE, CHUNK_SIZE, parseChunkHeader, recordDataChecksum } from './header.ts';
-import { CHUNK_COMPILE_BUDGET, type ChunkState, EvtxFormatError, R_ROOT, u32 } from './template.ts';
+import {
+  CHUNK_COMPILE_BUDGET,
+  CHUNK_RENDER_BUDGET,
+  type ChunkState,
+  EvtxFormatError,
+  R_ROOT,
+  u32,
+} from './template.ts';
 import { filetimeAt } from './values.ts';
 
 const RECORD_MAGIC = 0x00002a2a;
@@ -51,7 +58,14 @@ export function readChunk(
     return 0;
   }
   const limit = Math.min(head.freeSpaceOffset, len);
-  const st: ChunkState = { buf, len, names: new Map(), plans: new Map(), budget: CHUNK_COMPILE_BUDGET };
+  const st: ChunkState = {
+    buf,
+    len,
+    names: new Map(),
+    plans: new Map(),
+    budget: CHUNK_COMPILE_BUDGET,
+    render: CHUNK_RENDER_BUDGET,
+  };
   let count = 0;
   let skipped = 0;
   let stopped = false;

@@ -22,6 +22,9 @@ interface Entry {
 }
 
 const MAX_ENTRIES = 4096;
+/** Definition bytes kept: real logs use a few hundred templates of a few KiB. */
+const MAX_BYTES = 16 * 1024 * 1024;
+let cachedBytes = 0;
 const cache = new Map<string, Entry>();
 
 function same(a: Buffer, aStart: number, b: Buffer, bStart: number, n: number): boolean {
@@ -89,7 +92,11 @@ export function sharedTemplatePlan(
   }
   for (let i = 1; i < names.length; i++) if (names[i].rel < names[i - 1].rel + 4) return plan;
   if (!tr.regular) return plan;
-  if (cache.size >= MAX_ENTRIES) cache.clear();
+  if (cache.size >= MAX_ENTRIES || cachedBytes + (end - start) > MAX_BYTES) {
+    cache.clear();
+    cachedBytes = 0;
+  }
+  cachedBytes += end - start;
   cache.set(key, { plan, body: Buffer.from(b.subarray(start, end)), names });
   return plan;
 }

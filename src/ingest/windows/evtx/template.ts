@@ -81,14 +81,20 @@ function dataMaker(ops: Op[]): Plan['makeData'] {
   if (!make) {
     // Shared by every chunk and file using the same field names, so it is compiled (and
     // optimized by V8) once. Bounded: hostile input cannot grow it without limit.
-    if (makers.size >= MAX_MAKERS) makers.clear();
+    if (makers.size >= MAX_MAKERS || makerChars + body.length > MAX_MAKER_CHARS) {
+      makers.clear();
+      makerChars = 0;
+    }
     make = new Function('v', body) as (values: string[]) => Record<string, string>;
     makers.set(body, make);
+    makerChars += body.length;
   }
   return make;
 }
 
 const MAX_MAKERS = 4096;
+const MAX_MAKER_CHARS = 8 * 1024 * 1024;
+let makerChars = 0;
 const makers = new Map<string, (values: string[]) => Record<string, string>>();
 
 /** What a chunk's readers share: its bytes, and names and plans already resolved in it. */
@@ -103,7 +109,15 @@ export interface ChunkState {
    * overlapping "templates"; the budget keeps the work per chunk bounded.
    */
   budget: number;
+  /**
+   * Value bytes this chunk may still render. A hostile template can name one large value many
+   * times; honest chunks render about their own size.
+   */
+  render: number;
 }
+
+/** Rendering allowed per 64 KiB chunk. */
+export const CHUNK_RENDER_BUDGET = 4 * 1024 * 1024;
 
 /** Compile work allowed per 64 KiB chunk: many times what any real chunk needs. */
 export const CHUNK_COMPILE_BUDGET = 8 * 1024 * 1024;

@@ -153,3 +153,28 @@ test('chunks of garbage after a valid header are each reported; blank chunks are
   assert.equal(got.problems.length, 1);
   assert.match(got.problems[0].message, /chunk 1: chunk header checksum mismatch/);
 });
+
+test('a template that names one large value hundreds of times hits the rendering budget', () => {
+  const fields: Array<[string, string]> = [['Big', 'x'.repeat(20_000)]];
+  for (let i = 0; i < 300; i++) fields.push([`F${i}`, 'y']);
+  const base = { time: Date.UTC(2024, 0, 1), eventId: 1, provider: 'P', channel: 'C', computer: 'H' };
+  const file = writeEvtx([{ ...base, recordId: 1, data: fields }]);
+  // Point every string substitution of the inline template at value 9 ("Big").
+  const rec = HEADER + 512;
+  const defOff = HEADER + file.readUInt32LE(rec + 24 + 4 + 6);
+  const bodyEnd = defOff + 24 + file.readUInt32LE(defOff + 20);
+  let patched = 0;
+  for (let p = defOff + 24; p + 4 <= bodyEnd; p++) {
+    if (file[p] === 0x0e && file[p + 2] === 0 && file[p + 3] === 0x01 && file[p + 1] > 9) {
+      file[p + 1] = 9;
+      patched++;
+    }
+  }
+  assert.ok(patched >= 200, `patched ${patched} substitutions`);
+  rechecksum(file);
+  const t0 = performance.now();
+  const got = readEvtx(file);
+  assert.ok(performance.now() - t0 < 2000);
+  assert.equal(got.records.length, 0);
+  assert.match(got.problems[0].message, /record 1: chunk exceeds its value rendering budget/);
+});
