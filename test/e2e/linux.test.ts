@@ -1,5 +1,6 @@
 // Linux (AN1367) end to end: the hand-written auditd fixtures of four hosts and a Zeek conn.log
-// of the same hosts and times, through the offline hunt; then the real Log4Shell records.
+// of the same hosts and times, through the offline hunt; a Sysmon-for-Linux host with a Zeek
+// NDJSON flow; then the real Log4Shell records.
 //
 // web01  an agent run from /tmp writes a systemd unit (create + rename), runs systemctl, is
 //        started again by PID 1, keeps a relay session (Zeek: 3600 s) and spawns bash -i.
@@ -178,6 +179,43 @@ describe('Linux chains from auditd fixtures and a Zeek conn.log', () => {
         ['web01', 4],
       ],
     );
+  });
+});
+
+describe('Sysmon for Linux with a Zeek NDJSON flow', () => {
+  test('the agent chain from syslog lines; the flow joins by source port and gives the session length', async () => {
+    const { findings, problems, summary } = await huntLinux([
+      fixture('sysmon-linux.syslog'),
+      join(REPO_ROOT, 'test/fixtures/network/web05.conn.ndjson'),
+    ]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      summary.inputs.map((i) => [i.format, i.events, i.ignored]),
+      [
+        ['sysmon-linux', 6, 1],
+        ['zeek-conn', 1, 1],
+      ],
+    );
+    assert.equal(findings.length, 1, findings.map((f) => f.title).join('\n'));
+    const [f] = findings;
+    assert.equal(f.host, 'web05');
+    assert.equal(f.analytic, 'AN1367');
+    assert.deepEqual(seen(f), ['execution', 'persistence', 'egress', 'control']);
+    assert.deepEqual(
+      f.egress.map((d) => [
+        d.ip,
+        d.port,
+        d.name,
+        d.connections,
+        d.durationSec,
+        d.bytesOut,
+        d.bytesIn,
+        !!d.hostLevel,
+      ]),
+      [['203.0.113.50', 443, 'relay.example.net', 1, 1800.25, 31000000, 420000, false]],
+    );
+    assert.equal(summary.engine.flowsJoined, 1);
+    assert.ok(codes(f).includes('client_heavy'));
   });
 });
 
