@@ -316,6 +316,19 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
       const k = vendorKeyCached(company);
       note(byCompany.get(k), 'company', vendorNames(k));
     }
+    // A macOS signing identifier is the bundle id, or a helper's id below it
+    // ("com.teamviewer.TeamViewer.Desktop").
+    const signingId = clean(f.signingId);
+    if (signingId) {
+      const labels = nameKey(signingId).split('.');
+      for (let n = labels.length; n >= 3; n--) {
+        const hits = entryIndex.bundle_id.get(labels.slice(0, n).join('.'));
+        if (hits) {
+          note(hits, 'bundle_id', always);
+          break;
+        }
+      }
+    }
     if (f.image) {
       const exe = baseName(f.image);
       if (!GENERIC_FILE_NAMES.has(exe)) {
@@ -382,7 +395,7 @@ export function createCatalog(tools: CatalogTool[]): Catalog {
   return {
     tools,
     matchImage(f: ImageFacts): CatalogMatch | undefined {
-      const key = `${f.image}\u0000${f.originalFileName ?? ''}\u0000${f.product ?? ''}\u0000${f.company ?? ''}\u0000${f.signer ?? ''}`;
+      const key = `${f.image}\u0000${f.originalFileName ?? ''}\u0000${f.product ?? ''}\u0000${f.company ?? ''}\u0000${f.signer ?? ''}\u0000${f.signingId ?? ''}`;
       if (memo.has(key)) return memo.get(key);
       const m = best(candidates(f));
       if (memo.size >= 8192) memo.clear();

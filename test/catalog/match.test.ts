@@ -136,6 +136,17 @@ describe('matchImage', () => {
     assert.equal(c.matchImage({ image: '/Library/Application Support/X/x-agent' }), undefined);
   });
 
+  it('names a macOS binary by its signing identifier (bundle id or a helper below it)', () => {
+    const m = catalog.matchImage({ image: '/private/tmp/x', signingId: 'com.philandro.anydesk' });
+    assert.equal(m?.tool.id, 'anydesk');
+    assert.equal(m?.by, 'bundle_id');
+    assert.equal(
+      catalog.matchImage({ image: '/tmp/y', signingId: 'com.teamviewer.TeamViewer.Desktop' })?.tool.id,
+      'teamviewer',
+    );
+    assert.equal(catalog.matchImage({ image: '/tmp/z', signingId: 'com.apple.ls' }), undefined);
+  });
+
   it('treats a lone "-" metadata value as absent', () => {
     assert.equal(
       catalog.matchImage({ image: 'C:\\a\\b.exe', originalFileName: '-', product: '-' }),
