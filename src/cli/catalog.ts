@@ -101,7 +101,7 @@ function showTool(t: CatalogTool): string[] {
 
 export function catalogCommand(): Command {
   const cmd = new Command('catalog').description(
-    'list, search and show the remote-access tool catalogue; check catalogue files',
+    'list, search and show the remote-access tool catalogue, see what it names, check catalogue files',
   );
   const extra = (c: Command) =>
     c
