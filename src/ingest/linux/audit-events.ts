@@ -128,7 +128,9 @@ export class AuditEvents {
     const sc = f.syscall;
     const user = f.auid ?? f.uid;
 
-    if (sc && EXEC_SYSCALLS.has(sc)) {
+    // An EXECVE record only comes with execve/execveat, whatever the syscall number says on an
+    // architecture the table does not know.
+    if ((sc && EXEC_SYSCALLS.has(sc)) || (!sc && f.argv !== undefined)) {
       if (f.success === false) {
         // A failed exec leaves the process running its old image. The first sight of a pid that
         // way is a fork that has not exec'd yet: it kept its parent's image.

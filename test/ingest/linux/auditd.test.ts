@@ -282,3 +282,16 @@ test('ausearch -i output: dated stamps, reversed record order, names instead of 
     ['network', '203.0.113.50', 443, 2110, undefined, '1012'],
   );
 });
+
+test('an EXECVE group from an architecture without a syscall table is still an exec', () => {
+  const text = [
+    'type=SYSCALL msg=audit(1700000000.000:70): arch=c0000015 syscall=11 success=yes exit=0 items=0 ppid=1 pid=90 auid=0 uid=0 euid=0 comm="rd" exe="/opt/rd" key=(null)',
+    'type=EXECVE msg=audit(1700000000.000:70): argc=1 a0="rd"',
+  ].join('\n');
+  const { events, problems } = decodeText(auditd, text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    execs(events).map((e) => [e.proc.pid, e.proc.image]),
+    [[90, '/opt/rd']],
+  );
+});
