@@ -7,10 +7,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RatEvent } from '../src/model/event.ts';
 import { evtx } from '../src/ingest/windows/evtx/decoder.ts';
 import { EvtxStream } from '../src/ingest/windows/evtx/stream.ts';
 import { evtxChunks, fileHeader, type WriterEvent } from '../src/ingest/windows/evtx/writer.ts';
+import type { RatEvent } from '../src/model/event.ts';
 import type { Benchmark, BenchRow } from './row.ts';
 
 const MB = 1e6;

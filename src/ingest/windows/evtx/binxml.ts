@@ -3,6 +3,8 @@
 // WinRecord. Embedded fragments (BinXml-typed values, e.g. UserData) are run the same way, one
 // level deeper, up to a fixed depth.
 import type { WinRecord } from '../record.ts';
+import { parseWinTime } from '../record.ts';
+import { sharedTemplatePlan } from './plan-cache.ts';
 import {
   type ChunkState,
   compile,
@@ -21,9 +23,7 @@ import {
   type Plan,
   u32,
 } from './template.ts';
-import { sharedTemplatePlan } from './plan-cache.ts';
 import { filetimeAt, renderValue, T_BINXML, T_FILETIME, T_STRING, T_UINT16, utf16 } from './values.ts';
-import { parseWinTime } from '../record.ts';
 
 const MAX_NESTING = 8;
 const TEMPLATE_HEADER = 24;

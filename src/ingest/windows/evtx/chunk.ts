@@ -68,7 +68,7 @@ export function readChunk(
   };
   let count = 0;
   let skipped = 0;
-  let stopped = false;
+  const stopped = false;
   let p = CHUNK_HEADER_SIZE;
   while (p + RECORD_HEADER <= limit) {
     const at = fileOffset + p;

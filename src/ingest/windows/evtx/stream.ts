@@ -1,13 +1,13 @@
 // Streams an EVTX file: takes pieces of any size in order, keeps at most one 64 KiB chunk
 // buffered, and hands each complete chunk to the chunk reader. Memory stays flat whatever the
 // file size. Usable without the CLI or the engine: the benchmark and tests drive it directly.
-import { readChunk, type EvtxSink } from './chunk.ts';
+import { type EvtxSink, readChunk } from './chunk.ts';
 import {
+  CHUNK_MAGIC,
   CHUNK_SIZE,
   FILE_HEADER_SIZE,
   FLAG_DIRTY,
   hasMagic,
-  CHUNK_MAGIC,
   isBlank,
   parseFileHeader,
 } from './header.ts';

@@ -3,7 +3,7 @@
 // XML survives compilation except where each value goes, so a template read once costs almost
 // nothing for every further record that instances it. Token and layout facts follow libyal's
 // "Windows XML Event Log (EVTX)" description and MS-EVEN6.
-import { utf16, T_BINXML } from './values.ts';
+import { T_BINXML, utf16 } from './values.ts';
 
 /** Where an element sits in the event, which decides what its values mean. */
 export const R_ROOT = 0;

@@ -112,7 +112,9 @@ function encodeValue(v: WriterValue): { type: number; bytes: Buffer } {
       b[0] = Number(rev);
       b[1] = subs.length;
       b.writeUIntBE(Number(auth), 2, 6);
-      subs.forEach((s, i) => b.writeUInt32LE(Number(s), 8 + i * 4));
+      subs.forEach((s, i) => {
+        b.writeUInt32LE(Number(s), 8 + i * 4);
+      });
       return { type: V.T_SID, bytes: b };
     }
     case 'ansi':
@@ -126,7 +128,9 @@ function encodeValue(v: WriterValue): { type: number; bytes: Buffer } {
       };
     case 'u32s': {
       const b = Buffer.alloc(v.value.length * 4);
-      v.value.forEach((n, i) => b.writeUInt32LE(n >>> 0, i * 4));
+      v.value.forEach((n, i) => {
+        b.writeUInt32LE(n >>> 0, i * 4);
+      });
       return { type: V.T_UINT32 | V.T_ARRAY, bytes: b };
     }
   }

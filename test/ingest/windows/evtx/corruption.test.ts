@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rechecksum, writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
-import { randomEvents, type Rng, rng } from './random-events.ts';
+import { type Rng, randomEvents, rng } from './random-events.ts';
 import { readEvtx } from './read-evtx.ts';
 
 const INTERESTING = [

@@ -2,11 +2,11 @@
 // normalized events through the shared Windows semantics with the record's file position.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RatEvent } from '../../../../src/model/event.ts';
-import { sniffFormat } from '../../../../src/ingest/source.ts';
 import type { DecodeContext, Position } from '../../../../src/ingest/reader.ts';
+import { sniffFormat } from '../../../../src/ingest/source.ts';
 import { evtx } from '../../../../src/ingest/windows/evtx/decoder.ts';
 import { type WriterEvent, writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
+import type { RatEvent } from '../../../../src/model/event.ts';
 
 const sysmon1: WriterEvent = {
   recordId: 41,

@@ -7,9 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseEventXml } from '../../../../src/ingest/windows/event-xml.ts';
 import { EvtxStream } from '../../../../src/ingest/windows/evtx/stream.ts';
 import { type WriterValue, writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
-import { parseEventXml } from '../../../../src/ingest/windows/event-xml.ts';
 import type { WinRecord } from '../../../../src/ingest/windows/record.ts';
 import { needsData, sharedData } from '../../../support/data.ts';
 import { randomEvents, rng } from './random-events.ts';

@@ -1,8 +1,8 @@
 // Test driver: feeds bytes to the EVTX reader in pieces of the given sizes and collects what it
 // says. Kept apart so every EVTX test reads files the same way.
 import type { Position } from '../../../../src/ingest/reader.ts';
-import type { WinRecord } from '../../../../src/ingest/windows/record.ts';
 import { EvtxStream } from '../../../../src/ingest/windows/evtx/stream.ts';
+import type { WinRecord } from '../../../../src/ingest/windows/record.ts';
 
 export interface ReadResult {
   records: WinRecord[];
