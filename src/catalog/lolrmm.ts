@@ -61,11 +61,15 @@ export function normalizeDomain(raw: unknown): { domain: string; rewritten?: str
   s = s.replace(/:\d+(-\d+)?$/, '');
   s = s.replace(/\.$/, '');
   if (IPV4.test(s) || s.includes(':')) return { drop: 'an IP address (allow addresses by CIDR instead)' };
-  // Regex pieces become globs: "relay-[a-f0-9]{8}.net.x.com" -> "relay-*.net.x.com".
-  s = s.replace(/\\\./g, '.');
-  s = s.replace(/\[[^\]]*\](\{\d+(,\d*)?\}|[*+?])?/g, '*');
-  s = s.replace(/\.[*+]/g, '*');
-  s = s.replace(/^\^|\$$/g, '').replace(/\*+/g, '*');
+  // Regex pieces become globs ("relay-[a-f0-9]{8}.net.x.com" -> "relay-*.net.x.com"); a plain
+  // glob's ".*." ("rescue-list.*.x.com") is a wildcard label and stays as it is.
+  if (/\\\.|[[{^$|()]|\.\+/.test(s)) {
+    s = s.replace(/\\\./g, '.');
+    s = s.replace(/\[[^\]]*\](\{\d+(,\d*)?\}|[*+?])?/g, '*');
+    s = s.replace(/\.[*+]/g, '*');
+    s = s.replace(/^\^|\$$/g, '');
+  }
+  s = s.replace(/\*+/g, '*');
   if (!DOMAIN_PATTERN.test(s)) return { drop: 'not a DNS name or pattern' };
   const literalLabels = s.split('.').filter((l) => !l.includes('*'));
   if (literalLabels.length < 2) return { drop: 'too broad: a wildcard over a whole top-level domain' };

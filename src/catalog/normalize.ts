@@ -93,7 +93,8 @@ export const GENERIC_PRODUCTS: ReadonlySet<string> = new Set(
 );
 
 /** Domain names and patterns the catalogue stores: lower-case, no trailing dot. */
-export const DOMAIN_PATTERN = /^(\*\.)?([a-z0-9*]([a-z0-9*-]*[a-z0-9*])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/;
+// Labels may hold "_" (DNS allows it, and some vendors use it) and "*" (a glob).
+export const DOMAIN_PATTERN = /^(\*\.)?([a-z0-9_*]([a-z0-9_*-]*[a-z0-9_*])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/;
 
 /**
  * Shared clouds and CDNs. A vendor "domain" under one of these would allow or name unrelated

@@ -20,6 +20,14 @@ describe('normalizing LOLRMM values', () => {
     );
     assert.equal((normalizeDomain('.*\\.example\\.net') as { domain: string }).domain, '*.example.net');
     assert.equal((normalizeDomain('plus*.site.example') as { domain: string }).domain, 'plus*.site.example');
+    assert.equal(
+      (normalizeDomain('rescue-list.*.gateway.example') as { domain: string }).domain,
+      'rescue-list.*.gateway.example',
+    );
+    assert.equal(
+      (normalizeDomain('upload_data.im.example') as { domain: string }).domain,
+      'upload_data.im.example',
+    );
   });
 
   it('drops placeholders, addresses, whole TLDs and shared clouds, saying why', () => {
