@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { linuxSyslogJson } from '../../../src/ingest/linux/syslog-json.ts';
 import { windowsJson } from '../../../src/ingest/windows/windows-json.ts';
 import type { ProcessStartEvent, RatEvent } from '../../../src/model/event.ts';
-import { needsData, REPO_ROOT, sharedData } from '../../support/data.ts';
+import { needsData, sharedData } from '../../support/data.ts';
 import { decodeFile, decodeText } from './decode.ts';
 
 const execs = (evs: RatEvent[]) =>
