@@ -3,7 +3,7 @@
 // times, and every EventData/UserData value.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -50,6 +50,23 @@ function theirs(path: string): WinRecord[] {
 }
 
 const files = root ? evtxFiles(root) : [];
+
+const PY = '/usr/bin/python3';
+const EVTX_DUMP = '/usr/bin/evtx_dump.py';
+const hasPythonEvtx = existsSync(EVTX_DUMP) && spawnSync(PY, ['-c', 'import Evtx']).status === 0;
+
+/** python-evtx's rendering, as a second, independent reference. */
+function pythonEvtx(path: string): WinRecord[] {
+  const r = spawnSync(PY, [EVTX_DUMP, path], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  const out: WinRecord[] = [];
+  for (const m of r.stdout.matchAll(/<Event[\s>][\s\S]*?<\/Event>/g)) {
+    const rec = parseEventXml(m[0]);
+    assert.notEqual(typeof rec, 'string', `evtx_dump.py output unparsable: ${String(rec)}`);
+    out.push(rec as WinRecord);
+  }
+  return out;
+}
 
 test('every shared .evtx reads exactly as evtxexport -f xml renders it', {
   ...needsData(root),
@@ -116,3 +133,35 @@ test('files made by the test writer read the same in evtxexport as in our reader
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every shared .evtx agrees with python-evtx (evtx_dump.py) too', {
+  ...needsData(root),
+  ...(hasPythonEvtx ? {} : { skip: 'python-evtx not installed (apt-get install python3-evtx)' }),
+}, () => {
+  for (const f of files) {
+    const { recs } = ours(f);
+    const ref = pythonEvtx(f);
+    assert.equal(recs.length, ref.length, `${f}: record count`);
+    for (let i = 0; i < ref.length; i++) {
+      const a = recs[i];
+      const b = ref[i];
+      const at = `${f} record ${b.recordId}`;
+      assert.equal(a.recordId, b.recordId, at);
+      assert.equal(a.eventId, b.eventId, at);
+      // python-evtx prints microseconds: compare at that precision's millisecond.
+      assert.equal(a.time, b.time, at);
+      assert.equal(a.computer, b.computer, at);
+      // It prints an absent UserID as "".
+      assert.equal(a.userSid, b.userSid || undefined, at);
+      // It prints GUIDs and booleans in its own case ("{365abb72-...}", "False").
+      assert.deepEqual(lowerGuids(a.data), lowerGuids(b.data), at);
+    }
+  }
+});
+
+function lowerGuids(d: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d))
+    out[k] = /^(\{[0-9a-f-]{36}\}|true|false)$/i.test(v) ? v.toLowerCase() : v;
+  return out;
+}
