@@ -32,6 +32,8 @@ export interface HuntOptions {
   config: Config;
   catalog: Catalog;
   format?: string;
+  /** Host name for events whose sensor names none (eslogger): e.g. the machine the log came from. */
+  defaultHost?: string;
   onProblem?(p: Problem): void;
   onBytes?(n: number): void;
   onFinding?(f: Finding): void;
@@ -62,7 +64,9 @@ export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; su
       message: `event at ${new Date(e.time).toISOString()} arrived more than the allowed lateness after later events; dropped`,
     }),
   )) {
+    const host = opts.defaultHost;
     for (const ev of batch) {
+      if (!ev.host && host) ev.host = host;
       opts.onEvent?.(ev);
       engine.push(ev);
     }

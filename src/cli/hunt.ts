@@ -23,6 +23,7 @@ export function huntCommand(): Command {
     .argument('<inputs...>', 'files, directories (recursive), globs, .gz, or - for stdin')
     .option('-c, --config <file>', 'YAML config (see `ratchain config init`)')
     .option('-f, --format <id>', 'force the input format instead of detecting it')
+    .option('--host <name>', 'host name for events whose sensor names none (eslogger)')
     .option('--min-steps <n>', 'steps needed to report a chain (3 alerts; 2 adds low signals)', (v) =>
       Number(v),
     )
@@ -51,6 +52,7 @@ export function huntCommand(): Command {
 interface HuntFlags {
   config?: string;
   format?: string;
+  host?: string;
   minSteps?: number;
   internal?: string[];
   catalog?: string[];
@@ -90,7 +92,14 @@ export async function runHuntCommand(inputs: string[], o: HuntFlags): Promise<nu
     } else hidden++;
   };
 
-  const { findings, summary } = await hunt({ paths: inputs, config, catalog, format: o.format, onProblem });
+  const { findings, summary } = await hunt({
+    paths: inputs,
+    config,
+    catalog,
+    format: o.format,
+    defaultHost: o.host,
+    onProblem,
+  });
   for (const p of summary.inputProblems) process.stderr.write(`ratchain: ${p.file}: ${p.message}\n`);
   if (hidden) process.stderr.write(`ratchain: ... and ${hidden} more problems\n`);
 

@@ -51,13 +51,13 @@ export function approvalFor(
   const images = [...a.images];
   for (const e of entries(cfg)) {
     if (e.list === 'LaunchdAllowlist') {
-      const labels = a.steps.persistence.evidence.map((x) => x.summary);
       const label = cfg.LaunchdAllowlist[e.index].label;
-      if (!labels.some((l) => label.test(l))) continue;
+      if (![...a.entryNames].some((l) => label.test(l))) continue;
     }
     const byTool = e.tool && a.tool?.tool.id === e.tool.toLowerCase();
     const byImage = e.image && images.some((i) => e.image!.test(i));
-    if (!byTool && !byImage) continue;
+    const byLabel = e.list === 'LaunchdAllowlist' && !e.image;
+    if (!byTool && !byImage && !byLabel) continue;
     if (e.hosts.length && !e.hosts.some((h) => h.test(host) || h.test(a.host.name))) continue;
     if (e.signer && a.meta.signer && !e.signer.test(a.meta.signer)) continue;
 

@@ -25,7 +25,7 @@ import { agentOf, attach, dropAgent, knownAgentFor, live, merge } from './identi
 import { endProc, expireProcs, procFor, startProc } from './lineage.ts';
 import { destinations } from './network.ts';
 import { commandArgs, commandImage, fileName, pathKey } from './paths.ts';
-import { isGeneric, isSystemWriter, isTool, spawnsShellsByDesign } from './roles.ts';
+import { isGeneric, isInstaller, isSystemWriter, isTool, spawnsShellsByDesign } from './roles.ts';
 import { buildFinding, findingId, stepCount } from './score.ts';
 import { controlRules, isControlChild, suspiciousCommand } from './steps/control.ts';
 import { addConnection, type ConnectionFact, newDest } from './steps/egress.ts';
@@ -146,6 +146,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         byPath: new Map(),
         byHash: new Map(),
         byMeta: new Map(),
+        byTool: new Map(),
         writtenBy: new Map(),
         pendingPersistence: [],
         entries: new Map(),
@@ -256,6 +257,14 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   function onProcess(h: HostState, ev: ProcessStartEvent): void {
     const p = startProc(h, ev);
     if (p.agent) return; // a second record of a start we already placed
+    if (ev.forkOnly) {
+      // A fork keeps its parent's image and tree: lineage only, no step.
+      if (p.parent?.agent) {
+        p.agent = live(p.parent.agent);
+        p.agentImage = p.parent.agentImage;
+      }
+      return;
+    }
 
     // A persistence entry registered a generic program (a shell command line): bind it.
     if (h.pendingPersistence.length && isGeneric(p.image)) {
@@ -270,7 +279,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         return;
       }
     }
-    const known = knownAgentFor(h, p);
+    const known = knownAgentFor(h, p, catalog);
     if (known) {
       const a = known.agent;
       if (!a.keys.has(p.key) && !a.links.includes(known.link)) a.links.push(known.link);
@@ -349,8 +358,14 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (writer && !writer.agent && (isTool(writer.image) || isSystemWriter(writer.image))) writer = undefined;
     // A shell that is no agent's (an operator's console) wrote it for the program it names: the
     // entry belongs to that program, not to the shell.
-    const shellWriter = writer && !writer.agent && isGeneric(writer.image) ? writer : undefined;
+    let shellWriter = writer && !writer.agent && isGeneric(writer.image) ? writer : undefined;
     if (shellWriter) writer = undefined;
+    // A package script's shell writes on the installer's behalf, like the system itself.
+    if (
+      shellWriter?.parent &&
+      (isInstaller(shellWriter.parent.image) || isSystemWriter(shellWriter.parent.image))
+    )
+      shellWriter = undefined;
 
     let target: Agent | undefined;
     let link = '';
@@ -404,6 +419,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       );
     }
     h.entries.set(entryKey, owner);
+    owner.entryNames.add(fact.name);
     if (h.entries.size > 1024) h.entries.delete(h.entries.keys().next().value!);
     if (!owner.tool) {
       const m = catalog.matchEntry(fact.name);

@@ -46,6 +46,7 @@ function newAgent(host: HostState, key: string, instance: boolean, time: number)
     steps: { execution: emptyLog(), persistence: emptyLog(), egress: emptyLog(), control: emptyLog() },
     egress: new Map(),
     flags: new Map(),
+    entryNames: new Set(),
     users: new Set(),
     instance,
     firstTime: time,
@@ -74,6 +75,7 @@ export function learn(a: Agent, p: Proc, catalog: Catalog): void {
   }
   if (p.user) a.users.add(p.user);
   if (p.integrity) a.integrity ??= p.integrity;
+  if (a.tool && !a.instance && !host.byTool.has(a.tool.tool.id)) host.byTool.set(a.tool.tool.id, a);
   if (!a.tool) {
     const m = catalog.matchImage({
       image: p.image,
@@ -84,12 +86,19 @@ export function learn(a: Agent, p: Proc, catalog: Catalog): void {
       signingId: p.meta?.signingId,
     });
     // A generic program matched only by its file name names nothing.
-    if (m && !(isGeneric(p.image) && m.by === 'executable')) a.tool = m;
+    if (m && !(isGeneric(p.image) && m.by === 'executable')) {
+      a.tool = m;
+      if (!a.instance && !host.byTool.has(m.tool.id)) host.byTool.set(m.tool.id, a);
+    }
   }
 }
 
 /** Existing agent this process's image already belongs to, and why. */
-export function knownAgentFor(host: HostState, p: Proc): { agent: Agent; link: string } | undefined {
+export function knownAgentFor(
+  host: HostState,
+  p: Proc,
+  catalog: Catalog,
+): { agent: Agent; link: string } | undefined {
   if (isGeneric(p.image)) return undefined;
   const byPath = host.byPath.get(p.key);
   if (byPath) return { agent: live(byPath), link: `same image path ${p.image}` };
@@ -113,6 +122,22 @@ export function knownAgentFor(host: HostState, p: Proc): { agent: Agent; link: s
   const w = host.writtenBy.get(p.key);
   if (w)
     return { agent: live(w.agent), link: `image ${fileName(p.image)} was written by the agent's process` };
+  if (host.byTool.size) {
+    const m = catalog.matchImage({
+      image: p.image,
+      originalFileName: p.meta?.originalFileName,
+      product: p.meta?.product,
+      company: p.meta?.company,
+      signer: p.meta?.signer,
+    });
+    const a = m ? host.byTool.get(m.tool.id) : undefined;
+    if (m && a) {
+      return {
+        agent: live(a),
+        link: `same catalogue entry (${m.tool.name}) as ${[...live(a).images][0] ?? 'the agent'}`,
+      };
+    }
+  }
   return undefined;
 }
 
@@ -130,7 +155,7 @@ export function agentOf(
     p.agent = a;
     return a;
   }
-  const known = knownAgentFor(host, p);
+  const known = knownAgentFor(host, p, catalog);
   let a: Agent;
   if (known) {
     a = known.agent;
@@ -178,6 +203,7 @@ export function dropAgent(host: HostState, a: Agent): void {
   for (const h of a.hashes) if (host.byHash.get(h) === a) host.byHash.delete(h);
   for (const [k, v] of host.byMeta) if (v === a) host.byMeta.delete(k);
   for (const [k, v] of host.writtenBy) if (v.agent === a) host.writtenBy.delete(k);
+  for (const [k, v] of host.byTool) if (v === a) host.byTool.delete(k);
   host.pendingPersistence = host.pendingPersistence.filter((x) => x.agent !== a);
 }
 
@@ -200,6 +226,7 @@ export function merge(a: Agent, b: Agent, link: string): Agent {
   }
   for (const [k, v] of host.byMeta) if (v === b) host.byMeta.set(k, a);
   for (const v of host.writtenBy.values()) if (v.agent === b) v.agent = a;
+  for (const [k, v] of host.byTool) if (v === b) host.byTool.set(k, a);
   for (const x of host.pendingPersistence) if (x.agent === b) x.agent = a;
   a.meta = { ...b.meta, ...a.meta };
   a.tool ??= b.tool;
@@ -214,6 +241,7 @@ export function merge(a: Agent, b: Agent, link: string): Agent {
   }
   for (const [k, d] of b.egress) if (!a.egress.has(k)) a.egress.set(k, d);
   for (const [k, v] of b.flags) if (!a.flags.has(k)) a.flags.set(k, v);
+  for (const n of b.entryNames) a.entryNames.add(n);
   for (const u of b.users) a.users.add(u);
   a.instance = a.instance && b.instance;
   a.firstTime = Math.min(a.firstTime, b.firstTime);

@@ -75,6 +75,7 @@ export function startProc(host: HostState, ev: ProcessStartEvent): Proc {
   if (
     existing &&
     existing.start !== undefined &&
+    !(existing.guid && ev.proc.guid && existing.guid !== ev.proc.guid) &&
     Math.abs(existing.start - (ev.proc.start ?? ev.time)) <= 2000
   ) {
     existing.guid ??= ev.proc.guid;

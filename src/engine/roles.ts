@@ -161,8 +161,31 @@ export function spawnsShellsByDesign(image: string): boolean {
     n === 'su' ||
     n === 'winlogon.exe' ||
     n === 'wininit.exe' ||
-    n === 'smss.exe'
+    n === 'smss.exe' ||
+    INSTALLERS.has(n)
   );
+}
+
+/** Installers run package scripts in shells by design. */
+const INSTALLERS = new Set([
+  'msiexec.exe',
+  'installer',
+  'package_script_service',
+  'system_installd',
+  'installd',
+  'dpkg',
+  'rpm',
+  'apt',
+  'apt-get',
+  'yum',
+  'dnf',
+  'snapd',
+  'packagekitd',
+  'softwareupdated',
+]);
+
+export function isInstaller(image: string): boolean {
+  return INSTALLERS.has(fileName(image));
 }
 
 export function isTool(image: string): boolean {

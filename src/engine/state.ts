@@ -72,6 +72,8 @@ export interface Agent {
   links: string[];
   steps: Record<StepId, StepLog>;
   egress: Map<string, EgressDest>;
+  /** Names of the persistence entries (service, task, unit, launchd label) this agent owns. */
+  entryNames: Set<string>;
   /** Modifier flags with their one-line reason. */
   flags: Map<string, string>;
   users: Set<string>;
@@ -105,6 +107,8 @@ export interface HostState {
   byPath: Map<string, Agent>;
   byHash: Map<string, Agent>;
   byMeta: Map<string, Agent>;
+  /** Catalogue tool id → agent (path-keyed agents only). */
+  byTool: Map<string, Agent>;
   /** Executables written by an agent's process tree: path key → agent. */
   writtenBy: Map<string, { agent: Agent; time: number; src: SourceRef }>;
   /** Persistence entries whose program is a generic shell: bound to the first matching start. */

@@ -53,6 +53,21 @@ export function jsonValues(ctx: DecodeContext, onValue: (value: unknown, line: n
     mode: 'lines',
     line(text, lineNo) {
       if (pending.length > 0) {
+        // A complete one-line object means the pending "document" was a torn NDJSON line.
+        if (text.charCodeAt(0) === 123 && text.charCodeAt(text.length - 1) === 125) {
+          let v: unknown;
+          try {
+            v = JSON.parse(text);
+          } catch {
+            v = undefined;
+          }
+          if (v !== undefined) {
+            ctx.problem('JSON line cut short (truncated or torn write); skipped', { line: startLine });
+            reset();
+            onValue(v, lineNo);
+            return;
+          }
+        }
         pending.push(text);
         pendingChars += text.length;
         depthOf(text, state);

@@ -74,7 +74,7 @@ export function addConnection(d: EgressDest, f: ConnectionFact, cfg: Config, max
     };
     return true;
   }
-  if (f.open && !d.qualified) {
+  if (f.open && (!d.qualified || d.qualified.weak)) {
     d.qualified = { time: f.time, why: 'session still open when recorded', weak: false };
     return true;
   }

@@ -30,12 +30,8 @@ export const windowsJson: Format = {
     return 0;
   },
   decoder(ctx: DecodeContext) {
-    const handle = (v: unknown, line: number) => {
-      if (Array.isArray(v)) {
-        for (const x of v) handle(x, line);
-        return;
-      }
-      if (!v || typeof v !== 'object') {
+    const one = (v: unknown, line: number) => {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) {
         ctx.problem('JSON value is not an object; skipped', { line });
         return;
       }
@@ -56,6 +52,11 @@ export const windowsJson: Format = {
         { file: ctx.file, format: r.flavour, line, record: r.rec.recordId, eventId: String(r.rec.eventId) },
         ctx,
       );
+    };
+    // A top-level array holds records; anything nested deeper is not a Windows export.
+    const handle = (v: unknown, line: number) => {
+      if (Array.isArray(v)) for (const x of v) one(x, line);
+      else one(v, line);
     };
     return jsonValues(ctx, handle);
   },
