@@ -1,6 +1,8 @@
 // `ratchain config init|check`, and config loading for the other commands.
 import { existsSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { loadCatalog } from '../catalog/index.ts';
+import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
 import { DEFAULT_CONFIG_YAML } from '../config/default-config.ts';
 import { formatIssue, loadConfig } from '../config/load.ts';
@@ -15,6 +17,25 @@ export function loadConfigOrExit(file: string | undefined): Config | undefined {
     `ratchain: ${r.issues.length} problem${r.issues.length === 1 ? '' : 's'} in the config; nothing was run\n`,
   );
   return undefined;
+}
+
+/**
+ * The built-in catalogue plus the config's `Catalogs` and any `--catalog` files. Files or
+ * entries that cannot be loaded are reported on stderr; the rest is used.
+ */
+export function loadCatalogOrReport(config: Config, extra: string[] = []): Catalog {
+  const { catalog, problems } = loadCatalog([...config.Catalogs, ...extra]);
+  const errors = problems.filter((p) => p.kind === 'error');
+  for (const p of errors.slice(0, 20))
+    process.stderr.write(`ratchain: catalogue ${p.file} ${p.where}: ${p.message}\n`);
+  const skipped = problems.length - errors.length;
+  if (errors.length > 20)
+    process.stderr.write(`ratchain: ... and ${errors.length - 20} more catalogue errors\n`);
+  if (skipped)
+    process.stderr.write(
+      `ratchain: catalogue: ${skipped} entries skipped (see \`ratchain catalog check FILE\`)\n`,
+    );
+  return catalog;
 }
 
 export function configCommand(): Command {

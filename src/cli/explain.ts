@@ -4,11 +4,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { builtinCatalog } from '../catalog/index.ts';
 import { hunt } from '../hunt.ts';
 import type { Finding } from '../model/finding.ts';
 import { explainFinding } from '../sinks/explain.ts';
-import { loadConfigOrExit } from './config.ts';
+import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
 
 interface ExplainFlags {
@@ -82,7 +81,7 @@ async function runExplain(id: string, inputs: string[], o: ExplainFlags): Promis
     const r = await hunt({
       paths: inputs,
       config: { ...config, MinSteps: Math.min(config.MinSteps, 2) },
-      catalog: builtinCatalog(),
+      catalog: loadCatalogOrReport(config),
       format: o.format,
     });
     findings = r.findings;

@@ -1,14 +1,13 @@
 // `ratchain hunt`: wires options to the offline pipeline (src/hunt.ts) and the sinks.
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { builtinCatalog } from '../catalog/index.ts';
 import { configSchema } from '../config/schema.ts';
 import { hunt } from '../hunt.ts';
 import type { Problem } from '../ingest/reader.ts';
 import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
 import { findingLine } from '../sinks/ndjson.ts';
 import { renderReport } from '../sinks/terminal.ts';
-import { loadConfigOrExit } from './config.ts';
+import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
 
 const MAX_PROBLEMS_SHOWN = 20;
@@ -80,7 +79,7 @@ export async function runHuntCommand(inputs: string[], o: HuntFlags): Promise<nu
     }
     Object.assign(config, { [key]: r.data });
   }
-  const catalog = builtinCatalog();
+  const catalog = loadCatalogOrReport(config, o.catalog);
 
   let shown = 0;
   let hidden = 0;

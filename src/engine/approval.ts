@@ -54,7 +54,7 @@ export function approvalFor(
       const label = cfg.LaunchdAllowlist[e.index].label;
       if (![...a.entryNames].some((l) => label.test(l))) continue;
     }
-    const byTool = e.tool && a.tool?.tool.id === e.tool.toLowerCase();
+    const byTool = e.tool && a.tool?.tool.id === (catalog.byId(e.tool)?.id ?? e.tool.toLowerCase());
     const byImage = e.image && images.some((i) => e.image!.test(i));
     const byLabel = e.list === 'LaunchdAllowlist' && !e.image;
     if (!byTool && !byImage && !byLabel) continue;

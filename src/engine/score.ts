@@ -178,7 +178,7 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
   if (a.tool)
     reasons.push({
       code: 'known_tool',
-      text: `catalogue names it ${a.tool.tool.name} (by ${a.tool.by.replace(/_/g, ' ')})`,
+      text: `catalogue names it ${a.tool.tool.name} (by ${a.tool.by.replace(/_/g, ' ')})${a.tool.ambiguous.length ? `; could also be ${a.tool.ambiguous.map((t) => t.name).join(', ')}` : ''}`,
       delta: FLAG_DELTA.known_tool,
     });
 
