@@ -150,6 +150,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         writtenBy: new Map(),
         pendingPersistence: [],
         entries: new Map(),
+        flowsByProcess: new Map(),
         dnsNames: new Map(),
         addresses: new Set(),
         lastTime: now,
@@ -250,7 +251,8 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (p.agent) return live(p.agent);
     const a = newAgentFor(h, p, time);
     addExecution(a, p, 'the process that made the other steps');
-    return a;
+    adoptFlows(h, a, p);
+    return live(a);
   }
 
   // ---- process start -------------------------------------------------------------------
@@ -292,6 +294,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       const a = live(parent.agent);
       p.agent = a;
       if (isControlChild(rules, parent.image, p.image)) control(a, parent, p, ev);
+      adoptFlows(h, a, p);
     } else if (!isGeneric(p.image) && catalogMatch(p)) {
       const a = newAgentFor(h, p, ev.time);
       addExecution(a, p, `catalogue entry ${a.tool?.tool.name ?? ''}`.trim());
@@ -640,8 +643,26 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         if (!known) h.procsByGuid.set(p.guid!, p);
         const a = proc.agent ? live(proc.agent) : newAgentFor(h, proc, ev.time);
         connect(a, fact);
+        // Flow sensors that name the process (VMConnection) let a later agent adopt the flow.
+        if (ev.proc?.image) {
+          h.flowsByProcess.set(fileName(ev.proc.image), a);
+          if (h.flowsByProcess.size > 256) h.flowsByProcess.delete(h.flowsByProcess.keys().next().value!);
+        }
       }
     }
+  }
+
+  /** An agent takes over host-level flows whose sensor named a process of its tree. */
+  function adoptFlows(h: HostState, a: Agent, p: Proc): void {
+    if (h.flowsByProcess.size === 0) return;
+    const name = fileName(p.image);
+    const flows = h.flowsByProcess.get(name);
+    if (!flows) return;
+    h.flowsByProcess.delete(name);
+    const f = live(flows);
+    if (f === live(a) || !h.agents.has(f.key)) return;
+    for (const d of f.egress.values()) d.hostLevel = false;
+    merge(a, f, `network flows name process ${name}, which runs in the agent's process tree`, true);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------

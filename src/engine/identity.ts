@@ -208,14 +208,16 @@ export function dropAgent(host: HostState, a: Agent): void {
 }
 
 /** Merges agent `b` into `a` (same agent seen through two images); returns the survivor. */
-export function merge(a: Agent, b: Agent, link: string): Agent {
+export function merge(a: Agent, b: Agent, link: string, keepFirst = false): Agent {
   a = live(a);
   b = live(b);
   if (a === b) return a;
   // Keep the older identity as the survivor, so keys stay stable.
-  if (b.firstTime < a.firstTime) [a, b] = [b, a];
+  if (!keepFirst && b.firstTime < a.firstTime) [a, b] = [b, a];
   const host = a.host;
-  for (const i of b.images) a.images.add(i);
+  // Host-level flow agents are named after their destination, not a program: drop that name.
+  for (const i of b.images)
+    if (!b.key.startsWith('image:flow:') || !i.startsWith('flow to ')) a.images.add(i);
   for (const k of b.keys) {
     a.keys.add(k);
     host.byPath.set(k, a);

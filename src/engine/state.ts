@@ -115,6 +115,8 @@ export interface HostState {
   pendingPersistence: Array<{ key: string; args: string; agent: Agent; time: number }>;
   /** Persistence entries by mechanism and name → the agent that owns them. */
   entries: Map<string, Agent>;
+  /** Host-level flow agents by the process name their sensor gave (VMConnection ProcessName). */
+  flowsByProcess: Map<string, Agent>;
   /** IP → DNS name learned from answers on this host. */
   dnsNames: Map<string, string>;
   /** Addresses this host was seen using (for flow joins). */
