@@ -2,11 +2,12 @@
 // (every SYSCALL record names its process's exe), so an exec can name its parent's image and a
 // fork can say which image it kept. PIDs are reused: a newer exec of a pid replaces the entry.
 import { posix } from 'node:path';
-import type { ProcRef, SourceRef } from '../../model/event.ts';
+import type { NetworkEvent, ProcessStartEvent, ProcRef, SourceRef } from '../../model/event.ts';
 import type { DecodeContext } from '../reader.ts';
 import type { AuditFacts, AuditPath } from './audit-facts.ts';
 import { decodeSockaddr } from './audit-sockaddr.ts';
 import { CREATE_SYSCALLS, EXEC_SYSCALLS, FORK_SYSCALLS, RENAME_SYSCALLS } from './audit-syscalls.ts';
+import { detach, detachEvent } from './detached-string.ts';
 
 interface Base {
   time: number;
@@ -160,7 +161,7 @@ export class AuditEvents {
             : { pid: f.ppid, image: known.image, commandLine: known.commandLine }
           : { pid: f.ppid };
       }
-      ctx.emit({
+      const ev = detachEvent({
         time: base.time,
         host: base.host,
         platform: 'linux',
@@ -172,14 +173,15 @@ export class AuditEvents {
         user,
         integrity: f.euid === undefined ? undefined : f.euid === '0' || f.euid === 'root' ? 'root' : 'user',
         cwd: f.cwd,
-      });
-      this.remember(procs, f.pid, { image, commandLine });
+      } satisfies ProcessStartEvent);
+      ctx.emit(ev);
+      this.remember(procs, f.pid, { image: ev.proc.image, commandLine: ev.commandLine });
       return;
     }
 
     // Any other syscall record names the image its process runs now.
     if (f.pid !== undefined && f.exe && procs.get(f.pid)?.image !== f.exe)
-      this.remember(procs, f.pid, { image: f.exe });
+      this.remember(procs, f.pid, { image: detach(f.exe) });
 
     if (sc && FORK_SYSCALLS.has(sc)) {
       const child = f.exit;
@@ -199,19 +201,21 @@ export class AuditEvents {
         ctx.ignored(); // AF_UNIX, netlink: local plumbing, not egress
         return;
       }
-      ctx.emit({
-        time: base.time,
-        host: base.host,
-        platform: 'linux',
-        src: base.src,
-        kind: 'network',
-        direction: 'outbound',
-        proc: f.pid === undefined ? undefined : { pid: f.pid, image: f.exe },
-        srcIp: '',
-        dstIp: sa.ip,
-        dstPort: sa.port,
-        state: f.success === false && f.exit !== EINPROGRESS ? 'failed' : undefined,
-      });
+      ctx.emit(
+        detachEvent({
+          time: base.time,
+          host: base.host,
+          platform: 'linux',
+          src: base.src,
+          kind: 'network',
+          direction: 'outbound',
+          proc: f.pid === undefined ? undefined : { pid: f.pid, image: f.exe },
+          srcIp: '',
+          dstIp: sa.ip,
+          dstPort: sa.port,
+          state: f.success === false && f.exit !== EINPROGRESS ? 'failed' : undefined,
+        } satisfies NetworkEvent),
+      );
       return;
     }
 
@@ -230,7 +234,7 @@ export class AuditEvents {
     user: string | undefined,
     commandLine?: string,
   ): void {
-    this.ctx.emit({
+    const ev = detachEvent({
       time: base.time,
       host: base.host,
       platform: 'linux',
@@ -241,8 +245,9 @@ export class AuditEvents {
       user,
       commandLine,
       forkOnly: true,
-    });
-    this.remember(procs, pid, { image, commandLine });
+    } satisfies ProcessStartEvent);
+    this.ctx.emit(ev);
+    this.remember(procs, pid, { image: ev.proc.image, commandLine });
   }
 
   /** PATH items created (or renamed into place) by the syscall; true when any was emitted. */
@@ -258,7 +263,7 @@ export class AuditEvents {
         else {
           const path = absolute(p.name, f.cwd);
           if (!path) continue;
-          this.ctx.emit({ ...fileBase(base, proc), op: 'create', path });
+          this.ctx.emit(detachEvent({ ...fileBase(base, proc), op: 'create', path }));
           n++;
         }
       } else if (p.nametype === 'DELETE' && rename) deleted ??= p;
@@ -268,9 +273,11 @@ export class AuditEvents {
       const from = absolute(deleted?.name, f.cwd);
       if (target) {
         this.ctx.emit(
-          from
-            ? { ...fileBase(base, proc), op: 'rename', path: from, target }
-            : { ...fileBase(base, proc), op: 'create', path: target },
+          detachEvent(
+            from
+              ? { ...fileBase(base, proc), op: 'rename', path: from, target }
+              : { ...fileBase(base, proc), op: 'create', path: target },
+          ),
         );
         n++;
       }

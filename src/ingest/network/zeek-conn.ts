@@ -4,6 +4,7 @@
 // mix log types in one file and say which in `_path` or `@stream`: only conn records become
 // events, the others are counted as ignored. Labelled exports add columns; they are not read.
 import type { NetworkEvent } from '../../model/event.ts';
+import { detachEvent } from '../linux/detached-string.ts';
 import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
 
 export const ZEEK_CONN_FORMAT = 'zeek-conn';
@@ -144,7 +145,7 @@ function tsvLine(h: TsvHeader, text: string, lineNo: number, ctx: DecodeContext)
   }
   const ev = toEvent(row, ctx, lineNo);
   if (typeof ev === 'string') ctx.problem(`${ev}; skipped`, { line: lineNo });
-  else ctx.emit(ev);
+  else ctx.emit(detachEvent(ev)); // TSV values are slices of the line
 }
 
 function tsvHeader(h: TsvHeader, text: string, lineNo: number, ctx: DecodeContext): void {
