@@ -11,7 +11,9 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 const only = process.env.BENCH_ONLY;
 
 const rows: BenchRow[] = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()) {
   if (only && !file.includes(only)) continue;
   const mod = (await import(join(dir, file))) as { default: Benchmark };
   process.stderr.write(`bench: ${file}\n`);
@@ -20,7 +22,9 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort(
 
 const fmt = (n: number | undefined, d = 2) => (n === undefined ? '' : n.toFixed(d));
 const mb = (b?: number) => (b === undefined ? '' : (b / 1e6).toFixed(1));
-const lines = [['benchmark', 'MB', 'events', 'sec', 'MB/s', 'events/s', 'baseline', 'ratio', 'peak RSS MB', 'extra']];
+const lines = [
+  ['benchmark', 'MB', 'events', 'sec', 'MB/s', 'events/s', 'baseline', 'ratio', 'peak RSS MB', 'extra'],
+];
 for (const r of rows) {
   lines.push([
     r.name,
@@ -32,10 +36,23 @@ for (const r of rows) {
     r.baseline ?? '',
     fmt(r.ratio),
     mb(r.peakRss),
-    r.extra ? Object.entries(r.extra).map(([k, v]) => `${k}=${v}`).join(' ') : '',
+    r.extra
+      ? Object.entries(r.extra)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')
+      : '',
   ]);
 }
 const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-for (const l of lines) console.log(l.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
-writeFileSync(join(workDir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
+for (const l of lines)
+  console.log(
+    l
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
+writeFileSync(
+  join(workDir, 'results.json'),
+  JSON.stringify({ date: new Date().toISOString(), rows }, null, 2),
+);
 console.log(`\nresults: ${join(workDir, 'results.json')}`);

@@ -3,9 +3,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadCatalog } from '../catalog/index.ts';
 import type { Catalog } from '../catalog/types.ts';
-import type { Config } from '../config/schema.ts';
 import { DEFAULT_CONFIG_YAML } from '../config/default-config.ts';
 import { formatIssue, loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
 import { EXIT } from './exit.ts';
 
 /** The config, or undefined after printing every issue to stderr. */

@@ -6,8 +6,8 @@ import { dumpCommand } from './dump.ts';
 import { EXIT } from './exit.ts';
 import { explainCommand } from './explain.ts';
 import { huntCommand } from './hunt.ts';
-import { simulateCommand } from './simulate.ts';
 import { serveCommand } from './serve.ts';
+import { simulateCommand } from './simulate.ts';
 import { watchCommand } from './watch.ts';
 
 export async function main(argv: string[]): Promise<number> {

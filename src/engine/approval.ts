@@ -1,8 +1,9 @@
 // Allowlists down-weight but never blind: an approved tool on an approved host, from its
 // approved path, talking to allowlisted infrastructure is suppressed; any step outside that
 // approval is an anomaly that keeps the finding alive and is named in it.
-import type { Catalog } from '../catalog/types.ts';
+
 import { domainMatches } from '../catalog/match.ts';
+import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
 import type { Agent } from './state.ts';
 
@@ -25,19 +26,11 @@ interface Entry {
 
 function entries(cfg: Config): Entry[] {
   const out: Entry[] = [];
-  cfg.ProcessAllowlist.forEach((e, i) => out.push({ list: 'ProcessAllowlist', index: i, ...e }));
-  cfg.DaemonAllowlist.forEach((e, i) => out.push({ list: 'DaemonAllowlist', index: i, ...e }));
-  cfg.LaunchdAllowlist.forEach((e, i) =>
-    out.push({
-      list: 'LaunchdAllowlist',
-      index: i,
-      image: e.program,
-      paths: [],
-      hosts: [],
-      note: e.note,
-      tool: undefined,
-    }),
-  );
+  for (const [i, e] of cfg.ProcessAllowlist.entries()) out.push({ list: 'ProcessAllowlist', index: i, ...e });
+  for (const [i, e] of cfg.DaemonAllowlist.entries()) out.push({ list: 'DaemonAllowlist', index: i, ...e });
+  for (const [i, e] of cfg.LaunchdAllowlist.entries()) {
+    out.push({ list: 'LaunchdAllowlist', index: i, image: e.program, paths: [], hosts: [], note: e.note });
+  }
   return out;
 }
 

@@ -27,6 +27,7 @@ import { destinations } from './network.ts';
 import { commandArgs, commandImage, fileName, pathKey } from './paths.ts';
 import { isGeneric, isInstaller, isSystemWriter, isTool, spawnsShellsByDesign } from './roles.ts';
 import { buildFinding, findingId, stepCount } from './score.ts';
+import type { Agent, HostState, Proc } from './state.ts';
 import { controlRules, isControlChild, suspiciousCommand } from './steps/control.ts';
 import { addConnection, type ConnectionFact, newDest } from './steps/egress.ts';
 import {
@@ -35,7 +36,6 @@ import {
   type PersistenceFact,
   registryPersistence,
 } from './steps/persistence.ts';
-import type { Agent, HostState, Proc } from './state.ts';
 
 export interface EngineStats {
   events: number;

@@ -1,7 +1,7 @@
 // The process table of one host: who started whom. Windows names processes by ProcessGuid;
 // Linux and macOS by pid, and pids are reused, so a pid resolves to the newest process with that
 // pid that had started by the event's time and had not ended before it.
-import type { ProcRef, ProcessStartEvent } from '../model/event.ts';
+import type { ProcessStartEvent, ProcRef } from '../model/event.ts';
 import { pathKey } from './paths.ts';
 import type { HostState, Proc } from './state.ts';
 

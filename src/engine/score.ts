@@ -5,8 +5,8 @@ import type { Config } from '../config/schema.ts';
 import type { Platform } from '../model/event.ts';
 import {
   type EgressDestination,
-  type Finding,
   FINDING_SCHEMA,
+  type Finding,
   type FindingStep,
   type Reason,
   type Severity,
@@ -15,8 +15,8 @@ import {
   type StepId,
 } from '../model/finding.ts';
 import type { Approval } from './approval.ts';
-import { clientHeavy } from './steps/egress.ts';
 import type { Agent } from './state.ts';
+import { clientHeavy } from './steps/egress.ts';
 
 const ANALYTIC: Record<Platform, Finding['analytic']> = {
   windows: 'AN1366',

@@ -3,7 +3,7 @@
 import pc from 'picocolors';
 import type { RunSummary } from '../hunt.ts';
 import type { SourceRef } from '../model/event.ts';
-import { type Finding, STEP_LABEL, type Severity } from '../model/finding.ts';
+import { type Finding, type Severity, STEP_LABEL } from '../model/finding.ts';
 
 type Paint = (s: string) => string;
 interface Palette {

@@ -175,7 +175,10 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
     switch (rec.eventId) {
       case 1: {
         const image = val(d, 'Image');
-        if (!image) return missing(ctx, rec, src, 'Image');
+        if (!image) {
+          missing(ctx, rec, src, 'Image');
+          return;
+        }
         const t = parseWinTime(val(d, 'UtcTime') ?? '');
         ev = {
           time,
@@ -213,7 +216,10 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
       case 3: {
         const srcIp = val(d, 'SourceIp');
         const dst = val(d, 'DestinationIp');
-        if (!srcIp || !dst) return missing(ctx, rec, src, 'SourceIp/DestinationIp');
+        if (!srcIp || !dst) {
+          missing(ctx, rec, src, 'SourceIp/DestinationIp');
+          return;
+        }
         const init = field(d, 'Initiated')?.toLowerCase();
         const direction: Direction = init === 'true' ? 'outbound' : init === 'false' ? 'inbound' : 'unknown';
         ev = {
@@ -238,7 +244,10 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
         break;
       case 11: {
         const path = val(d, 'TargetFilename');
-        if (!path) return missing(ctx, rec, src, 'TargetFilename');
+        if (!path) {
+          missing(ctx, rec, src, 'TargetFilename');
+          return;
+        }
         ev = { time, host, platform, src, kind: 'file', op: 'create', path, proc: sysmonProc(d) };
         break;
       }
@@ -246,7 +255,10 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
       case 13:
       case 14: {
         const key = val(d, 'TargetObject');
-        if (!key) return missing(ctx, rec, src, 'TargetObject');
+        if (!key) {
+          missing(ctx, rec, src, 'TargetObject');
+          return;
+        }
         const type = field(d, 'EventType') ?? '';
         ev = {
           time,
@@ -271,7 +283,10 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
       }
       case 22: {
         const q = val(d, 'QueryName');
-        if (!q) return missing(ctx, rec, src, 'QueryName');
+        if (!q) {
+          missing(ctx, rec, src, 'QueryName');
+          return;
+        }
         ev = {
           time,
           host,
@@ -289,7 +304,10 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
     switch (rec.eventId) {
       case 4688: {
         const image = val(d, 'NewProcessName');
-        if (!image) return missing(ctx, rec, src, 'NewProcessName');
+        if (!image) {
+          missing(ctx, rec, src, 'NewProcessName');
+          return;
+        }
         const pid = parsePid(val(d, 'NewProcessId'));
         ev = {
           time,
@@ -309,13 +327,19 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
       }
       case 4689: {
         const pid = parsePid(val(d, 'ProcessId'));
-        if (pid === undefined) return missing(ctx, rec, src, 'ProcessId');
+        if (pid === undefined) {
+          missing(ctx, rec, src, 'ProcessId');
+          return;
+        }
         ev = { time, host, platform, src, kind: 'process_end', proc: { pid, image: val(d, 'ProcessName') } };
         break;
       }
       case 4697: {
         const name = val(d, 'ServiceName');
-        if (!name) return missing(ctx, rec, src, 'ServiceName');
+        if (!name) {
+          missing(ctx, rec, src, 'ServiceName');
+          return;
+        }
         const pid = parsePid(val(d, 'ClientProcessId'));
         ev = {
           time,
@@ -334,7 +358,10 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
       }
       case 4698: {
         const name = val(d, 'TaskName');
-        if (!name) return missing(ctx, rec, src, 'TaskName');
+        if (!name) {
+          missing(ctx, rec, src, 'TaskName');
+          return;
+        }
         const pid = parsePid(val(d, 'ClientProcessId'));
         ev = {
           time,
@@ -353,7 +380,10 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
       case 5156: {
         const srcIp = val(d, 'SourceAddress');
         const dstIp = val(d, 'DestAddress');
-        if (!srcIp || !dstIp) return missing(ctx, rec, src, 'SourceAddress/DestAddress');
+        if (!srcIp || !dstIp) {
+          missing(ctx, rec, src, 'SourceAddress/DestAddress');
+          return;
+        }
         const dir = field(d, 'Direction') ?? '';
         const direction: Direction =
           dir === '%%14593' || /outbound/i.test(dir)
@@ -381,7 +411,10 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
     }
   } else if (kind === 'system' && rec.eventId === 7045) {
     const name = val(d, 'ServiceName');
-    if (!name) return missing(ctx, rec, src, 'ServiceName');
+    if (!name) {
+      missing(ctx, rec, src, 'ServiceName');
+      return;
+    }
     ev = {
       time,
       host,
