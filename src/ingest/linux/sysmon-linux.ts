@@ -71,26 +71,76 @@ function linuxView(ctx: DecodeContext): DecodeContext {
   };
 }
 
+const EVENT_OPEN = /<Event[\s>]/;
+
+/**
+ * One event per line as sensors write it; pretty-printed events spanning lines (as documents and
+ * exports show them) are gathered up to their </Event>, within MAX_EVENT_CHARS.
+ */
 function decoder(ctx: DecodeContext): LineDecoder {
+  let buf = '';
+  let bufLine = 0;
+  const take = (xml: string, line: number) => emitSysmonLinuxXml(xml, line, ctx, SYSMON_LINUX_FORMAT);
+  const cut = () => {
+    ctx.problem('Sysmon <Event> not closed (cut?); skipped', { line: bufLine });
+    buf = '';
+  };
   return {
     mode: 'lines',
     line(text, lineNo) {
-      const open = text.indexOf('<Event');
-      if (open < 0) {
-        if (!text.trim() || /^\s*<(\?xml|\/?Events)/.test(text)) return;
-        if (syslogHost(text) !== undefined)
-          ctx.ignored(); // another program's syslog line
-        else ctx.problem('line holds no Sysmon <Event>; skipped', { line: lineNo });
-        return;
+      let s = text;
+      let seen = false;
+      for (;;) {
+        if (buf) {
+          const close = s.indexOf('</Event>');
+          const open = s.search(EVENT_OPEN);
+          if (close >= 0 && (open < 0 || close < open)) {
+            take(`${buf}\n${s.slice(0, close + 8)}`, bufLine);
+            buf = '';
+            s = s.slice(close + 8);
+            seen = true;
+            continue;
+          }
+          if (open >= 0) cut();
+          else {
+            buf += `\n${s}`;
+            if (buf.length > MAX_EVENT_CHARS) {
+              ctx.problem(`Sysmon <Event> larger than ${MAX_EVENT_CHARS} characters; skipped`, {
+                line: bufLine,
+              });
+              buf = '';
+            }
+            return;
+          }
+        }
+        const open = s.search(EVENT_OPEN);
+        if (open < 0) {
+          if (seen || !s.trim() || /^\s*(<\?xml|<\/?Events)/.test(s)) return;
+          if (syslogHost(s) !== undefined)
+            ctx.ignored(); // another program's syslog line
+          else ctx.problem('line holds no Sysmon <Event>; skipped', { line: lineNo });
+          return;
+        }
+        const close = s.indexOf('</Event>', open);
+        if (close < 0) {
+          buf = s.slice(open);
+          bufLine = lineNo;
+          if (buf.length > MAX_EVENT_CHARS) {
+            ctx.problem(`Sysmon <Event> larger than ${MAX_EVENT_CHARS} characters; skipped`, {
+              line: bufLine,
+            });
+            buf = '';
+          }
+          return;
+        }
+        take(s.slice(open, close + 8), lineNo);
+        s = s.slice(close + 8);
+        seen = true;
       }
-      const close = text.lastIndexOf('</Event>');
-      if (close < open) {
-        ctx.problem('Sysmon <Event> not closed on its line (cut?); skipped', { line: lineNo });
-        return;
-      }
-      emitSysmonLinuxXml(text.slice(open, close + 8), lineNo, ctx, SYSMON_LINUX_FORMAT);
     },
-    end() {},
+    end() {
+      if (buf) cut();
+    },
   };
 }
 

@@ -74,6 +74,25 @@ test('raw XML lines (no syslog header) read the same', () => {
   assert.equal(events.length, 6);
 });
 
+test('pretty-printed events spanning lines, several in one <Events> document', () => {
+  const events = text
+    .split('\n')
+    .filter((l) => l.includes('<Event>'))
+    .map((l) => l.slice(l.indexOf('<Event>')).replace(/></g, '>\n  <'));
+  const doc = `<?xml version="1.0"?>\n<Events>\n${events.join('\n')}\n</Events>\n`;
+  const r = decodeText(sysmonLinux, doc);
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(
+    r.events.map((e) => e.src.eventId),
+    ['1', '11', '3', '1', '23', '5'],
+  );
+  assert.equal(r.events[0].src.line, 3);
+  // two events on one line
+  const two = decodeText(sysmonLinux, `${events[0].replace(/\n\s*/g, '')}${events[5].replace(/\n\s*/g, '')}`);
+  assert.deepEqual(two.problems, []);
+  assert.equal(two.events.length, 2);
+});
+
 test('hostile input: cut event, garbage, a 10 MB line, an event without EventID', () => {
   const first = text.split('\n')[0];
   const cases = [
