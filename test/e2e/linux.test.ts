@@ -7,6 +7,7 @@
 // dev02  a tunnel client in ~/.local/bin with a user unit, reconnecting, no shell (enriched log).
 // db03   a monitoring daemon started by PID 1, long session to an internal collector, runs sh -c.
 // app04  pid 5000 is a dropper from /tmp that exits; pid 5000 is later an unrelated worker.
+// lab05  an agent in /dev/shm writes /etc/cron.d/kworkerd and beacons to one address.
 //
 // Tests marked `todo` state the right outcome and wait for the engine (see each reason).
 import assert from 'node:assert/strict';
@@ -105,6 +106,21 @@ describe('Linux chains from auditd fixtures and a Zeek conn.log', () => {
     const d = f.egress.find((x) => x.ip === '198.51.100.7')!;
     assert.equal(d.port, 7844);
     assert.ok(d.connections >= 5);
+  });
+
+  test('agent in /dev/shm with an /etc/cron.d entry and beaconing: cron persistence (the weaker kind)', async () => {
+    const { findings, problems } = await huntLinux([fixture('cron-beacon.audit.log')]);
+    assert.deepEqual(problems, []);
+    assert.equal(findings.length, 1, findings.map((f) => f.title).join('\n'));
+    const [f] = findings;
+    assert.equal(f.host, 'lab05');
+    assert.deepEqual(seen(f), ['execution', 'persistence', 'egress']);
+    // the unit name was relative to the process's working directory /etc/cron.d
+    assert.ok(
+      summaries(f, 'persistence').some((x) => x.includes('cron') && x.includes('/etc/cron.d/kworkerd')),
+    );
+    assert.equal(f.egress[0].connections, 5);
+    assert.ok(codes(f).includes('temp_path'));
   });
 
   test('allowlisted monitoring daemon with a long internal session: no finding', async () => {
