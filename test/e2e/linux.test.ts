@@ -115,7 +115,7 @@ describe('Linux chains from auditd fixtures and a Zeek conn.log', () => {
     const [f] = findings;
     assert.equal(f.host, 'lab05');
     assert.deepEqual(seen(f), ['execution', 'persistence', 'egress']);
-    // the unit name was relative to the process's working directory /etc/cron.d
+    // the file name was relative to the process's working directory, /etc/cron.d
     assert.ok(
       summaries(f, 'persistence').some((x) => x.includes('cron') && x.includes('/etc/cron.d/kworkerd')),
     );
