@@ -23,7 +23,18 @@ import {
   type Plan,
   u32,
 } from './template.ts';
-import { filetimeAt, renderValue, T_BINXML, T_FILETIME, T_STRING, T_UINT16, utf16 } from './values.ts';
+import {
+  arrayItems,
+  filetimeAt,
+  renderValue,
+  T_ARRAY,
+  T_BINXML,
+  T_FILETIME,
+  T_NULL,
+  T_STRING,
+  T_UINT16,
+  utf16,
+} from './values.ts';
 
 const MAX_NESTING = 8;
 const TEMPLATE_HEADER = 24;
@@ -106,6 +117,14 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
         let value: string;
         if (s >= 0) {
           const t = v.type[s];
+          if (t === T_NULL && o.optional) {
+            // An optional NULL value: the element is not rendered, so there is no field.
+            if (dv) {
+              dv[o.slot] = '';
+              holes = true;
+            }
+            break;
+          }
           if (t === T_BINXML) {
             embed(st, v, s, o.role, fill, depth);
             if (dv) {
@@ -127,7 +146,15 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
         let name = o.name;
         if (name === null) {
           if (o.nameParts) name = text(st, o.nameParts, v);
-          else name = fill.unnamed++ === 0 ? 'Data' : `Data${fill.unnamed - 1}`;
+          else if (s >= 0 && v.type[s] & T_ARRAY) {
+            // Classic events: <Data>%1</Data> with a string array renders as one unnamed
+            // <Data> per item (Data, Data1, ...), as Windows and evtxexport show them.
+            for (const item of arrayItems(b, v.off[s], v.size[s], v.type[s])) {
+              rec.data[fill.unnamed++ === 0 ? 'Data' : `Data${fill.unnamed - 1}`] = item;
+            }
+            fill.dataEmpty = false;
+            break;
+          } else name = fill.unnamed++ === 0 ? 'Data' : `Data${fill.unnamed - 1}`;
         }
         rec.data[name] = value;
         fill.dataEmpty = false;
@@ -173,12 +200,18 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
     }
   }
   if (dv && plan.makeData) {
-    const data = plan.makeData(dv);
-    if (holes) {
-      // A data element whose value was an embedded fragment is not itself a field.
-      for (const o of ops)
-        if (o.k === OP_DATA && o.sub >= 0 && o.sub < v.n && v.type[o.sub] === T_BINXML && o.name !== null)
-          delete data[o.name];
+    let data: Record<string, string>;
+    if (!holes) data = plan.makeData(dv);
+    else {
+      // Some data elements are not fields after all (an embedded fragment, an optional NULL):
+      // assign the others in order, so a repeated name keeps its last rendered value.
+      data = {};
+      for (const o of ops) {
+        if (o.k !== OP_DATA || o.name === null) continue;
+        const t = o.sub >= 0 && o.sub < v.n ? v.type[o.sub] : -1;
+        if (t === T_BINXML || (t === T_NULL && o.optional)) continue;
+        data[o.name] = dv[o.slot];
+      }
     }
     if (fill.dataEmpty) {
       fill.rec.data = data;

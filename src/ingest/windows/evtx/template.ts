@@ -49,6 +49,11 @@ export interface Op {
   role: number;
   /** OP_DATA: position of its value among the plan's data values. */
   slot: number;
+  /**
+   * OP_DATA: its sole substitution is optional. Windows (and evtxexport) leave out an element
+   * whose optional substitution is NULL, so such a field is absent, not "".
+   */
+  optional: boolean;
   /** OP_EMBED: substitution index. Other ops: the index when `parts` is one substitution, else -1. */
   sub: number;
 }
@@ -143,6 +148,8 @@ const TOK_TEMPLATE = 0x0c;
 const TOK_SUBST = 0x0d;
 const TOK_OPT_SUBST = 0x0e;
 const TOK_FRAGMENT = 0x0f;
+/** Marks a declared substitution type as optional (beyond the 8 bits of a value type). */
+const OPTIONAL = 0x100;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -194,7 +201,7 @@ function childRole(parent: number, name: string): number {
 
 function op(k: number, parts: Part[], role = R_OTHER): Op {
   const sole = parts.length === 1 && typeof parts[0] === 'number' ? parts[0] : -1;
-  return { k, parts, name: null, nameParts: null, role, sub: sole, slot: -1 };
+  return { k, parts, name: null, nameParts: null, role, sub: sole, slot: -1, optional: false };
 }
 
 interface Frame {
@@ -331,6 +338,7 @@ function compileTokens(st: ChunkState, start: number, end: number, role: number,
         return;
       case R_DATA: {
         const o = op(OP_DATA, f.parts, f.role);
+        o.optional = f.types.length === 1 && (f.types[0] & OPTIONAL) !== 0;
         if (f.nameParts) {
           if (f.nameParts.every((x) => typeof x === 'string')) o.name = f.nameParts.join('');
           else o.nameParts = f.nameParts;
@@ -341,6 +349,8 @@ function compileTokens(st: ChunkState, start: number, end: number, role: number,
       case R_USERDATA_IN:
         if (!f.hasChild && f.parts.length > 0) {
           const o = op(OP_DATA, f.parts, f.role);
+          o.optional = f.types.length === 1 && (f.types[0] & OPTIONAL) !== 0;
+          o.optional = f.types.length === 1 && (f.types[0] & OPTIONAL) !== 0;
           o.name = f.name;
           ops.push(o);
           return;
@@ -348,7 +358,7 @@ function compileTokens(st: ChunkState, start: number, end: number, role: number,
         break;
     }
     for (let i = 0; i < f.parts.length; i++) {
-      if (typeof f.parts[i] === 'number' && f.types[i] === T_BINXML) {
+      if (typeof f.parts[i] === 'number' && (f.types[i] & 0xff) === T_BINXML) {
         const o = op(OP_EMBED, [], f.role);
         o.sub = f.parts[i] as number;
         ops.push(o);
@@ -448,7 +458,7 @@ function compileTokens(st: ChunkState, start: number, end: number, role: number,
       case TOK_OPT_SUBST:
         need(4);
         if (!withValues) throw new EvtxFormatError(`substitution at ${p} outside a template`);
-        addPart(u16(b, p + 1), b[p + 3]);
+        addPart(u16(b, p + 1), b[p + 3] | (tok === TOK_OPT_SUBST ? OPTIONAL : 0));
         p += 4;
         break;
       case TOK_TEMPLATE:

@@ -221,40 +221,45 @@ function scalar(b: Buffer, o: number, size: number, type: number): string {
   }
 }
 
-/** Array values: NUL-separated strings, or a run of fixed-size elements, joined by ",". */
-function array(b: Buffer, o: number, size: number, type: number): string {
+/**
+ * The items of an array value: NUL-separated strings, or a run of fixed-size elements. Windows
+ * renders an array in element content as one element per item.
+ */
+export function arrayItems(b: Buffer, o: number, size: number, type: number): string[] {
+  const t = type & 0x7f;
   const end = o + size;
-  const parts: string[] = [];
-  if (type === T_STRING) {
+  const items: string[] = [];
+  if (t === T_STRING) {
     let s = o;
     for (let i = o; i + 1 < end; i += 2) {
       if ((b[i] | b[i + 1]) === 0) {
-        parts.push(b.toString('utf16le', s, i));
+        items.push(b.toString('utf16le', s, i));
         s = i + 2;
       }
     }
-    if (s + 1 < end) parts.push(b.toString('utf16le', s, end - ((end - s) & 1)));
-    return parts.join(',');
+    if (s + 1 < end) items.push(b.toString('utf16le', s, end - ((end - s) & 1)));
+    return items;
   }
-  if (type === T_ANSI) {
+  if (t === T_ANSI) {
     let s = o;
     for (let i = o; i < end; i++) {
       if (b[i] === 0) {
-        parts.push(b.toString('latin1', s, i));
+        items.push(b.toString('latin1', s, i));
         s = i + 1;
       }
     }
-    if (s < end) parts.push(b.toString('latin1', s, end));
-    return parts.join(',');
+    if (s < end) items.push(b.toString('latin1', s, end));
+    return items;
   }
-  const step = type === T_SIZET ? 8 : fixedSize(type, size);
-  if (step === 0) return binaryHex(b, o, Math.min(size, 4096));
-  for (let p = o; p + step <= end; p += step) parts.push(scalar(b, p, step, type));
-  return parts.join(',');
+  const step = t === T_SIZET ? 8 : fixedSize(t, size);
+  if (step === 0) return [binaryHex(b, o, Math.min(size, 4096))];
+  for (let p = o; p + step <= end; p += step) items.push(scalar(b, p, step, t));
+  return items;
 }
 
 /** Renders the value of `type` stored at [o, o + size) of `b` (the caller bounds-checks). */
 export function renderValue(b: Buffer, o: number, size: number, type: number): string {
-  if (type & T_ARRAY) return array(b, o, size, type & 0x7f);
+  // One field holds the whole array: its items joined by ",".
+  if (type & T_ARRAY) return arrayItems(b, o, size, type).join(',');
   return scalar(b, o, size, type);
 }

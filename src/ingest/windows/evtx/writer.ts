@@ -49,6 +49,21 @@ export interface WriterOptions {
 const EVENT_NS = 'http://schemas.microsoft.com/win/2004/08/events/event';
 const EPOCH_DIFF_MS = 11644473600000n;
 
+/** FNV-1a, 32 bits: a stable digest of a template's shape. */
+function fnv1a(s: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** A template GUID derived from its shape (distinct shapes get distinct GUIDs), or forced. */
+function templateGuid(key: string, forced?: string): Buffer {
+  if (forced) return Buffer.from(forced.replace(/[{}-]/g, ''), 'hex');
+  const g = Buffer.alloc(16);
+  for (let i = 0; i < 4; i++) g.writeUInt32LE(fnv1a(key, 0x811c9dc5 + i * 0x9e3779b9), i * 4);
+  return g;
+}
+
 /** The name hash Windows stores with each name (multiplier 65599 over UTF-16 units). */
 function nameHash(s: string): number {
   let h = 0;
@@ -315,7 +330,8 @@ function writeInstance(
   w.u8(0);
   w.u8(0x0c);
   w.u8(0x01);
-  w.u32(nameHash(key)); // template id: any stable number
+  const guid = templateGuid(key, forcedGuid);
+  w.u32(guid.readUInt32LE(0)); // template id: Windows uses the GUID's first 4 bytes
   const known = w.templates.get(key);
   if (known !== undefined) w.u32(known);
   else {
@@ -323,10 +339,6 @@ function writeInstance(
     w.u32(at);
     w.remember(w.templates, key, at);
     w.u32(0); // next template in bucket
-    let guid = Buffer.alloc(16);
-    guid.writeUInt32LE(nameHash(key) * 7919);
-    guid.write(key.slice(0, 12), 4, 'latin1');
-    if (forcedGuid) guid = Buffer.from(forcedGuid.replace(/[{}-]/g, ''), 'hex');
     w.bytes(guid);
     const sizeAt = w.pos;
     w.u32(0);

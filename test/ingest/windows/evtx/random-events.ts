@@ -170,10 +170,18 @@ export function expectedRecord(e: WriterEvent): WinRecord {
   const data: Record<string, string> = {};
   let unnamed = 0;
   for (const [n, v] of e.data ?? []) {
+    if (n === null && typeof v !== 'string' && (v.type === 'strings' || v.type === 'u32s')) {
+      // An unnamed array is one unnamed Data per item, as Windows renders it.
+      for (const item of v.value) data[unnamed++ === 0 ? 'Data' : `Data${unnamed - 1}`] = String(item);
+      continue;
+    }
+    // The writer makes every substitution optional: a NULL value leaves the element out.
+    if (typeof v !== 'string' && v.type === 'null' && !e.plain) continue;
     const name = n ?? (unnamed++ === 0 ? 'Data' : `Data${unnamed - 1}`);
     data[name] = rendered(v);
   }
-  for (const [n, v] of e.userData?.fields ?? []) data[n] = rendered(v);
+  for (const [n, v] of e.userData?.fields ?? [])
+    if (typeof v === 'string' || v.type !== 'null') data[n] = rendered(v);
   return {
     channel: e.channel,
     provider: e.provider,
