@@ -14,7 +14,7 @@ import type { RatEvent } from '../src/model/event.ts';
 import type { Benchmark, BenchRow } from './row.ts';
 
 const MB = 1e6;
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 
 /** Deterministic, cheap pseudo-random source for the generator. */
 function lcg(seed: number): () => number {

@@ -178,7 +178,7 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
         break;
       }
       case OP_PROVIDER:
-        rec.provider = text(st, o.parts, v);
+        rec.provider = text(st, o.parts, v) || undefined;
         break;
       case OP_CHANNEL:
         rec.channel = text(st, o.parts, v);
