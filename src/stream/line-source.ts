@@ -84,6 +84,8 @@ export function createLineSource(o: LineSourceOptions): LineSource {
     },
     end() {
       decoder?.end();
+      // Input that ended before any line could be recognised is of no known format.
+      if (!format && !failure && attempts > 0) failure = 'format not recognised (name it with --format)';
     },
     format: () => format?.id,
     failed: () => failure,
