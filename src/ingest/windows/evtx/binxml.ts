@@ -107,7 +107,9 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
   const dv = plan.makeData ? dataValues[depth] : null;
   let holes = false;
   fill.budget -= ops.length;
+  st.ops -= ops.length;
   if (fill.budget < 0) throw new EvtxFormatError('record exceeds its operation budget (hostile?)');
+  if (st.ops < 0) throw new EvtxFormatError('chunk exceeds its operation budget (hostile?)');
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i];
     switch (o.k) {

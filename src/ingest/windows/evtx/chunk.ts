@@ -7,6 +7,7 @@ import { RECORD_OP_BUDGET, type RecordFill, runFragment } from './binxml.ts';
 import { CHUNK_HEADER_SIZE, CHUNK_SIZE, parseChunkHeader, recordDataChecksum } from './header.ts';
 import {
   CHUNK_COMPILE_BUDGET,
+  CHUNK_OP_BUDGET,
   CHUNK_RENDER_BUDGET,
   type ChunkState,
   EvtxFormatError,
@@ -65,20 +66,23 @@ export function readChunk(
     plans: new Map(),
     budget: CHUNK_COMPILE_BUDGET,
     render: CHUNK_RENDER_BUDGET,
+    ops: CHUNK_OP_BUDGET,
   };
   let count = 0;
   let skipped = 0;
-  const stopped = false;
+  let stopped = false;
   let p = CHUNK_HEADER_SIZE;
   while (p + RECORD_HEADER <= limit) {
     const at = fileOffset + p;
     if (u32(buf, p) !== RECORD_MAGIC) {
       // Slack after the last record is normal in a dirty file; anything else is damage.
-      if (p <= head.lastRecordOffset)
+      if (p <= head.lastRecordOffset) {
         sink.problem(`EVTX ${where}: no record signature at chunk offset ${p}; rest of chunk skipped`, {
           offset: at,
           where,
         });
+        stopped = true;
+      }
       break;
     }
     const size = u32(buf, p + 4);
@@ -88,6 +92,7 @@ export function readChunk(
         offset: at,
         where,
       });
+      stopped = true;
       break;
     }
     const id = recordIdString(buf, p + 8);
@@ -116,6 +121,12 @@ export function readChunk(
       runFragment(st, p + RECORD_HEADER, p + size - 4, R_ROOT, fill, 0);
     } catch (e) {
       const msg = e instanceof EvtxFormatError ? e.message : `unreadable (${(e as Error).message})`;
+      if (st.budget < 0 || st.render < 0 || st.ops < 0) {
+        // The chunk's work is spent: one report, not one per remaining record.
+        sink.problem(`EVTX ${rwhere}: ${msg}; rest of chunk skipped`, { offset: at, where: rwhere });
+        stopped = true;
+        break;
+      }
       sink.problem(`EVTX ${rwhere}: ${msg}; record skipped`, { offset: at, where: rwhere });
       skipped++;
       p += size;

@@ -119,7 +119,12 @@ export interface ChunkState {
    * times; honest chunks render about their own size.
    */
   render: number;
+  /** Plan operations this chunk may still run: many tiny records instancing a huge template. */
+  ops: number;
 }
+
+/** Operations allowed per chunk: real chunks run a few ten thousand. */
+export const CHUNK_OP_BUDGET = 2_000_000;
 
 /** Rendering allowed per 64 KiB chunk. */
 export const CHUNK_RENDER_BUDGET = 4 * 1024 * 1024;
