@@ -3,6 +3,7 @@
 // for comparing the reader with other tools.
 import { createReadStream } from 'node:fs';
 import { Command } from 'commander';
+import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../ingest/windows/evtx/header.ts';
 import { EvtxStream } from '../ingest/windows/evtx/stream.ts';
 import { EXIT } from './exit.ts';
 
@@ -16,7 +17,11 @@ export async function dumpEvtx(
   let lines: string[] = [];
   const stream = new EvtxStream({
     record(rec, offset) {
-      lines.push(JSON.stringify({ file: path, offset, ...rec, time: new Date(rec.time).toISOString() }));
+      // Position first (file, chunk, byte offset), then the record; time as ISO 8601 (UTC).
+      const chunk = Math.floor((offset - FILE_HEADER_SIZE) / CHUNK_SIZE);
+      const time =
+        Number.isFinite(rec.time) && Math.abs(rec.time) <= 8.64e15 ? new Date(rec.time).toISOString() : null;
+      lines.push(JSON.stringify({ file: path, chunk, offset, ...rec, time }));
     },
     problem(message, pos) {
       problems++;

@@ -63,6 +63,7 @@ test('dump prints each record as a JSON line with its offset and ISO time', asyn
   assert.equal(r.lines[0].eventId, 4624);
   assert.equal(r.lines[0].recordId, '1');
   assert.equal(r.lines[0].offset, 4096 + 512);
+  assert.equal(r.lines[0].chunk, 0);
   assert.equal(r.lines[1].time, '2024-06-01T08:00:02.000Z');
   assert.deepEqual(r.lines[1].data, { TargetUserName: 'alice', LogonType: '10', IpAddress: '127.0.0.1' });
 });
