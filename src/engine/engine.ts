@@ -119,11 +119,22 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   let nextSweep = Number.NEGATIVE_INFINITY;
 
   // ---- hosts ---------------------------------------------------------------------------
+  // Sensors name one host "WS6" and "ws6.corp.example": a short name joins the one full name
+  // seen with it; two domains' WS6 stay two hosts.
+  const fullNames = new Map<string, string | null>();
+
   function canonicalHost(name: string): string {
     const n = name.trim().toLowerCase();
     if (/^[0-9.]+$/.test(n) || n.includes(':')) return n;
     const dot = n.indexOf('.');
-    return dot > 0 ? n.slice(0, dot) : n;
+    if (dot > 0) {
+      const short = n.slice(0, dot);
+      const known = fullNames.get(short);
+      if (known === undefined) fullNames.set(short, n);
+      else if (known !== null && known !== n) fullNames.set(short, null);
+      return n;
+    }
+    return fullNames.get(n) ?? n;
   }
 
   function hostFor(name: string, platform: HostState['platform']): HostState {

@@ -6,7 +6,6 @@
 // an input a host label, so these tests stand in for it: eslogger events get the host the osquery
 // logs of the same Mac report (hostIdentifier "mbp-alice").
 //
-// Tests marked `todo` state the right outcome and wait for the engine (see each reason).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -21,13 +20,6 @@ const FIX = join(REPO_ROOT, 'test/fixtures/macos');
 const HOST = 'mbp-alice';
 const AGENT = '/Users/alice/Library/Application Support/.syncd/syncd';
 const TEAMVIEWER = '/Applications/TeamViewer.app/Contents/MacOS/TeamViewer';
-
-const LINEAGE_TODO =
-  'engine: lineage.startProc takes an exec for a second record of the fork before it (same pid, pid fallback) although the guids differ (eslogger pidversion and Endpoint entity_id change on exec), so the exec image is lost';
-const LABEL_TODO =
-  'engine: approval.ts tests LaunchdAllowlist.label against the persistence evidence summary (`launchd "com.x" runs ...`), so the documented anchored form ^com\\.teamviewer\\. never matches';
-const INSTALLER_TODO =
-  'engine: package_script_service (and installer/system_installd) spawning its postinstall sh counts as S4 control and makes the installer tree an agent; installers need to be shell spawners by design and system writers';
 
 async function huntMac(paths: string[], config: Record<string, unknown> = {}) {
   const problems: Problem[] = [];
@@ -81,9 +73,7 @@ describe('macOS chains from eslogger + osquery fixtures', () => {
     assert.ok(step(f, 'egress').evidence.every((e) => e.src.format === 'osquery'));
   });
 
-  test('the agent spawns osascript and sh -c "curl ... | sh": S4 names both, suspicious', {
-    todo: LINEAGE_TODO,
-  }, async () => {
+  test('the agent spawns osascript and sh -c "curl ... | sh": S4 names both, suspicious', async () => {
     const { findings } = await huntMac(FULL);
     const [f] = findings;
     const s4 = summaries(f, 'control').join('\n');
@@ -103,9 +93,7 @@ describe('macOS chains from eslogger + osquery fixtures', () => {
     assert.ok(codes(f).includes('known_tool'));
   });
 
-  test('the same app approved (LaunchdAllowlist label and program, AllowedAppBundlePaths, vendor network): suppressed', {
-    todo: LABEL_TODO,
-  }, async () => {
+  test('the same app approved (LaunchdAllowlist label and program, AllowedAppBundlePaths, vendor network): suppressed', async () => {
     const { findings } = await huntMac(APPROVED, {
       MinSteps: 2,
       LaunchdAllowlist: [{ label: '^com\\.teamviewer\\.', program: '^/Applications/TeamViewer\\.app/' }],
@@ -118,9 +106,7 @@ describe('macOS chains from eslogger + osquery fixtures', () => {
     assert.ok(codes(findings[0]).includes('allowlisted'));
   });
 
-  test('LaunchDaemon installed by a package postinstall script, no network: no finding', {
-    todo: INSTALLER_TODO,
-  }, async () => {
+  test('LaunchDaemon installed by a package postinstall script, no network: no finding', async () => {
     const { findings, problems } = await huntMac(PKG);
     assert.deepEqual(problems, []);
     assert.deepEqual(
@@ -160,7 +146,7 @@ describe('macOS chain from Elastic Endpoint documents (EQL response + NDJSON exp
     assert.ok(codes(f).includes('client_heavy'), codes(f).join(','));
   });
 
-  test('its interactive zsh -i (exec after fork of pid 1002) is S4', { todo: LINEAGE_TODO }, async () => {
+  test('its interactive zsh -i (exec after fork of pid 1002) is S4', async () => {
     const { findings } = await huntMac(ELASTIC);
     assert.deepEqual(seen(findings[0]), ['execution', 'persistence', 'egress', 'control']);
     assert.match(summaries(findings[0], 'control').join(), /helper spawned zsh: zsh -i/);

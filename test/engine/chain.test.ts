@@ -92,11 +92,7 @@ function anydeskChain(host = 'WS01.corp.example'): RatEvent[] {
 }
 
 describe('engine: the DET0496 chain on plain events', () => {
-  test('a full AnyDesk chain on one host is ONE 4-step alert named AnyDesk, flagged temp_path', {
-    todo:
-      'engine bug: a 7045 service whose command is the installed AnyDesk copy is not linked to the portable ' +
-      'AnyDesk agent by their shared catalogue entry (SPEC §1 agent identity); it becomes a second 1-step agent',
-  }, () => {
+  test('a full AnyDesk chain on one host is ONE 4-step alert named AnyDesk, flagged temp_path', () => {
     const { findings } = run(anydeskChain());
     assert.equal(findings.length, 1, `expected one finding, got:\n${describeFindings(findings)}`);
     const f = findings[0];
