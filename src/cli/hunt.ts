@@ -9,6 +9,7 @@ import { findingLine } from '../sinks/ndjson.ts';
 import { renderReport } from '../sinks/terminal.ts';
 import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
+import { startProgress, writeExports } from './hunt-exports.ts';
 
 const MAX_PROBLEMS_SHOWN = 20;
 
@@ -33,6 +34,9 @@ export function huntCommand(): Command {
     .option('--catalog <file...>', 'extra catalogue files (ratchain format or LOLRMM rmm_tools.json)')
     .option('-o, --output <file>', 'write findings as NDJSON to this file')
     .option('--json', 'print findings as NDJSON on stdout instead of the report')
+    .option('--ocsf <file>', 'write findings as OCSF 1.3.0 Detection Findings (NDJSON)')
+    .option('--ecs <file>', 'write findings as ECS 8.11 alert documents (NDJSON)')
+    .option('--html <file>', 'write a self-contained HTML report')
     .option('-q, --quiet', 'print nothing but problems; use with -o or the exit code')
     .addOption(
       new Option('--min-severity <severity>', 'report only findings at or above').choices([...SEVERITIES]),
@@ -56,6 +60,9 @@ interface HuntFlags {
   internal?: string[];
   catalog?: string[];
   output?: string;
+  ocsf?: string;
+  ecs?: string;
+  html?: string;
   json?: boolean;
   quiet?: boolean;
   minSeverity?: Severity;
@@ -91,6 +98,7 @@ export async function runHuntCommand(inputs: string[], o: HuntFlags): Promise<nu
     } else hidden++;
   };
 
+  const progress = startProgress(inputs, o);
   const { findings, summary } = await hunt({
     paths: inputs,
     config,
@@ -98,13 +106,16 @@ export async function runHuntCommand(inputs: string[], o: HuntFlags): Promise<nu
     format: o.format,
     defaultHost: o.host,
     onProblem,
-  });
+    onBytes: progress.bytes,
+    onEvent: progress.event,
+  }).finally(progress.stop);
   for (const p of summary.inputProblems) process.stderr.write(`ratchain: ${p.file}: ${p.message}\n`);
   if (hidden) process.stderr.write(`ratchain: ... and ${hidden} more problems\n`);
 
   const min = o.minSeverity ? rank(o.minSeverity) : -1;
   const shownFindings = findings.filter((f) => rank(f.severity) >= min);
   if (o.output) writeFindings(o.output, shownFindings);
+  writeExports(o, shownFindings, summary);
   if (o.json) {
     for (const f of shownFindings) process.stdout.write(findingLine(f));
   } else if (!o.quiet) {

@@ -1,0 +1,49 @@
+// `ratchain hunt examples/ --ocsf --ecs --html`: the real engine's findings on the shipped example
+// logs, written by the CLI, validate against the OCSF 1.3.0 and ECS 8.11 schemas, and the HTML
+// report embeds them.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runHuntCommand } from '../../src/cli/hunt.ts';
+import { schemaCheck } from '../support/json-schema.ts';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+describe('hunt --ocsf --ecs --html', () => {
+  it('writes schema-valid OCSF and ECS lines and an HTML report for the shipped examples', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ratchain-exports-'));
+    try {
+      const files = {
+        ocsf: join(dir, 'f.ocsf.ndjson'),
+        ecs: join(dir, 'f.ecs.ndjson'),
+        html: join(dir, 'r.html'),
+      };
+      const code = await runHuntCommand([EXAMPLES], { quiet: true, ...files });
+      assert.equal(code, 0);
+      const ocsf = readFileSync(files.ocsf, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      const ecs = readFileSync(files.ecs, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.ok(ocsf.length >= 1, 'the AnyDesk example chain is found');
+      assert.equal(ecs.length, ocsf.length);
+      const checkOcsf = schemaCheck('ocsf-detection-finding.schema.json');
+      const checkEcs = schemaCheck('ecs-alert.schema.json');
+      for (const o of ocsf) assert.deepEqual(checkOcsf(o), [], o.finding_info.title);
+      for (const e of ecs) assert.deepEqual(checkEcs(e), [], e.rule.description);
+      const anydesk = ocsf.find((o) => /AnyDesk/.test(o.finding_info.title));
+      assert.equal(anydesk.severity_id, 5);
+      const html = readFileSync(files.html, 'utf8');
+      assert.match(html, /^<!doctype html>/);
+      assert.ok(html.includes(anydesk.finding_info.uid));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
