@@ -6,9 +6,11 @@ import { dumpCommand } from './dump.ts';
 import { EXIT } from './exit.ts';
 import { explainCommand } from './explain.ts';
 import { huntCommand } from './hunt.ts';
+import { publishCommand } from './publish.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { watchCommand } from './watch.ts';
+import { workerCommand } from './worker.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('ratchain')
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(huntCommand());
   program.addCommand(watchCommand());
   program.addCommand(serveCommand());
+  program.addCommand(publishCommand());
+  program.addCommand(workerCommand());
   program.addCommand(configCommand());
   program.addCommand(explainCommand());
   program.addCommand(dumpCommand());

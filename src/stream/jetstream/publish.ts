@@ -1,0 +1,97 @@
+// The edge: reads inputs with the registered readers (sniffed or named format), merges them by
+// time as `hunt` does, and publishes each normalized event as JSON to its host's partition
+// subject. Publishing is pipelined with a bounded number of unacknowledged messages, so a slow
+// server slows the publisher down instead of growing memory. With `closeAtEnd`, a watermark
+// past the last event is sent to every partition when the inputs are done, which closes every
+// open chain (use it for finite data sets; a live publisher leaves it off).
+import { headers, type JetStreamClient, type PubAck } from 'nats';
+import type { Config } from '../../config/schema.ts';
+import { mergeByTime } from '../../ingest/merge.ts';
+import { expandInputs } from '../../ingest/open.ts';
+import type { Problem } from '../../ingest/reader.ts';
+import { newStats, readSource } from '../../ingest/source.ts';
+import type { RatEvent } from '../../model/event.ts';
+import { createRouter } from './partition.ts';
+import { eventsSubject, WATERMARK_HEADER } from './streams.ts';
+
+export interface PublishOptions {
+  js: JetStreamClient;
+  config: Config;
+  partitions: number;
+  inputs: string[];
+  format?: string;
+  /** Unacknowledged publishes allowed at once. */
+  window?: number;
+  closeAtEnd?: boolean;
+  onProblem(p: Problem): void;
+  /** Sees every event with its partition, after it was handed to the client. */
+  onPublished?(ev: RatEvent, partition: number): void;
+}
+
+export interface PublishSummary {
+  events: number;
+  late: number;
+  problems: number;
+  perPartition: number[];
+  maxTime?: number;
+  seconds: number;
+}
+
+/** Publishes a watermark (control message, no body) to one partition. */
+export function publishWatermark(js: JetStreamClient, partition: number, time: number): Promise<PubAck> {
+  const h = headers();
+  h.set(WATERMARK_HEADER, String(time));
+  return js.publish(eventsSubject(partition), new Uint8Array(0), { headers: h });
+}
+
+export async function publishInputs(o: PublishOptions): Promise<PublishSummary> {
+  const started = performance.now();
+  const router = createRouter(o.config, o.partitions);
+  const window = o.window ?? 2048;
+  const perPartition = new Array<number>(o.partitions).fill(0);
+  let problems = 0;
+  const onProblem = (p: Problem) => {
+    problems++;
+    o.onProblem(p);
+  };
+  const expanded = expandInputs(o.inputs);
+  for (const p of expanded.problems) onProblem({ file: p.file, format: '?', message: p.message });
+  const sources = expanded.inputs.map((input) =>
+    readSource(input, { format: o.format, onProblem }, newStats(input.name)),
+  );
+  const merge = { late: 0, maxBuffered: 0 };
+  const enc = new TextEncoder();
+  let pending: Array<Promise<PubAck>> = [];
+  let events = 0;
+  let maxTime = Number.NEGATIVE_INFINITY;
+  for await (const batch of mergeByTime(sources, o.config.Lateness, merge, (e) =>
+    onProblem({ file: e.src.file, format: e.src.format, line: e.src.line, message: 'too late; dropped' }),
+  )) {
+    for (const ev of batch) {
+      const p = router.partition(ev);
+      pending.push(o.js.publish(eventsSubject(p), enc.encode(JSON.stringify(ev))));
+      perPartition[p]++;
+      events++;
+      if (ev.time > maxTime) maxTime = ev.time;
+      o.onPublished?.(ev, p);
+      if (pending.length >= window) {
+        await Promise.all(pending);
+        pending = [];
+      }
+    }
+  }
+  await Promise.all(pending);
+  if (o.closeAtEnd && Number.isFinite(maxTime)) {
+    // Past every chain's window and the engine's sweep interval: every chain closes.
+    const t = maxTime + o.config.TimeWindow + o.config.Lateness + 61_000;
+    await Promise.all(perPartition.map((_, p) => publishWatermark(o.js, p, t)));
+  }
+  return {
+    events,
+    late: merge.late,
+    problems,
+    perPartition,
+    maxTime: Number.isFinite(maxTime) ? maxTime : undefined,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
