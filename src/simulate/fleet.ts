@@ -46,7 +46,7 @@ export function buildFleet(o: FleetOptions): SimHost[] {
   const nWin = Math.round((o.hosts * mix.windows) / total);
   const nLin = Math.round((o.hosts * mix.linux) / total);
   const nMac = Math.max(0, o.hosts - nWin - nLin);
-  const nSup = nWin === 0 ? 0 : Math.max(1, Math.round(nWin * (o.supportShare ?? 0.04)));
+  const nSup = nWin === 0 ? 0 : Math.max(nWin >= 10 ? 2 : 1, Math.round(nWin * (o.supportShare ?? 0.04)));
   const rng = createRng(o.seed, 'fleet');
   const hosts: SimHost[] = [];
   const counters: Record<string, number> = {};
