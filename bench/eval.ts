@@ -48,11 +48,18 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const problems: Problem[] = [];
+// eslogger names no host; the generator writes one file per host (<host>.eslogger.ndjson) and
+// the hunt has one --host for a whole run, so the eval labels those events from the file name.
+const ESLOGGER_FILE = /([^/\\]+)\.eslogger\.ndjson$/;
+const labelHost = (e: { host: string; src: { file: string } }) => {
+  if (!e.host) e.host = ESLOGGER_FILE.exec(e.src.file)?.[1] ?? '';
+};
 const run = await hunt({
   paths: [sim.logDir],
   config: parsed.config,
   catalog: builtinCatalog(),
   onProblem: (p) => problems.push(p),
+  onEvent: labelHost,
 });
 
 const window = parsed.config.TimeWindow;
