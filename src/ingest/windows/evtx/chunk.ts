@@ -95,9 +95,8 @@ export function readChunk(
       stopped = true;
       break;
     }
-    const id = recordIdString(buf, p + 8);
-    const rwhere = `${where} record ${id}`;
     if (u32(buf, p + size - 4) !== size) {
+      const rwhere = `${where} record ${recordIdString(buf, p + 8)}`;
       sink.problem(
         `EVTX ${rwhere}: size fields disagree (${size} vs ${u32(buf, p + size - 4)}); record skipped`,
         { offset: at, where: rwhere },
@@ -110,7 +109,8 @@ export function readChunk(
       channel: '',
       provider: undefined,
       eventId: Number.NaN,
-      recordId: id,
+      // Set from System/EventRecordID, else from the record header (below).
+      recordId: undefined,
       time: Number.NaN,
       computer: '',
       data: {},
@@ -120,6 +120,7 @@ export function readChunk(
     try {
       runFragment(st, p + RECORD_HEADER, p + size - 4, R_ROOT, fill, 0);
     } catch (e) {
+      const rwhere = `${where} record ${recordIdString(buf, p + 8)}`;
       const msg = e instanceof EvtxFormatError ? e.message : `unreadable (${(e as Error).message})`;
       if (st.budget < 0 || st.render < 0 || st.ops < 0) {
         // The chunk's work is spent: one report, not one per remaining record.
@@ -133,7 +134,9 @@ export function readChunk(
       continue;
     }
     if (!Number.isFinite(rec.time)) rec.time = filetimeAt(buf, p + 16);
+    if (rec.recordId === undefined) rec.recordId = recordIdString(buf, p + 8);
     if (!Number.isInteger(rec.eventId)) {
+      const rwhere = `${where} record ${rec.recordId}`;
       sink.problem(`EVTX ${rwhere}: no EventID; record skipped`, { offset: at, where: rwhere });
       skipped++;
     } else {
