@@ -32,7 +32,7 @@ describe('explainFinding', () => {
   it('names the missing step of a partial chain and what its absence means', () => {
     const text = explainFinding(partialChain());
     assert.match(text, /3 of 4 steps/);
-    assert.match(text, /Missing: S2 persistence\n  S2 persistence: no systemd unit, cron entry/);
+    assert.match(text, /Missing: S2 persistence\n {2}S2 persistence: no systemd unit, cron entry/);
     assert.match(text, /What that means: portable agents often skip persistence/);
     assert.doesNotMatch(text, /S2 persistence: seen/);
     assert.match(text, /Made by: audit\/audit\.log:412 \(auditd event EXECVE, record 8812\)/);
@@ -42,7 +42,7 @@ describe('explainFinding', () => {
 
   it('says why an approved tool still alerts, and which reasons lowered the score', () => {
     const text = explainFinding(approvedButAnomalous());
-    assert.match(text, /Allowlist\n  Not suppressed although approved: approved by ProcessAllowlist\[0\]/);
+    assert.match(text, /Allowlist\n {2}Not suppressed although approved: approved by ProcessAllowlist\[0\]/);
     assert.match(text, /spawned a suspicious child; talked to 192\.0\.2\.99 outside ExternalIPAllowlist/);
     assert.match(text, /Lowered by: support_host \(-35\)\./);
     assert.match(text, /MEDIUM alert/);

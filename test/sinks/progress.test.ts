@@ -60,7 +60,7 @@ describe('progress', () => {
     }
     assert.match(
       stream.out,
-      /hunting \[######------------------\]  25% 10\.0\/40\.0 MB {2}1,000 events {2}5\.0 MB\/s/,
+      /hunting \[######------------------\] {2}25% 10\.0\/40\.0 MB {2}1,000 events {2}5\.0 MB\/s/,
     );
     p.stop();
     p.stop();

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { renderHtml } from '../../../src/sinks/html/report.ts';
 import { syntheticFindings } from '../../fixtures/findings/synthetic.ts';
@@ -80,10 +80,7 @@ describe('HTML report in headless Chromium', { skip }, () => {
     const ms = Date.now() - t;
     assert.ok(ms < 15_000, `ready after ${ms} ms`);
     assert.equal(await page.textContent('#sev-cards .card:first-child .n'), '2000');
-    assert.match(
-      (await page.textContent('#overview')) ?? '',
-      /By host[\s\S]*By tool[\s\S]*By analytic/,
-    );
+    assert.match((await page.textContent('#overview')) ?? '', /By host[\s\S]*By tool[\s\S]*By analytic/);
     // Lazy rendering: one page of rows, not 2,000.
     assert.equal(await page.locator('#rows tr').count(), 200);
     assert.equal(await page.textContent('#count'), 'showing 200 of 2000 findings');
