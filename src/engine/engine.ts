@@ -137,7 +137,20 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     return fullNames.get(n) ?? n;
   }
 
+  // Consecutive events mostly come from one host: remember the last lookup.
+  let lastHostName = '';
+  let lastHost: HostState | undefined;
+
   function hostFor(name: string, platform: HostState['platform']): HostState {
+    if (name === lastHostName && lastHost?.platform === platform && hosts.get(lastHost.name) === lastHost)
+      return lastHost;
+    const h = lookupHost(name, platform);
+    lastHostName = name;
+    lastHost = h;
+    return h;
+  }
+
+  function lookupHost(name: string, platform: HostState['platform']): HostState {
     const key = canonicalHost(name || 'unknown');
     let h = hosts.get(key);
     if (!h) {

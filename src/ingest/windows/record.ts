@@ -26,6 +26,8 @@ export interface WinRecord {
  */
 export function parseWinTime(s: string): number {
   if (!s) return Number.NaN;
+  const fast = parseUtcFast(s);
+  if (fast === fast) return fast; // not NaN
   let t = s.trim();
   if (t.length >= 19 && t[10] === ' ') t = `${t.slice(0, 10)}T${t.slice(11)}`;
   // Trim fractional digits beyond milliseconds: Date.parse rejects some longer forms.
@@ -41,4 +43,77 @@ export function parseWinTime(s: string): number {
   }
   if (!zone) t += 'Z';
   return Date.parse(t);
+}
+
+/** Digit at position i of s, or -1. */
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+function num(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const d = digit(s, i + k);
+    if (d < 0) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * The common shapes without Date.parse: "YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z]" in UTC. Anything
+ * else (offsets, odd widths) returns NaN and takes the general path.
+ */
+function parseUtcFast(s: string): number {
+  const n = s.length;
+  if (
+    n < 19 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  ) {
+    return Number.NaN;
+  }
+  const sep = s.charCodeAt(10);
+  if (sep !== 84 && sep !== 32) return Number.NaN;
+  const y = num(s, 0, 4);
+  const mo = num(s, 5, 2);
+  const d = num(s, 8, 2);
+  const h = num(s, 11, 2);
+  const mi = num(s, 14, 2);
+  const sec = num(s, 17, 2);
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > 31 ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    sec < 0 ||
+    sec > 60
+  ) {
+    return Number.NaN;
+  }
+  let i = 19;
+  let ms = 0;
+  if (i < n && s.charCodeAt(i) === 46) {
+    i++;
+    let scale = 100;
+    while (i < n) {
+      const dg = digit(s, i);
+      if (dg < 0) break;
+      ms += dg * scale;
+      scale /= 10;
+      i++;
+    }
+    ms = Math.floor(ms);
+  }
+  if (i < n && s.charCodeAt(i) === 90) i++;
+  if (i !== n) return Number.NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
 }
