@@ -24,6 +24,15 @@ const ARGS = [
   '--disable-quic',
   '--no-first-run',
 ];
+const RUN = {
+  inputs: 12,
+  bytes: 48_500_000,
+  events: 301_234,
+  problems: 3,
+  minTime: Date.UTC(2026, 10, 3),
+  maxTime: Date.UTC(2026, 10, 4),
+  seconds: 9.5,
+};
 const present = existsSync(CHROMIUM);
 if (!present && process.env.CI)
   throw new Error(`${CHROMIUM} is missing in CI: install the Debian chromium package`);
@@ -51,7 +60,7 @@ describe('HTML report in headless Chromium', { skip }, () => {
     findings[0].steps[3] = { ...findings[0].steps[3], summary: `cmd.exe /c "${HOSTILE}"` };
     writeFileSync(
       join(dir, 'report.html'),
-      renderHtml(findings, undefined, { generated: new Date('2026-11-04T00:00:00Z') }),
+      renderHtml(findings, RUN, { generated: new Date('2026-11-04T00:00:00Z') }),
     );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -81,6 +90,7 @@ describe('HTML report in headless Chromium', { skip }, () => {
     assert.ok(ms < 15_000, `ready after ${ms} ms`);
     assert.equal(await page.textContent('#sev-cards .card:first-child .n'), '2000');
     assert.match((await page.textContent('#overview')) ?? '', /By host[\s\S]*By tool[\s\S]*By analytic/);
+    assert.match((await page.textContent('#run')) ?? '', /inputs12 \(48\.5 MB\)events301234problems3/);
     // Lazy rendering: one page of rows, not 2,000.
     assert.equal(await page.locator('#rows tr').count(), 200);
     assert.equal(await page.textContent('#count'), 'showing 200 of 2000 findings');
