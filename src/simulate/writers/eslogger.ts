@@ -103,28 +103,31 @@ export class EsloggerWriter {
     h: SimHost,
     t: number,
     kind: keyof typeof EVENT_TYPE,
-    process: Record<string, unknown>,
-    event: Record<string, unknown>,
+    process: string,
+    event: string,
     thread: number,
   ): void {
     const n = (this.seq.get(h.index) ?? 0) + 1;
     this.seq.set(h.index, n);
-    const msg = {
-      schema_version: 1,
-      version: 7,
-      time: esTime(t),
-      mach_time: t * 24_000 + h.index,
-      event_type: EVENT_TYPE[kind],
-      thread: { thread_id: thread },
-      action_type: 1,
-      action: { result: { result_type: 0, result: { auth: 0 } } },
-      seq_num: n,
-      global_seq_num: n,
-      process,
-      event: { [kind]: event },
-    };
-    this.sink(h).line(JSON.stringify(msg));
+    // Built as a string around cached process objects: the same process appears in its fork,
+    // exec, file and exit messages, and this is the generator's hottest path.
+    this.sink(h).line(
+      `{"schema_version":1,"version":7,"time":"${esTime(t)}","mach_time":${t * 24_000 + h.index},"event_type":${EVENT_TYPE[kind]},` +
+        `"thread":{"thread_id":${thread}},"action_type":1,"action":{"result":{"result_type":0,"result":{"auth":0}}},` +
+        `"seq_num":${n},"global_seq_num":${n},"process":${process},"event":{"${kind}":${event}}}`,
+    );
   }
+
+  /** A process object as JSON, cached per process (and per image for a fork's child). */
+  private pj(p: SimProc, image = p.image): string {
+    const cache = image === p.image ? this.own : this.forked;
+    let j = cache.get(p);
+    if (!j) cache.set(p, (j = JSON.stringify(processObj(p, image))));
+    return j;
+  }
+
+  private readonly own = new WeakMap<SimProc, string>();
+  private readonly forked = new WeakMap<SimProc, string>();
 
   write(r: SimRecord, h: SimHost): number {
     switch (r.k) {
@@ -138,17 +141,16 @@ export class EsloggerWriter {
             h,
             r.t - 1,
             'fork',
-            processObj(parent),
-            { child: processObj(p, parent.image) },
+            this.pj(parent),
+            `{"child":${this.pj(p, parent.image)}}`,
             parent.pid * 3,
           );
         this.emit(
           h,
           r.t,
           'exec',
-          processObj(p, parent?.image ?? p.image),
-          {
-            target: processObj(p),
+          this.pj(p, parent?.image ?? p.image),
+          `{"target":${this.pj(p)},${JSON.stringify({
             args,
             env: ['PATH=/usr/bin:/bin:/usr/sbin:/sbin', `HOME=/Users/${h.user}`, `USER=${p.user}`],
             cwd: { ...file(p.cwd, p.uid, p.start), stat: stat(2688, 16877, p.uid, p.start) },
@@ -162,13 +164,13 @@ export class EsloggerWriter {
               { fd: 1, fdtype: 2 },
               { fd: 2, fdtype: 2 },
             ],
-          },
+          }).slice(1)}`,
           p.pid * 3,
         );
         return parent ? 2 : 1;
       }
       case 'end':
-        this.emit(h, r.t, 'exit', processObj(r.proc), { stat: 0 }, r.proc.pid * 3);
+        this.emit(h, r.t, 'exit', this.pj(r.proc), '{"stat":0}', r.proc.pid * 3);
         return 1;
       case 'file': {
         const slash = r.path.lastIndexOf('/');
@@ -176,8 +178,8 @@ export class EsloggerWriter {
           h,
           r.t,
           'create',
-          processObj(r.proc),
-          {
+          this.pj(r.proc),
+          JSON.stringify({
             destination_type: 1,
             destination: {
               new_path: {
@@ -186,7 +188,7 @@ export class EsloggerWriter {
                 mode: 420,
               },
             },
-          },
+          }),
           r.proc.pid * 3,
         );
         return 1;
@@ -196,9 +198,8 @@ export class EsloggerWriter {
           h,
           r.t,
           'btm_launch_item_add',
-          processObj(r.actor),
-          {
-            instigator: processObj(r.actor),
+          this.pj(r.actor),
+          `{"instigator":${this.pj(r.actor)},${JSON.stringify({
             app: null,
             item: {
               item_type: r.daemon ? 4 : 3,
@@ -209,7 +210,7 @@ export class EsloggerWriter {
               app_url: null,
             },
             executable_path: r.program,
-          },
+          }).slice(1)}`,
           r.actor.pid * 3,
         );
         return 1;
