@@ -78,7 +78,7 @@ async function lastSeqs(layout: Layout): Promise<Map<number, number>> {
 }
 
 /** Resolves when every partition's checkpoint has reached its target sequence (KV watch, no polling). */
-async function checkpointsReach(kv: KV, target: (p: number, last: number) => boolean, timeoutMs = 20_000): Promise<void> {
+async function checkpointsReach(kv: KV, target: (p: number, last: number) => boolean, timeoutMs = 45_000): Promise<void> {
   const reached = new Set<number>();
   const w = await kv.watch({ key: '>' });
   const timer = setTimeout(() => w.stop(), timeoutMs);
