@@ -106,8 +106,9 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
   const ops = plan.ops;
   const dv = plan.makeData ? dataValues[depth] : null;
   let holes = false;
-  fill.budget -= ops.length;
-  st.ops -= ops.length;
+  // Each run costs at least one, so embedding an empty fragment many times is bounded too.
+  fill.budget -= ops.length + 1;
+  st.ops -= ops.length + 1;
   if (fill.budget < 0) throw new EvtxFormatError('record exceeds its operation budget (hostile?)');
   if (st.ops < 0) throw new EvtxFormatError('chunk exceeds its operation budget (hostile?)');
   for (let i = 0; i < ops.length; i++) {

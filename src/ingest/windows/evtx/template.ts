@@ -124,7 +124,7 @@ export interface ChunkState {
 }
 
 /** Operations allowed per chunk: real chunks run a few ten thousand. */
-export const CHUNK_OP_BUDGET = 2_000_000;
+export const CHUNK_OP_BUDGET = 1_000_000;
 
 /** Rendering allowed per 64 KiB chunk. */
 export const CHUNK_RENDER_BUDGET = 4 * 1024 * 1024;
