@@ -2,6 +2,7 @@
 // config never starts a hunt.
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { closest } from './did-you-mean.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export interface ConfigIssue {
@@ -17,34 +18,6 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; issues: C
 
 const KNOWN_KEYS = Object.keys(configSchema.shape);
 
-function closest(word: string, options: string[]): string | undefined {
-  const w = word.toLowerCase();
-  let best: string | undefined;
-  let score = Number.POSITIVE_INFINITY;
-  for (const o of options) {
-    const d = distance(w, o.toLowerCase());
-    if (d < score) {
-      score = d;
-      best = o;
-    }
-  }
-  return score <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-
 /** The YAML node at a zod issue path, for its position. */
 function nodeAt(root: YamlNode | null | undefined, path: PropertyKey[]): YamlNode | undefined {
   let n: YamlNode | null | undefined = root;
@@ -58,6 +31,18 @@ function nodeAt(root: YamlNode | null | undefined, path: PropertyKey[]): YamlNod
     } else break;
   }
   return n ?? undefined;
+}
+
+/** The YAML node of the key `key` inside the mapping at `path`. */
+function keyNodeAt(
+  root: YamlNode | null | undefined,
+  path: PropertyKey[],
+  key: string,
+): YamlNode | undefined {
+  const parent = nodeAt(root, path);
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === key);
+  return (pair?.key as YamlNode) ?? undefined;
 }
 
 export function parseConfig(text: string, file: string): ConfigResult {
@@ -103,7 +88,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
       const keys = (issue as { keys: string[] }).keys;
       const parentKeys = issue.path.length === 0 ? KNOWN_KEYS : undefined;
       for (const k of keys) {
-        const knode = nodeAt(doc.contents, [...(issue.path as PropertyKey[]), k]);
+        const knode = keyNodeAt(doc.contents, issue.path as PropertyKey[], k);
         const kpos = knode?.range ? lc.linePos(knode.range[0]) : pos;
         const guess = parentKeys ? closest(k, parentKeys) : undefined;
         issues.push({
@@ -123,6 +108,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     if (message.startsWith('Invalid input')) message = `invalid value (${message})`;
     issues.push({ file, line: pos?.line, column: pos?.col, path: issue.path.join('.'), message, hint });
   }
+  issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { ok: false, issues };
 }
 
