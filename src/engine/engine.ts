@@ -21,7 +21,7 @@ import type {
 } from '../model/event.ts';
 import type { Evidence, Finding, StepId } from '../model/finding.ts';
 import { approvalFor } from './approval.ts';
-import { agentOf, attach, dropAgent, knownAgentFor, live, merge } from './identity.ts';
+import { agentOf, attach, dropAgent, knownAgentFor, live, merge, toolOf } from './identity.ts';
 import { endProc, expireProcs, procFor, startProc } from './lineage.ts';
 import { destinations } from './network.ts';
 import { commandArgs, commandImage, fileName, pathKey } from './paths.ts';
@@ -337,17 +337,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   }
 
   function catalogMatch(p: Proc): boolean {
-    const m = p.meta;
-    return (
-      catalog.matchImage({
-        image: p.image,
-        originalFileName: m?.originalFileName,
-        product: m?.product,
-        company: m?.company,
-        signer: m?.signer,
-        signingId: m?.signingId,
-      }) !== undefined
-    );
+    return toolOf(p, catalog) !== undefined;
   }
 
   function control(a: Agent, parent: Proc, child: Proc, ev: ProcessStartEvent): void {

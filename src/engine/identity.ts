@@ -1,7 +1,7 @@
 // Agent identity: which processes, images and entries are one remote-access agent on a host.
 // A portable copy in Downloads and the installed copy in Program Files are one agent when they
 // share a hash, the same product metadata or catalogue entry, or when one wrote the other.
-import type { Catalog } from '../catalog/types.ts';
+import type { Catalog, CatalogMatch } from '../catalog/types.ts';
 import type { StepId } from '../model/finding.ts';
 import { fileName } from './paths.ts';
 import { isGeneric } from './roles.ts';
@@ -55,6 +55,23 @@ function newAgent(host: HostState, key: string, instance: boolean, time: number)
   };
 }
 
+/** What the catalogue names this process's binary (computed once per process). */
+export function toolOf(p: Proc, catalog: Catalog): CatalogMatch | undefined {
+  if (p.match === undefined) {
+    const m = p.meta;
+    p.match =
+      catalog.matchImage({
+        image: p.image,
+        originalFileName: m?.originalFileName,
+        product: m?.product,
+        company: m?.company,
+        signer: m?.signer,
+        signingId: m?.signingId,
+      }) ?? null;
+  }
+  return p.match ?? undefined;
+}
+
 /** Records what a process tells about its agent's identity (images, hashes, metadata, tool). */
 export function learn(a: Agent, p: Proc, catalog: Catalog): void {
   a.images.add(p.image);
@@ -77,14 +94,7 @@ export function learn(a: Agent, p: Proc, catalog: Catalog): void {
   if (p.integrity) a.integrity ??= p.integrity;
   if (a.tool && !a.instance && !host.byTool.has(a.tool.tool.id)) host.byTool.set(a.tool.tool.id, a);
   if (!a.tool) {
-    const m = catalog.matchImage({
-      image: p.image,
-      originalFileName: p.meta?.originalFileName,
-      product: p.meta?.product,
-      company: p.meta?.company,
-      signer: p.meta?.signer,
-      signingId: p.meta?.signingId,
-    });
+    const m = toolOf(p, catalog);
     // A generic program matched only by its file name names nothing.
     if (m && !(isGeneric(p.image) && m.by === 'executable')) {
       a.tool = m;
@@ -123,13 +133,7 @@ export function knownAgentFor(
   if (w)
     return { agent: live(w.agent), link: `image ${fileName(p.image)} was written by the agent's process` };
   if (host.byTool.size) {
-    const m = catalog.matchImage({
-      image: p.image,
-      originalFileName: p.meta?.originalFileName,
-      product: p.meta?.product,
-      company: p.meta?.company,
-      signer: p.meta?.signer,
-    });
+    const m = toolOf(p, catalog);
     const a = m ? host.byTool.get(m.tool.id) : undefined;
     if (m && a) {
       return {

@@ -22,6 +22,8 @@ export interface Proc {
   children: Proc[];
   hashes?: FileHashes;
   meta?: ImageMeta;
+  /** What the catalogue names this binary (null: nothing; undefined: not asked yet). */
+  match?: CatalogMatch | null;
   /** Evidence of the start event, when seen. */
   startSrc?: SourceRef;
   /** The agent whose process tree this process belongs to. */
