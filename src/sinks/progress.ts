@@ -74,12 +74,12 @@ export function createProgress(opts: ProgressOptions = {}): HuntProgress {
         {
           stream,
           // Drawn from our own state, not the bar's value: the first frame is drawn at start().
-          format: (_o, _params, payload: { text: string }) => {
+          format: () => {
             const width = 24;
             const done = state.totalBytes ? Math.max(0, Math.min(1, state.bytes / state.totalBytes)) : 0;
             const filled = Math.round(done * width);
             const pct = state.totalBytes ? `${String(Math.floor(done * 100)).padStart(3)}%` : '';
-            return `hunting [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct} ${payload.text}`;
+            return `hunting [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct} ${progressText(state)}`;
           },
           hideCursor: false,
           clearOnComplete: true,
@@ -88,11 +88,11 @@ export function createProgress(opts: ProgressOptions = {}): HuntProgress {
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(Math.max(1, state.totalBytes ?? 1), 0, { text: progressText(state) });
+      bar.start(Math.max(1, state.totalBytes ?? 1), 0);
     }
     const total = Math.max(state.totalBytes ?? 0, state.bytes, 1);
     bar.setTotal(total);
-    bar.update(state.totalBytes ? Math.min(state.bytes, total) : 0, { text: progressText(state) });
+    bar.update(state.totalBytes ? Math.min(state.bytes, total) : 0);
   };
 
   const interval = enabled && opts.intervalMs !== 0 ? setInterval(tick, opts.intervalMs ?? 250) : undefined;
