@@ -613,7 +613,10 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         stats.allowlistedConnections++;
         continue;
       }
-      const joined = recentConns.get(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort));
+      // Host sensors without source ports (auditd connect) join on the destination and time.
+      const joined =
+        recentConns.get(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort)) ??
+        recentConns.get(connKey(h.name, undefined, ev.dstIp, ev.dstPort));
       const fact: ConnectionFact = {
         time: ev.time,
         ip: ev.dstIp,

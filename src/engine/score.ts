@@ -15,7 +15,7 @@ import {
   type StepId,
 } from '../model/finding.ts';
 import type { Approval } from './approval.ts';
-import type { Agent } from './state.ts';
+import type { Agent, EgressDest } from './state.ts';
 import { clientHeavy } from './steps/egress.ts';
 
 const ANALYTIC: Record<Platform, Finding['analytic']> = {
@@ -30,10 +30,7 @@ const BASE_BY_STEPS = [0, 10, 30, 50, 70];
 /** Times at which each step is supported, with egress times taken from qualifying destinations. */
 function stepTimes(a: Agent, cfg: Config): Record<StepId, number[]> {
   const egress: number[] = [];
-  for (const d of a.egress.values()) {
-    if (!qualifies(d, cfg)) continue;
-    egress.push(d.qualified!.time);
-  }
+  for (const d of a.egress.values()) if (qualifies(d, cfg, a)) egress.push(d.qualified!.time);
   return {
     execution: a.steps.execution.times,
     persistence: a.steps.persistence.times,
@@ -42,8 +39,24 @@ function stepTimes(a: Agent, cfg: Config): Record<StepId, number[]> {
   };
 }
 
-function qualifies(d: import('./state.ts').EgressDest, cfg: Config): boolean {
+/**
+ * A weak qualification (a connection never seen to close) describes every browser on its own,
+ * so it counts only beside persistence or a spawned shell, or for a binary that is suspect by
+ * itself (run from a temp path, renamed, or a known remote-access tool).
+ */
+function weakEgressCounts(a: Agent): boolean {
+  return (
+    a.steps.persistence.count > 0 ||
+    a.steps.control.count > 0 ||
+    a.flags.has('temp_path') ||
+    a.flags.has('renamed') ||
+    a.tool !== undefined
+  );
+}
+
+function qualifies(d: EgressDest, cfg: Config, a: Agent): boolean {
   if (!d.qualified) return false;
+  if (d.qualified.weak && !weakEgressCounts(a)) return false;
   if (
     d.qualified.weak &&
     d.proc?.end !== undefined &&
@@ -118,7 +131,7 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
   let weakOnly = win.steps.has('egress');
   let hostLevelOnly = win.steps.has('egress');
   for (const d of a.egress.values()) {
-    const q = qualifies(d, cfg) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow);
+    const q = qualifies(d, cfg, a) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow);
     if (q) {
       if (!d.qualified!.weak) weakOnly = false;
       if (!d.hostLevel) hostLevelOnly = false;
@@ -147,7 +160,7 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
       delta: -5,
     });
   for (const d of a.egress.values()) {
-    if (qualifies(d, cfg) && clientHeavy(d, cfg.EgressHeuristics.BytesOutInRatio)) {
+    if (qualifies(d, cfg, a) && clientHeavy(d, cfg.EgressHeuristics.BytesOutInRatio)) {
       reasons.push({
         code: 'client_heavy',
         text: `client-heavy egress to ${d.ip}: ${d.bytesOut} bytes out vs ${d.bytesIn} in (screen upload?)`,
@@ -205,7 +218,7 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
     const log = a.steps[s];
     if (s === 'egress') {
       const q = [...a.egress.values()].filter(
-        (d) => qualifies(d, cfg) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow),
+        (d) => qualifies(d, cfg, a) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow),
       );
       const ev = q
         .flatMap((d) => d.evidence)

@@ -9,7 +9,6 @@
 // app04  pid 5000 is a dropper from /tmp that exits; pid 5000 is later an unrelated worker.
 // lab05  an agent in /dev/shm writes /etc/cron.d/kworkerd and beacons to one address.
 //
-// Tests marked `todo` state the right outcome and wait for the engine (see each reason).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -23,13 +22,6 @@ import { needsData, REPO_ROOT, sharedData } from '../support/data.ts';
 const LINUX = join(REPO_ROOT, 'test/fixtures/linux');
 const CONN = join(REPO_ROOT, 'test/fixtures/network/linux-hosts.conn.log');
 const HOSTS = { '10.0.0.5': 'web01', '10.0.0.6': 'dev02', '10.0.0.7': 'db03', '10.0.0.8': 'app04' };
-
-const FLOW_JOIN_TODO =
-  'engine: flows join host connections by (host, srcPort, dstIp, dstPort); auditd connect (SOCKADDR) has no source port, so a Zeek flow never joins it. Needs a fallback join on (host, dstIp, dstPort, time within FlowJoinTolerance) when the host record has no srcPort';
-const FORK_TODO =
-  'engine: forkOnly process events (a fork that kept its parent image) count as S1 starts and as S4 children ("python3.11 spawned python3.11"); a fork is neither a new start nor a spawned program';
-const VMCONNECTION_TODO =
-  'engine: flows that name their process (VMConnection ProcessName "bash") are only joined by source port, so the live reverse shell session is never tied to bash; the java that spawned the shells has no exec record (it started before the log)';
 
 async function huntLinux(paths: string[], config: Record<string, unknown> = {}) {
   const problems: Problem[] = [];
@@ -82,9 +74,7 @@ describe('Linux chains from auditd fixtures and a Zeek conn.log', () => {
     assert.ok(records.includes('1015'), records.join(','));
   });
 
-  test('the Zeek flow joins the auditd connect: egress shows the 3600 s relay session', {
-    todo: FLOW_JOIN_TODO,
-  }, async () => {
+  test('the Zeek flow joins the auditd connect: egress shows the 3600 s relay session', async () => {
     const { findings } = await huntLinux([fixture('relay-agent.audit.log'), CONN]);
     const f = findings.find((x) => x.host === 'web01')!;
     const relay = f.egress.find((d) => d.ip === '203.0.113.50')!;
@@ -167,9 +157,7 @@ describe('Linux chains from auditd fixtures and a Zeek conn.log', () => {
     );
   });
 
-  test('a fork that kept its parent image is neither a new start nor a spawned child', {
-    todo: FORK_TODO,
-  }, async () => {
+  test('a fork that kept its parent image is neither a new start nor a spawned child', async () => {
     const { findings } = await huntLinux([fixture('pid-reuse.audit.log'), fixture('relay-agent.audit.log')], {
       MinSteps: 2,
     });
@@ -252,14 +240,15 @@ describe('Log4Shell (real AUOMS syslog JSON and VMConnection records)', () => {
     assert.equal(summary.events, 35);
   });
 
-  test('tomcat java spawning bash -i with a live session to 192.168.2.6:443 is at least a signal', {
-    todo: VMCONNECTION_TODO,
-    ...needsData(dir),
-  }, async () => {
-    const { findings } = await huntLinux([dir!], config);
-    const f = reported(findings).find((x) => x.host.toLowerCase() === 'ubuntu5');
-    assert.ok(f, 'a finding on UBUNTU5');
-    assert.ok(seen(f).includes('control'));
-    assert.ok(f.egress.some((d) => d.ip === '192.168.2.6' && d.port === 443));
-  });
+  test(
+    'tomcat java spawning bash -i with a live session to 192.168.2.6:443 is at least a signal',
+    needsData(dir),
+    async () => {
+      const { findings } = await huntLinux([dir!], config);
+      const f = reported(findings).find((x) => x.host.toLowerCase() === 'ubuntu5');
+      assert.ok(f, 'a finding on UBUNTU5');
+      assert.ok(seen(f).includes('control'));
+      assert.ok(f.egress.some((d) => d.ip === '192.168.2.6' && d.port === 443));
+    },
+  );
 });

@@ -42,7 +42,10 @@ export function filePersistence(path: string): PersistenceFact | undefined {
   let m = STARTUP_DIR.exec(path);
   if (m) return { mechanism: 'startup_folder', name: m[2] };
   m = SYSTEMD_DIRS.exec(path);
-  if (m && !m[2].includes('/')) return { mechanism: 'systemd', name: m[2] };
+  // A unit file, or the link `systemctl enable` makes in a .wants/ folder.
+  if (m && (!m[2].includes('/') || /^[^/]+\.wants\/[^/]+$/.test(m[2]))) {
+    return { mechanism: 'systemd', name: m[2].slice(m[2].lastIndexOf('/') + 1) };
+  }
   m = CRON.exec(path);
   if (m) return { mechanism: 'cron', name: path, weak: true };
   m = LAUNCHD.exec(lower);
