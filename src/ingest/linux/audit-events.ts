@@ -7,7 +7,7 @@ import type { DecodeContext } from '../reader.ts';
 import type { AuditFacts, AuditPath } from './audit-facts.ts';
 import { decodeSockaddr } from './audit-sockaddr.ts';
 import { CREATE_SYSCALLS, EXEC_SYSCALLS, FORK_SYSCALLS, RENAME_SYSCALLS } from './audit-syscalls.ts';
-import { detach, detachEvent } from './detached-string.ts';
+import { detach, detachEvent } from '../detached-string.ts';
 
 interface Base {
   time: number;

@@ -4,7 +4,7 @@
 // mix log types in one file and say which in `_path` or `@stream`: only conn records become
 // events, the others are counted as ignored. Labelled exports add columns; they are not read.
 import type { NetworkEvent } from '../../model/event.ts';
-import { detachEvent } from '../linux/detached-string.ts';
+import { detachEvent } from '../detached-string.ts';
 import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
 
 export const ZEEK_CONN_FORMAT = 'zeek-conn';

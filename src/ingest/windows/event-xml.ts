@@ -1,6 +1,7 @@
 // Windows event XML: one <Event> per line (Splunk and wevtutil exports) or <Events> documents
 // with events spanning lines. Event XML is a small, regular dialect, so a targeted scanner reads
 // the System header and the Data/UserData leaves directly instead of building a DOM.
+import { detach } from '../detached-string.ts';
 import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
 import { decodeXmlEntities, emitWinRecord } from './events.ts';
 import { parseWinTime, type WinRecord } from './record.ts';
@@ -56,7 +57,8 @@ function decoder(ctx: DecodeContext): LineDecoder {
   let startLine = 0;
 
   const take = (xml: string, line: number) => {
-    const rec = parseEventXml(xml);
+    // A flat copy of one event: the fields kept from it must not pin the input chunk.
+    const rec = parseEventXml(detach(xml));
     if (typeof rec === 'string') {
       ctx.problem(`Windows event XML: ${rec}; skipped`, { line });
       return;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { detach, detachEvent } from '../../../src/ingest/linux/detached-string.ts';
+import { detach, detachEvent } from '../../src/ingest/detached-string.ts';
 import type { ProcessStartEvent } from '../../../src/model/event.ts';
 
 test('detached strings are equal to the original, nested fields included, the file name untouched', () => {

@@ -2,7 +2,7 @@
 // (64 KiB and more) alive. Events outlive their line (the engine keeps images, command lines,
 // addresses of live processes and chains), so a few retained fields could pin most of an input.
 // Readers that slice lines detach the strings they put into events; parsed JSON needs none.
-import type { RatEvent } from '../../model/event.ts';
+import type { RatEvent } from '../model/event.ts';
 
 /** A copy of `s` that shares no storage with the string it was cut from. */
 export function detach(s: string): string;
