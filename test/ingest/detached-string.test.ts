@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { detach, detachEvent } from '../../src/ingest/detached-string.ts';
-import type { ProcessStartEvent } from '../../../src/model/event.ts';
+import type { ProcessStartEvent } from '../../src/model/event.ts';
 
 test('detached strings are equal to the original, nested fields included, the file name untouched', () => {
   const chunk = `${'x'.repeat(70_000)}/tmp/.x/relayd --server relay.example.net:443`;
