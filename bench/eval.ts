@@ -48,7 +48,7 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const problems: Problem[] = [];
-// eslogger names no host; the generator writes one file per host (<host>.eslogger.ndjson) and
+// eslogger names no host; the generator writes one file per host (<host fqdn>.eslogger.ndjson) and
 // the hunt has one --host for a whole run, so the eval labels those events from the file name.
 const ESLOGGER_FILE = /([^/\\]+)\.eslogger\.ndjson$/;
 const labelHost = (e: { host: string; src: { file: string } }) => {

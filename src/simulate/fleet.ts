@@ -65,6 +65,7 @@ export function buildFleet(o: FleetOptions): SimHost[] {
       domain: DOMAIN,
       support,
       windowsFormat: n % 2 === 1 ? 'sysmon-xml' : 'winlogbeat-json',
+      macSensor: n % 2 === 1 ? 'eslogger' : 'osquery',
       bootTime: o.start - rng.int(1, 72) * 3_600_000,
     });
   };

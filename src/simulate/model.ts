@@ -19,6 +19,11 @@ export interface SimHost {
   support: boolean;
   /** Which Windows sensor export this host's events go to. */
   windowsFormat: 'sysmon-xml' | 'winlogbeat-json';
+  /**
+   * Which macOS sensor records processes and files: eslogger (with osquery for sockets), or
+   * osquery alone, whose file_events name no process.
+   */
+  macSensor: 'eslogger' | 'osquery';
   /** Boot time of the simulated span (pids count up from here). */
   bootTime: number;
 }

@@ -1,7 +1,7 @@
 // `ratchain simulate`: builds a fleet, writes its background and injected scenarios day by day,
 // time-ordered across hosts, into one file per format (eslogger: per host, since it names no
 // host), plus the ground truth, the fleet and the matching ratchain config.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostActivity } from './activity.ts';
 import { linuxDay } from './background/linux.ts';
@@ -76,6 +76,8 @@ export function simulate(o: SimulateOptions): SimulateResult {
     kinds: o.kinds,
   });
   const logDir = join(o.out, 'logs');
+  // The logs folder is the generator's own: start it empty so no earlier fleet's files mix in.
+  rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
 
   const xml = formats.has('sysmon-xml')
@@ -107,8 +109,9 @@ export function simulate(o: SimulateOptions): SimulateResult {
       if (aud) n += aud.write(r, h);
     } else {
       // Half the Macs run eslogger (processes, files, BTM) with osquery for sockets; the other
-      // half osquery alone.
-      const withEs = esl !== undefined && h.index % 2 === 0;
+      // half osquery alone. (Without the eslogger format, the labels of those Macs' autostart
+      // scenarios overstate what osquery alone shows.)
+      const withEs = esl !== undefined && h.macSensor === 'eslogger';
       if (withEs) n += esl.write(r, h);
       if (osq) n += osq.write(r, h, !withEs);
     }

@@ -58,6 +58,8 @@ export function inject(act: HostActivity, plan: ScenarioPlan): TruthLabel {
   const steps = new Set<Step>();
   const mods = new Set<string>();
   let approvedAndClean = false;
+  /** Persistence only by writing a plist/unit/Run key, with no launchctl/systemctl/service record. */
+  let fileOnlyPersistence = false;
   let end = t0;
   let why = '';
   const note = (p: SimProc | undefined) => {
@@ -111,6 +113,7 @@ export function inject(act: HostActivity, plan: ScenarioPlan): TruthLabel {
       const path = RENAMED[host.platform];
       const p = note(ops.startPortable(t0, path))!;
       flagImage(p);
+      fileOnlyPersistence = true;
       ops.autostart(
         t0 + 40_000,
         p,
@@ -157,7 +160,10 @@ export function inject(act: HostActivity, plan: ScenarioPlan): TruthLabel {
       act.file(t0 + 15_000, p, ops.tool.installed);
       if (!images.includes(ops.tool.installed)) images.push(ops.tool.installed);
       if (ops.scheduledTask) ops.scheduledTask(t0 + 20_000, p, ops.tool.installed, ops.tool.persistName);
-      else ops.autostart(t0 + 20_000, p, ops.tool.installed, ops.tool.persistName);
+      else {
+        fileOnlyPersistence = true;
+        ops.autostart(t0 + 20_000, p, ops.tool.installed, ops.tool.persistName);
+      }
       ops.beacon(t0 + 30_000, p, relay, 10, 30);
       ops.shell(t0 + 6 * MIN, p, true);
       mods.add('suspicious_child');
@@ -222,6 +228,12 @@ export function inject(act: HostActivity, plan: ScenarioPlan): TruthLabel {
         'approved tool, but from a temp path and spawning encoded PowerShell: the approval does not cover it';
       break;
     }
+  }
+  // osquery's file_events name no process: on a Mac with osquery alone, a LaunchAgent written by
+  // the agent is visible but cannot be tied to it (no BTM item, no launchctl exec).
+  if (fileOnlyPersistence && host.platform === 'macos' && host.macSensor === 'osquery') {
+    steps.delete('persistence');
+    why += ' (osquery alone: the plist is seen, but not who wrote it)';
   }
   if (!custom) mods.add('known_tool');
   const status = expectedStatus(steps.size, approvedAndClean);

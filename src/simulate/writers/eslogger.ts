@@ -1,7 +1,8 @@
 // eslogger NDJSON (macOS Endpoint Security, `eslogger exec fork exit create btm_launch_item_add`):
 // one JSON message per line with the ES message header (version, time, mach_time, seq_num,
 // global_seq_num, thread, action_type) and the process / event objects as eslogger prints them.
-// eslogger writes no host name, so each host gets its own file.
+// eslogger writes no host name, so each host gets its own file, named by the host's full name
+// (the name its other sensors report).
 import { join } from 'node:path';
 import type { SimHost, SimProc, SimRecord } from '../model.ts';
 import { isoMs, LineSink } from './sink.ts';
@@ -95,7 +96,7 @@ export class EsloggerWriter {
 
   private sink(h: SimHost): LineSink {
     let s = this.sinks.get(h.index);
-    if (!s) this.sinks.set(h.index, (s = new LineSink(join(this.dir, `${h.name}.eslogger.ndjson`), this.id)));
+    if (!s) this.sinks.set(h.index, (s = new LineSink(join(this.dir, `${h.fqdn}.eslogger.ndjson`), this.id)));
     return s;
   }
 
