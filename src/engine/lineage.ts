@@ -49,7 +49,7 @@ export function procFor(host: HostState, ref: ProcRef | undefined, time: number)
     found.lastSeen = time;
     return found;
   }
-  if (!ref || !ref.image || (ref.guid === undefined && ref.pid === undefined)) return undefined;
+  if (!ref?.image || (ref.guid === undefined && ref.pid === undefined)) return undefined;
   const p: Proc = {
     id: host.nextProcId++,
     guid: ref.guid,

@@ -3,11 +3,11 @@
 // fork can say which image it kept. PIDs are reused: a newer exec of a pid replaces the entry.
 import { posix } from 'node:path';
 import type { NetworkEvent, ProcessStartEvent, ProcRef, SourceRef } from '../../model/event.ts';
+import { detach, detachEvent } from '../detached-string.ts';
 import type { DecodeContext } from '../reader.ts';
 import type { AuditFacts, AuditPath } from './audit-facts.ts';
 import { decodeSockaddr } from './audit-sockaddr.ts';
 import { CREATE_SYSCALLS, EXEC_SYSCALLS, FORK_SYSCALLS, RENAME_SYSCALLS } from './audit-syscalls.ts';
-import { detach, detachEvent } from '../detached-string.ts';
 
 interface Base {
   time: number;
