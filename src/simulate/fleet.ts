@@ -51,7 +51,8 @@ export function buildFleet(o: FleetOptions): SimHost[] {
   const hosts: SimHost[] = [];
   const counters: Record<string, number> = {};
   const add = (platform: SimPlatform, prefix: string, support: boolean) => {
-    const n = (counters[prefix] = (counters[prefix] ?? 0) + 1);
+    const n = (counters[prefix] ?? 0) + 1;
+    counters[prefix] = n;
     const index = hosts.length;
     const name = `${prefix}${String(n).padStart(4, '0')}`;
     const net = platform === 'windows' ? 1 : platform === 'linux' ? 2 : 3;

@@ -96,7 +96,10 @@ export class EsloggerWriter {
 
   private sink(h: SimHost): LineSink {
     let s = this.sinks.get(h.index);
-    if (!s) this.sinks.set(h.index, (s = new LineSink(join(this.dir, `${h.fqdn}.eslogger.ndjson`), this.id)));
+    if (!s) {
+      s = new LineSink(join(this.dir, `${h.fqdn}.eslogger.ndjson`), this.id);
+      this.sinks.set(h.index, s);
+    }
     return s;
   }
 
@@ -123,7 +126,10 @@ export class EsloggerWriter {
   private pj(p: SimProc, image = p.image): string {
     const cache = image === p.image ? this.own : this.forked;
     let j = cache.get(p);
-    if (!j) cache.set(p, (j = JSON.stringify(processObj(p, image))));
+    if (!j) {
+      j = JSON.stringify(processObj(p, image));
+      cache.set(p, j);
+    }
     return j;
   }
 

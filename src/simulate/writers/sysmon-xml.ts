@@ -1,9 +1,8 @@
 // Windows event XML, one <Event> per line as Splunk and `wevtutil qe /f:xml` exports write it:
 // Sysmon, Security and System events of the Windows hosts assigned to this format.
 import type { SimHost, SimRecord } from '../model.ts';
-import { LineSink } from './sink.ts';
+import { LineSink, winSystemTime } from './sink.ts';
 import { type WinEvent, type WinHostState, windowsEvents, winHostState } from './windows-events.ts';
-import { winSystemTime } from './sink.ts';
 
 const NEEDS_ESCAPE = /[&<>'"]/;
 
@@ -43,7 +42,10 @@ export class SysmonXmlWriter {
 
   write(r: SimRecord, h: SimHost): number {
     let s = this.state.get(h.index);
-    if (!s) this.state.set(h.index, (s = winHostState(h)));
+    if (!s) {
+      s = winHostState(h);
+      this.state.set(h.index, s);
+    }
     const evs = windowsEvents(r, h, s);
     for (const e of evs) this.sink.line(eventXmlLine(e, h.fqdn));
     return evs.length;

@@ -57,10 +57,16 @@ export class WinlogbeatJsonWriter {
 
   write(r: SimRecord, h: SimHost): number {
     let s = this.state.get(h.index);
-    if (!s) this.state.set(h.index, (s = winHostState(h)));
+    if (!s) {
+      s = winHostState(h);
+      this.state.set(h.index, s);
+    }
     const evs = windowsEvents(r, h, s);
     let hj = this.hostJson.get(h.index);
-    if (!hj) this.hostJson.set(h.index, (hj = hostPart(h)));
+    if (!hj) {
+      hj = hostPart(h);
+      this.hostJson.set(h.index, hj);
+    }
     for (const e of evs) this.sink.line(winlogbeatLine(e, h, hj));
     return evs.length;
   }
