@@ -115,37 +115,16 @@ async function runPartition(o: WorkerOptions, p: number): Promise<void> {
     },
   });
 
-  while (!o.signal.aborted) {
-    const msgs = await consumer.fetch({ max_messages: o.batch ?? 500, expires: 1000 });
-    const stop = () => msgs.stop();
-    o.signal.addEventListener('abort', stop, { once: true });
-    let last: JsMsg | undefined;
-    for await (const m of msgs) {
-      seq = m.seq;
-      last = m;
-      const wm = m.headers?.get(WATERMARK_HEADER);
-      if (wm) {
-        replay.see(seq, Number.NaN);
-        const t = Number(wm);
-        if (Number.isFinite(t)) live.advance(t);
-        continue;
-      }
-      let ev: unknown;
-      try {
-        ev = JSON.parse(sc.decode(m.data));
-      } catch {}
-      if (!isEvent(ev)) {
-        if (bad++ < 10) o.onLog?.(`partition ${p}: message ${seq} is not an event; skipped`);
-        continue;
-      }
-      replay.see(seq, ev.time);
-      live.push(ev);
-      events++;
-    }
-    o.signal.removeEventListener('abort', stop);
-    if (!last) continue;
-    // Findings first, then the checkpoint that says they are out, then the ack.
-    await Promise.all(pubs);
+  const batch = o.batch ?? 500;
+  let sinceCheckpoint: JsMsg | undefined;
+  let uncommitted = 0;
+  let lastMessageAt = 0;
+  const commit = async () => {
+    const m = sinceCheckpoint;
+    if (!m) return;
+    sinceCheckpoint = undefined;
+    uncommitted = 0;
+    const out = pubs;
     pubs = [];
     const c: Checkpoint = {
       low: replay.value(),
@@ -153,8 +132,71 @@ async function runPartition(o: WorkerOptions, p: number): Promise<void> {
       maxTime: replay.newest(),
       savedAt: new Date().toISOString(),
     };
+    // Findings first, then the checkpoint that says they are out, then the ack.
+    await Promise.all(out);
     await saveCheckpoint(kv, p, c);
-    last.ack();
+    m.ack();
     o.onCheckpoint?.(p, c, events);
+  };
+  // Commits run one at a time, and the message loop waits for a running one, so a checkpoint
+  // always describes exactly the messages processed before it.
+  let committing: Promise<void> = Promise.resolve();
+  let commitQueued = false;
+  let failure: unknown;
+  const commitNow = (): Promise<void> => {
+    if (!commitQueued) {
+      commitQueued = true;
+      committing = committing.then(commit).finally(() => {
+        commitQueued = false;
+      });
+      committing.catch((e) => {
+        failure ??= e;
+        msgs.stop();
+      });
+    }
+    return committing;
+  };
+
+  // One continuous pull (not repeated fetches: a fetch that expires can leave messages the
+  // server already sent undelivered, and acking past them would lose them).
+  const msgs = await consumer.consume({ max_messages: Math.max(batch * 2, 100) });
+  // Checkpoint every `batch` messages, and when the stream has been quiet for a moment.
+  const idle = setInterval(() => {
+    if (sinceCheckpoint && Date.now() - lastMessageAt >= 50) commitNow();
+  }, 50);
+  const stop = () => msgs.stop();
+  o.signal.addEventListener('abort', stop, { once: true });
+  if (o.signal.aborted) msgs.stop();
+  try {
+    for await (const m of msgs) {
+      if (commitQueued) await committing;
+      if (m.seq <= seq) continue; // a redelivery of what was already processed
+      seq = m.seq;
+      sinceCheckpoint = m;
+      uncommitted++;
+      lastMessageAt = Date.now();
+      const wm = m.headers?.get(WATERMARK_HEADER);
+      if (wm) {
+        replay.see(seq, Number.NaN);
+        const t = Number(wm);
+        if (Number.isFinite(t)) live.advance(t);
+      } else {
+        let ev: unknown;
+        try {
+          ev = JSON.parse(sc.decode(m.data));
+        } catch {}
+        if (isEvent(ev)) {
+          replay.see(seq, ev.time);
+          live.push(ev);
+          events++;
+        } else if (bad++ < 10) o.onLog?.(`partition ${p}: message ${seq} is not an event; skipped`);
+      }
+      if (uncommitted >= batch) await commitNow();
+    }
+  } finally {
+    clearInterval(idle);
+    o.signal.removeEventListener('abort', stop);
   }
+  await commitNow();
+  if (failure) throw failure;
 }
