@@ -20,8 +20,8 @@ import {
   FINDINGS_STREAM,
   openLayout,
 } from '../src/stream/jetstream/streams.ts';
-import { startNatsServer } from '../test/stream/nats-server.ts';
 import { fleetLines } from '../test/fixtures/stream/fleet.ts';
+import { startNatsServer } from '../test/stream/nats-server.ts';
 import type { Benchmark, BenchRow } from './row.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -97,14 +97,12 @@ const bench: Benchmark = async ({ scale, workDir }) => {
       // Publish times of every event by host and event time, to time findings against.
       const published = new Map<string, number>();
       const latencies: number[] = [];
-      let findings = 0;
       const finals = new Set<string>();
       const sub = nc.subscribe('ratchain.findings.>');
       const expected = base.findings.length;
       const allIn = (async () => {
         for await (const m of sub) {
           const f = JSON.parse(sc.decode(m.data)) as Finding;
-          findings++;
           finals.add(f.id);
           const at = published.get(`${canonicalHost(f.host)}|${f.lastSeen}`);
           if (at !== undefined) latencies.push(performance.now() - at);

@@ -4,9 +4,9 @@
 import { Command } from 'commander';
 import { connect } from 'nats';
 import { builtinCatalog } from '../catalog/index.ts';
+import { findingLine } from '../sinks/ndjson.ts';
 import { openLayout } from '../stream/jetstream/streams.ts';
 import { runWorker } from '../stream/jetstream/worker.ts';
-import { findingLine } from '../sinks/ndjson.ts';
 import { loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
 

@@ -124,7 +124,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     return !!m && timingSafeEqual(digest(m[1].trim()), tokenDigest);
   };
 
-  function ingest(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  function ingest(req: IncomingMessage, res: ServerResponse, url: URL) {
     const reject = (code: number, reason: string, error: string, headers: Record<string, string> = {}) => {
       rejected.inc(reason);
       sendJson(res, code, { error }, { connection: 'close', ...headers });
@@ -336,7 +336,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     ]);
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  function handle(req: IncomingMessage, res: ServerResponse) {
     res.on('finish', () => requests.inc(String(res.statusCode)));
     let url: URL;
     try {

@@ -13,7 +13,7 @@ import type { Finding } from '../model/finding.ts';
 import { follow } from './follow.ts';
 import { createLineSource, type LineSource } from './line-source.ts';
 import { createLineSplitter, type LineSplitter } from './line-splitter.ts';
-import { type FindingKind, createLiveEngine, type LiveStats } from './live-engine.ts';
+import { createLiveEngine, type FindingKind, type LiveStats } from './live-engine.ts';
 
 export interface WatchOptions {
   /** Files (may not exist yet), directories and globs (expanded once, at start), or "-". */

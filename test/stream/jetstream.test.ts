@@ -20,8 +20,8 @@ import {
   openLayout,
 } from '../../src/stream/jetstream/streams.ts';
 import { runWorker } from '../../src/stream/jetstream/worker.ts';
-import { REPO_ROOT } from '../support/data.ts';
 import { fleetLines } from '../fixtures/stream/fleet.ts';
+import { REPO_ROOT } from '../support/data.ts';
 import { type NatsServer, natsServerSkip, startNatsServer } from './nats-server.ts';
 import { defaultConfig } from './watch-harness.ts';
 
@@ -78,7 +78,11 @@ async function lastSeqs(layout: Layout): Promise<Map<number, number>> {
 }
 
 /** Resolves when every partition's checkpoint has reached its target sequence (KV watch, no polling). */
-async function checkpointsReach(kv: KV, target: (p: number, last: number) => boolean, timeoutMs = 45_000): Promise<void> {
+async function checkpointsReach(
+  kv: KV,
+  target: (p: number, last: number) => boolean,
+  timeoutMs = 45_000,
+): Promise<void> {
   const reached = new Set<number>();
   const w = await kv.watch({ key: '>' });
   const timer = setTimeout(() => w.stop(), timeoutMs);
@@ -99,7 +103,19 @@ async function checkpointsReach(kv: KV, target: (p: number, last: number) => boo
 function startWorkerProcess(url: string, own: string): ChildProcess {
   const child = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'bin/ratchain.mjs'), 'worker', '-q', '-s', url, '-n', String(PARTITIONS), '--own', own, '--batch', '8'],
+    [
+      join(REPO_ROOT, 'bin/ratchain.mjs'),
+      'worker',
+      '-q',
+      '-s',
+      url,
+      '-n',
+      String(PARTITIONS),
+      '--own',
+      own,
+      '--batch',
+      '8',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   children.push(child);
@@ -149,7 +165,10 @@ describe('scale-out on JetStream', skip, () => {
       closeAtEnd: true,
       onProblem: (p) => assert.fail(`${p.file}: ${p.message}`),
     });
-    assert.ok(pub.perPartition.every((n) => n > 0), `every partition gets hosts: ${pub.perPartition}`);
+    assert.ok(
+      pub.perPartition.every((n) => n > 0),
+      `every partition gets hosts: ${pub.perPartition}`,
+    );
     const targets = await lastSeqs(layout);
     const stop = new AbortController();
     const workers = [
@@ -158,7 +177,15 @@ describe('scale-out on JetStream', skip, () => {
     ].map(async (own) => {
       const wnc = await connect({ servers: server.url });
       const wl = await openLayout(wnc, PARTITIONS);
-      await runWorker({ nc: wnc, layout: wl, config: defaultConfig(), catalog: builtinCatalog(), own, batch: 50, signal: stop.signal });
+      await runWorker({
+        nc: wnc,
+        layout: wl,
+        config: defaultConfig(),
+        catalog: builtinCatalog(),
+        own,
+        batch: 50,
+        signal: stop.signal,
+      });
       await wnc.drain();
     });
     await checkpointsReach(layout.kv, (p, last) => last >= targets.get(p)!);

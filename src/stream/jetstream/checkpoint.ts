@@ -18,7 +18,7 @@ const key = (p: number) => `p${p}`;
 
 export async function loadCheckpoint(kv: KV, partition: number): Promise<Checkpoint | undefined> {
   const e = await kv.get(key(partition));
-  if (!e || e.operation !== 'PUT' || e.value.length === 0) return undefined;
+  if (e?.operation !== 'PUT' || e.value.length === 0) return undefined;
   try {
     const c = JSON.parse(sc.decode(e.value)) as Checkpoint;
     return Number.isInteger(c.low) && Number.isInteger(c.last) ? c : undefined;
