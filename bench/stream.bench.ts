@@ -111,6 +111,7 @@ const bench: Benchmark = async ({ scale, workDir }) => {
 
       const start = performance.now();
       const pub = await publishInputs({
+        nc,
         js: layout.js,
         config,
         partitions: PARTITIONS,

@@ -49,6 +49,7 @@ export async function runPublishCommand(inputs: string[], o: PublishFlags): Prom
   try {
     const layout = await openLayout(nc, partitions);
     const s = await publishInputs({
+      nc,
       js: layout.js,
       config,
       partitions,

@@ -158,6 +158,7 @@ describe('scale-out on JetStream', skip, () => {
   it('2 workers give exactly the findings of hunt', async () => {
     await freshLayout();
     const pub = await publishInputs({
+      nc,
       js: layout.js,
       config: defaultConfig(),
       partitions: PARTITIONS,
@@ -202,6 +203,7 @@ describe('scale-out on JetStream', skip, () => {
   it('a worker killed with SIGKILL mid-stream and restarted loses and duplicates nothing', async () => {
     await freshLayout();
     await publishInputs({
+      nc,
       js: layout.js,
       config: defaultConfig(),
       partitions: PARTITIONS,

@@ -1,10 +1,13 @@
 // The edge: reads inputs with the registered readers (sniffed or named format), merges them by
 // time as `hunt` does, and publishes each normalized event as JSON to its host's partition
-// subject. Publishing is pipelined with a bounded number of unacknowledged messages, so a slow
-// server slows the publisher down instead of growing memory. With `closeAtEnd`, a watermark
+// subject. Most events go out as plain publishes (JetStream stores them; no round trip each),
+// and every `ackEvery`-th one, and the last, as an acknowledged JetStream publish: messages of one
+// connection are stored in order, so each acknowledgement confirms everything sent before it, and
+// waiting for them bounds what the client can have buffered, so a slow server slows the
+// publisher down instead of growing memory. With `closeAtEnd`, a watermark
 // past the last event is sent to every partition when the inputs are done, which closes every
 // open chain (use it for finite data sets; a live publisher leaves it off).
-import { headers, type JetStreamClient, type PubAck } from 'nats';
+import { headers, type JetStreamClient, type NatsConnection, type PubAck } from 'nats';
 import type { Config } from '../../config/schema.ts';
 import { mergeByTime } from '../../ingest/merge.ts';
 import { expandInputs } from '../../ingest/open.ts';
@@ -15,12 +18,15 @@ import { createRouter } from './partition.ts';
 import { eventsSubject, WATERMARK_HEADER } from './streams.ts';
 
 export interface PublishOptions {
+  nc: NatsConnection;
   js: JetStreamClient;
   config: Config;
   partitions: number;
   inputs: string[];
   format?: string;
-  /** Unacknowledged publishes allowed at once. */
+  /** One publish in this many waits for a JetStream acknowledgement (1: all of them). */
+  ackEvery?: number;
+  /** Acknowledged publishes in flight at once. */
   window?: number;
   closeAtEnd?: boolean;
   onProblem(p: Problem): void;
@@ -47,7 +53,8 @@ export function publishWatermark(js: JetStreamClient, partition: number, time: n
 export async function publishInputs(o: PublishOptions): Promise<PublishSummary> {
   const started = performance.now();
   const router = createRouter(o.config, o.partitions);
-  const window = o.window ?? 2048;
+  const ackEvery = Math.max(1, o.ackEvery ?? 256);
+  const window = o.window ?? 8;
   const perPartition = new Array<number>(o.partitions).fill(0);
   let problems = 0;
   const onProblem = (p: Problem) => {
@@ -64,20 +71,28 @@ export async function publishInputs(o: PublishOptions): Promise<PublishSummary> 
   let pending: Array<Promise<PubAck>> = [];
   let events = 0;
   let maxTime = Number.NEGATIVE_INFINITY;
+  let sinceAck = 0;
   for await (const batch of mergeByTime(sources, o.config.Lateness, merge, (e) =>
     onProblem({ file: e.src.file, format: e.src.format, line: e.src.line, message: 'too late; dropped' }),
   )) {
-    for (const ev of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const ev = batch[i];
       const p = router.partition(ev);
-      pending.push(o.js.publish(eventsSubject(p), enc.encode(JSON.stringify(ev))));
+      const subject = eventsSubject(p);
+      const data = enc.encode(JSON.stringify(ev));
+      // The last event of each batch is acknowledged too: a live input may pause after it.
+      if (++sinceAck >= ackEvery || i === batch.length - 1) {
+        sinceAck = 0;
+        pending.push(o.js.publish(subject, data));
+        if (pending.length >= window) {
+          await Promise.all(pending);
+          pending = [];
+        }
+      } else o.nc.publish(subject, data);
       perPartition[p]++;
       events++;
       if (ev.time > maxTime) maxTime = ev.time;
       o.onPublished?.(ev, p);
-      if (pending.length >= window) {
-        await Promise.all(pending);
-        pending = [];
-      }
     }
   }
   await Promise.all(pending);
