@@ -65,7 +65,7 @@ export function buildFleet(o: FleetOptions): SimHost[] {
       user: USERS[rng.int(0, USERS.length - 1)] + (n > USERS.length ? String(n) : ''),
       domain: DOMAIN,
       support,
-      windowsFormat: n % 2 === 1 ? 'sysmon-xml' : 'winlogbeat-json',
+      windowsFormat: n % 3 === 1 ? 'sysmon-xml' : n % 3 === 2 ? 'winlogbeat-json' : 'evtx',
       macSensor: n % 2 === 1 ? 'eslogger' : 'osquery',
       bootTime: o.start - rng.int(1, 72) * 3_600_000,
     });

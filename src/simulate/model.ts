@@ -18,7 +18,7 @@ export interface SimHost {
   /** Help-desk host where the approved remote tool is normal. */
   support: boolean;
   /** Which Windows sensor export this host's events go to. */
-  windowsFormat: 'sysmon-xml' | 'winlogbeat-json';
+  windowsFormat: 'sysmon-xml' | 'winlogbeat-json' | 'evtx';
   /**
    * Which macOS sensor records processes and files: eslogger (with osquery for sockets), or
    * osquery alone, whose file_events name no process.

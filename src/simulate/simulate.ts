@@ -16,6 +16,7 @@ import { planScenarios } from './scenarios/plan.ts';
 import type { ScenarioKind, TruthLabel } from './truth.ts';
 import { AuditdWriter } from './writers/auditd.ts';
 import { EsloggerWriter } from './writers/eslogger.ts';
+import { EvtxWriter } from './writers/evtx.ts';
 import { OsqueryWriter } from './writers/osquery.ts';
 import type { FileStat } from './writers/sink.ts';
 import { SysmonXmlWriter } from './writers/sysmon-xml.ts';
@@ -25,6 +26,7 @@ import { ZeekConnWriter } from './writers/zeek-conn.ts';
 export const SIM_FORMATS = [
   'sysmon-xml',
   'winlogbeat-json',
+  'evtx',
   'auditd',
   'eslogger',
   'osquery',
@@ -86,6 +88,9 @@ export function simulate(o: SimulateOptions): SimulateResult {
   const wlb = formats.has('winlogbeat-json')
     ? new WinlogbeatJsonWriter(join(logDir, 'windows', 'winlogbeat.ndjson'))
     : undefined;
+  const evtx = formats.has('evtx')
+    ? new EvtxWriter(join(logDir, 'windows', 'forwarded-events.evtx'))
+    : undefined;
   const aud = formats.has('auditd') ? new AuditdWriter(join(logDir, 'linux', 'audit.log')) : undefined;
   const esl = formats.has('eslogger') ? new EsloggerWriter(join(logDir, 'macos', 'eslogger')) : undefined;
   const osq = formats.has('osquery')
@@ -103,7 +108,9 @@ export function simulate(o: SimulateOptions): SimulateResult {
   const route = (r: SimRecord, h: SimHost): number => {
     let n = zeek ? zeek.write(r, h) : 0;
     if (h.platform === 'windows') {
-      const w = h.windowsFormat === 'sysmon-xml' ? (xml ?? wlb) : (wlb ?? xml);
+      // Each Windows host's export goes to its own format; without it, to another enabled one.
+      const own = { 'sysmon-xml': xml, 'winlogbeat-json': wlb, evtx }[h.windowsFormat];
+      const w = own ?? xml ?? wlb ?? evtx;
       if (w) n += w.write(r, h);
     } else if (h.platform === 'linux') {
       if (aud) n += aud.write(r, h);
@@ -151,7 +158,7 @@ export function simulate(o: SimulateOptions): SimulateResult {
   for (const { r, h } of tail) events += route(r, h);
 
   const files: FileStat[] = [];
-  for (const w of [xml, wlb, aud, esl, osq]) if (w) files.push(...w.close());
+  for (const w of [xml, wlb, evtx, aud, esl, osq]) if (w) files.push(...w.close());
   if (zeek) files.push(...zeek.close(start + o.days * DAY));
 
   writeFileSync(

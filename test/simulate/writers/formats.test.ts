@@ -28,11 +28,18 @@ const ENVELOPE = new Set(
 );
 
 let out: string;
+/** The same fleet with every Windows host exported as Winlogbeat JSON. */
+let wlbOut: string;
 before(() => {
   out = mkdtempSync(join(tmpdir(), 'ratchain-sim-formats-'));
   simulate({ hosts: 40, days: 1, seed: 11, out, rate: 200 });
+  wlbOut = mkdtempSync(join(tmpdir(), 'ratchain-sim-formats-wlb-'));
+  simulate({ hosts: 40, days: 1, seed: 11, out: wlbOut, rate: 200, formats: ['winlogbeat-json'] });
 });
-after(() => rmSync(out, { recursive: true, force: true }));
+after(() => {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(wlbOut, { recursive: true, force: true });
+});
 
 function lines(path: string): string[] {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean);
@@ -65,7 +72,7 @@ describe('Winlogbeat JSON', () => {
         }
       }
       const mine = new Map<string, Set<string>>();
-      for (const l of lines(join(out, 'logs/windows/winlogbeat.ndjson'))) {
+      for (const l of lines(join(wlbOut, 'logs/windows/winlogbeat.ndjson'))) {
         const o = JSON.parse(l) as {
           winlog: { channel: string; event_id: string; event_data: Record<string, string> };
         };
