@@ -1,6 +1,7 @@
 // The DET0496 engine: consumes normalized events in time order, keeps per-host state (process
 // lineage, agents and their chains), and emits one finding per chain. It knows nothing about
-// file formats or output formats.
+// file formats or output formats. It never reads the wall clock: the same events in the same
+// order give the same findings, which streaming workers rely on when they replay.
 import type { Catalog } from '../catalog/types.ts';
 import {
   type Config,
@@ -26,7 +27,7 @@ import { endProc, expireProcs, procFor, startProc } from './lineage.ts';
 import { destinations } from './network.ts';
 import { commandArgs, commandImage, fileName, pathKey } from './paths.ts';
 import { isGeneric, isInstaller, isSystemWriter, isTool, spawnsShellsByDesign } from './roles.ts';
-import { buildFinding, findingId, stepCount } from './score.ts';
+import { buildFinding, stepCount } from './score.ts';
 import type { Agent, HostState, Proc } from './state.ts';
 import { controlRules, isControlChild, suspiciousCommand } from './steps/control.ts';
 import { addConnection, type ConnectionFact, newDest } from './steps/egress.ts';
@@ -49,6 +50,10 @@ export interface EngineStats {
   flowsJoined: number;
   flowsHostLevel: number;
   findings: number;
+  /** What the engine holds right now (memory follows these, not the input size). */
+  live?: { hosts: number; agents: number; processes: number; pendingFlows: number };
+  /** The most it held at once, sampled at each expiry sweep. */
+  peak: { hosts: number; agents: number; processes: number };
 }
 
 export interface Engine {
@@ -114,6 +119,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     flowsJoined: 0,
     flowsHostLevel: 0,
     findings: 0,
+    peak: { hosts: 0, agents: 0, processes: 0 },
   };
   let now = Number.NEGATIVE_INFINITY;
   let nextSweep = Number.NEGATIVE_INFINITY;
@@ -704,8 +710,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     const n = stepCount(a, cfg);
     if (n >= cfg.MinSteps && n >= 1) {
       const f = buildFinding(a, cfg, approvalFor(a, cfg, catalog, installPaths));
-      if (a.findingId) f.id = a.findingId;
-      else f.id = findingId(a.host.name, a.key, f.firstSeen);
+      f.revision = a.revision;
       if (opts.collect !== false) finished.push(f);
       opts.onClose?.(f);
       stats.findings++;
@@ -719,6 +724,16 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
    */
   function sweep(): void {
     const horizon = now - expiry;
+    let agents = 0;
+    let processes = 0;
+    for (const h of hosts.values()) {
+      agents += h.agents.size;
+      processes += h.procCount;
+    }
+    const peak = stats.peak;
+    if (hosts.size > peak.hosts) peak.hosts = hosts.size;
+    if (agents > peak.agents) peak.agents = agents;
+    if (processes > peak.processes) peak.processes = processes;
     resolveFlows(now - cfg.FlowJoinTolerance);
     for (const [k, v] of recentConns) if (v.time < now - 2 * cfg.FlowJoinTolerance) recentConns.delete(k);
     for (const h of hosts.values()) {
@@ -810,7 +825,17 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       return finished;
     },
     stats() {
-      return { ...stats };
+      let agents = 0;
+      let processes = 0;
+      for (const h of hosts.values()) {
+        agents += h.agents.size;
+        processes += h.procCount;
+      }
+      return {
+        ...stats,
+        peak: { ...stats.peak },
+        live: { hosts: hosts.size, agents, processes, pendingFlows: pendingFlows.length },
+      };
     },
   };
 }

@@ -274,7 +274,8 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
     .filter((t) => t !== undefined);
   const firstSeen = Math.min(...seenTimes);
   const lastSeen = Math.max(...seenTimes);
-  const id = a.findingId ?? findingId(a.host.name, a.key, win.start);
+  // Fixed by the agent's identity and first activity, not by the window: hunt and streaming agree.
+  const id = a.findingId ?? findingId(a.host.name, a.key, a.firstTime);
   const missing = STEPS.filter((s) => !win.steps.has(s));
   const confidence = Math.max(
     0.3,

@@ -60,8 +60,12 @@ export function renderSummary(s: RunSummary, color: boolean): string {
   );
   const e = s.engine;
   lines.push(
-    `  engine      ${e.hosts} hosts, ${e.agents} agents tracked${e.agentsEvicted ? `, ${e.agentsEvicted} agents evicted` : ''}${e.processesEvicted ? `, ${e.processesEvicted} processes evicted` : ''}${e.hostsEvicted ? `, ${e.hostsEvicted} hosts evicted` : ''}; ${e.allowlistedConnections} allowlisted and ${e.internalConnections} internal connections ignored${e.flowsJoined + e.flowsHostLevel ? `; flows: ${e.flowsJoined} joined to processes, ${e.flowsHostLevel} host-level` : ''}`,
+    `  engine      ${e.hosts} host states and ${e.agents} agents opened${e.agentsEvicted ? `, ${e.agentsEvicted} agents evicted` : ''}${e.processesEvicted ? `, ${e.processesEvicted} processes evicted` : ''}${e.hostsEvicted ? `, ${e.hostsEvicted} hosts evicted` : ''}; ${e.allowlistedConnections} allowlisted and ${e.internalConnections} internal connections ignored${e.flowsJoined + e.flowsHostLevel ? `; flows: ${e.flowsJoined} joined to processes, ${e.flowsHostLevel} host-level` : ''}`,
   );
+  if (e.peak)
+    lines.push(
+      `  peak state  ${e.peak.hosts} hosts, ${e.peak.agents} agents, ${e.peak.processes} processes held at once`,
+    );
   for (const i of s.inputProblems) lines.push(p.warn(`  ! ${i.file}: ${i.message}`));
   return lines.join('\n');
 }
