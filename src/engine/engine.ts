@@ -26,7 +26,14 @@ import { agentOf, attach, dropAgent, knownAgentFor, live, merge, toolOf } from '
 import { endProc, expireProcs, procFor, startProc } from './lineage.ts';
 import { destinations } from './network.ts';
 import { commandArgs, commandImage, fileName, pathKey } from './paths.ts';
-import { isGeneric, isInstaller, isSystemWriter, isTool, spawnsShellsByDesign } from './roles.ts';
+import {
+  isDownloader,
+  isGeneric,
+  isInstaller,
+  isSystemWriter,
+  isTool,
+  spawnsShellsByDesign,
+} from './roles.ts';
 import { buildFinding, stepCount } from './score.ts';
 import type { Agent, HostState, Proc } from './state.ts';
 import { controlRules, isControlChild, suspiciousCommand } from './steps/control.ts';
@@ -520,14 +527,20 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       persistence(h, fact, writer, ev.time, ev.src);
       return;
     }
-    // An agent writing an executable: that image, when it runs, is the same agent.
+    // A program writing an executable: that image, when it runs, is the writer's agent (once the
+    // writer is one). Browsers and the like download for the user and link nothing.
+    // `cp`, `install` and the like copy for whoever ran them.
+    let w = writer;
+    for (let i = 0; i < 3 && w && isTool(w.image); i++) w = w.parent;
     if (
-      writer?.agent &&
-      /(\.(exe|dll|scr|com|bat|ps1|sh|app)$)|^\/(tmp|var\/tmp|usr|opt|dev\/shm|private\/tmp|users|home)\//i.test(
+      w &&
+      !isGeneric(w.image) &&
+      !isDownloader(w.image) &&
+      /(\.(exe|dll|scr|com|bat|ps1|sh|app)$)|^\/(tmp|var\/tmp|usr|opt|dev\/shm|private\/tmp|users|home|library)\//i.test(
         path,
       )
     ) {
-      h.writtenBy.set(pathKey(path), { agent: live(writer.agent), time: ev.time, src: ev.src });
+      h.writtenBy.set(pathKey(path), { writer: w, time: ev.time, src: ev.src });
       if (h.writtenBy.size > 4096) h.writtenBy.delete(h.writtenBy.keys().next().value!);
     }
   }

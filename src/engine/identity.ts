@@ -129,9 +129,8 @@ export function knownAgentFor(
         link: `same product and OriginalFileName (${p.meta?.product} / ${p.meta?.originalFileName})`,
       };
   }
-  const w = host.writtenBy.get(p.key);
-  if (w)
-    return { agent: live(w.agent), link: `image ${fileName(p.image)} was written by the agent's process` };
+  const w = host.writtenBy.get(p.key)?.writer.agent;
+  if (w) return { agent: live(w), link: `image ${fileName(p.image)} was written by the agent's process` };
   if (host.byTool.size) {
     const m = toolOf(p, catalog);
     const a = m ? host.byTool.get(m.tool.id) : undefined;
@@ -206,7 +205,6 @@ export function dropAgent(host: HostState, a: Agent): void {
   for (const k of a.keys) if (host.byPath.get(k) === a) host.byPath.delete(k);
   for (const h of a.hashes) if (host.byHash.get(h) === a) host.byHash.delete(h);
   for (const [k, v] of host.byMeta) if (v === a) host.byMeta.delete(k);
-  for (const [k, v] of host.writtenBy) if (v.agent === a) host.writtenBy.delete(k);
   for (const [k, v] of host.byTool) if (v === a) host.byTool.delete(k);
   host.pendingPersistence = host.pendingPersistence.filter((x) => x.agent !== a);
 }
@@ -231,7 +229,6 @@ export function merge(a: Agent, b: Agent, link: string, keepFirst = false): Agen
     host.byHash.set(h, a);
   }
   for (const [k, v] of host.byMeta) if (v === b) host.byMeta.set(k, a);
-  for (const v of host.writtenBy.values()) if (v.agent === b) v.agent = a;
   for (const [k, v] of host.byTool) if (v === b) host.byTool.set(k, a);
   for (const x of host.pendingPersistence) if (x.agent === b) x.agent = a;
   a.meta = { ...b.meta, ...a.meta };

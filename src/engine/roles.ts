@@ -166,6 +166,42 @@ export function spawnsShellsByDesign(image: string): boolean {
   );
 }
 
+/** Programs that write executables on a user's behalf (downloads, attachments): never the agent's writer. */
+const DOWNLOADERS = new Set([
+  'chrome.exe',
+  'msedge.exe',
+  'firefox.exe',
+  'iexplore.exe',
+  'brave.exe',
+  'opera.exe',
+  'explorer.exe',
+  'outlook.exe',
+  'teams.exe',
+  'ms-teams.exe',
+  'slack.exe',
+  'onedrive.exe',
+  'dropbox.exe',
+  'bitsadmin.exe',
+  'svchost.exe',
+  'chrome',
+  'firefox',
+  'firefox-bin',
+  'safari',
+  'google chrome',
+  'microsoft edge',
+  'brave browser',
+  'finder',
+  'mail',
+  'nautilus',
+  'wget',
+  'curl',
+  'curl.exe',
+]);
+
+export function isDownloader(image: string): boolean {
+  return DOWNLOADERS.has(fileName(image));
+}
+
 /** Installers run package scripts in shells by design. */
 const INSTALLERS = new Set([
   'msiexec.exe',

@@ -111,8 +111,8 @@ export interface HostState {
   byMeta: Map<string, Agent>;
   /** Catalogue tool id → agent (path-keyed agents only). */
   byTool: Map<string, Agent>;
-  /** Executables written by an agent's process tree: path key → agent. */
-  writtenBy: Map<string, { agent: Agent; time: number; src: SourceRef }>;
+  /** Executables and their writers: path key → the process that wrote it (its agent, once it has one). */
+  writtenBy: Map<string, { writer: Proc; time: number; src: SourceRef }>;
   /** Persistence entries whose program is a generic shell: bound to the first matching start. */
   pendingPersistence: Array<{ key: string; args: string; agent: Agent; time: number }>;
   /** Persistence entries by mechanism and name → the agent that owns them. */

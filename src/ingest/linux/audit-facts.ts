@@ -86,7 +86,8 @@ function syscallField(k: string): boolean {
       return false;
   }
 }
-const pathField = (k: string) => k === 'name' || k === 'nametype' || k === 'item';
+// Older auditd (RHEL 7) writes objtype= where newer writes nametype=.
+const pathField = (k: string) => k === 'name' || k === 'nametype' || k === 'objtype' || k === 'item';
 const cwdField = (k: string) => k === 'cwd';
 const saddrField = (k: string) => k === 'saddr';
 const proctitleField = (k: string) => k === 'proctitle';
@@ -250,7 +251,7 @@ export function rawFacts(g: RecordGroup): FactsResult {
     ? g.paths
     : [...g.paths].sort((a, b) => (num(a.get('item')) ?? 0) - (num(b.get('item')) ?? 0));
   for (const p of sorted)
-    paths.push({ name: s.get(p.get('name'), 'PATH name'), nametype: p.get('nametype') });
+    paths.push({ name: s.get(p.get('name'), 'PATH name'), nametype: p.get('nametype') ?? p.get('objtype') });
   // ausearch -i names errors: exit=EINPROGRESS(Operation now in progress)
   const exitRaw = sys.get('exit');
   const exit = num(exitRaw) ?? (exitRaw?.startsWith('EINPROGRESS') ? -115 : undefined);
