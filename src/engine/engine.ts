@@ -294,8 +294,8 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
 
   // ---- process start -------------------------------------------------------------------
   function onProcess(h: HostState, ev: ProcessStartEvent): void {
-    const p = startProc(h, ev);
-    if (p.agent) return; // a second record of a start we already placed
+    const { proc: p, fresh } = startProc(h, ev);
+    if (!fresh) return; // a second record of a start we already placed
     if (ev.forkOnly) {
       // A fork keeps its parent's image and tree: lineage only, no step.
       if (p.parent?.agent) {

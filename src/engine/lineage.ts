@@ -65,13 +65,36 @@ export function procFor(host: HostState, ref: ProcRef | undefined, time: number)
   return p;
 }
 
-export function startProc(host: HostState, ev: ProcessStartEvent): Proc {
+/**
+ * Records a process start. `fresh` is false when the event only repeats a start already placed
+ * (a second sensor's record of it), true for a new program, including an exec that replaced a
+ * forked copy of its parent under the same process identity.
+ */
+export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc; fresh: boolean } {
   const parent = procFor(host, ev.parent, ev.time);
   // A fork that kept its parent's image, or a second record of the same start (Sysmon 1 and
   // 4688 of one process), updates the existing entry instead of creating a stranger.
   const existing =
     findProc(host, { guid: ev.proc.guid, pid: ev.proc.pid, image: ev.proc.image }, ev.time) ??
     (ev.proc.pid === undefined || ev.proc.guid === undefined ? sameStart(host, ev) : undefined);
+  const key = pathKey(ev.proc.image);
+  if (existing?.forked && !ev.forkOnly && existing.key !== key) {
+    // exec in a forked child: same process, new program.
+    existing.image = ev.proc.image;
+    existing.key = key;
+    existing.commandLine = ev.commandLine;
+    existing.hashes = ev.hashes;
+    existing.meta = ev.meta;
+    existing.user = ev.user ?? existing.user;
+    existing.integrity = ev.integrity ?? existing.integrity;
+    existing.start = ev.proc.start ?? ev.time;
+    existing.startSrc = ev.src;
+    existing.forked = false;
+    existing.agentImage = false;
+    existing.match = undefined;
+    existing.lastSeen = ev.time;
+    return { proc: existing, fresh: true };
+  }
   if (
     existing &&
     existing.start !== undefined &&
@@ -85,18 +108,19 @@ export function startProc(host: HostState, ev: ProcessStartEvent): Proc {
     existing.user ??= ev.user;
     existing.integrity ??= ev.integrity;
     existing.lastSeen = ev.time;
-    return existing;
+    return { proc: existing, fresh: false };
   }
   const p: Proc = {
     id: host.nextProcId++,
     guid: ev.proc.guid,
     pid: ev.proc.pid,
     image: ev.proc.image,
-    key: pathKey(ev.proc.image),
+    key,
     commandLine: ev.commandLine,
     user: ev.user,
     integrity: ev.integrity,
     start: ev.proc.start ?? ev.time,
+    forked: ev.forkOnly || undefined,
     parent,
     children: [],
     hashes: ev.hashes,
@@ -108,7 +132,7 @@ export function startProc(host: HostState, ev: ProcessStartEvent): Proc {
   index(host, p);
   host.recentStarts.push(p);
   if (host.recentStarts.length > 64) host.recentStarts.shift();
-  return p;
+  return { proc: p, fresh: true };
 }
 
 /**

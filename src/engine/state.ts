@@ -28,6 +28,8 @@ export interface Proc {
   startSrc?: SourceRef;
   /** The agent whose process tree this process belongs to. */
   agent?: Agent;
+  /** A fork still running its parent's image (no exec seen yet). */
+  forked?: boolean;
   /** True when this process runs the agent's own image (not a child the agent spawned). */
   agentImage?: boolean;
   lastSeen: number;
