@@ -288,8 +288,20 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (p.agent) return live(p.agent);
     const a = newAgentFor(h, p, time);
     addExecution(a, p, 'the process that made the other steps');
+    creditChildren(a, p, 0);
     adoptFlows(h, a, p);
     return live(a);
+  }
+
+  /** Shells the process spawned before anyone knew it was an agent count now. */
+  function creditChildren(a: Agent, p: Proc, depth: number): void {
+    if (depth > 3) return;
+    for (const c of p.children) {
+      if (c.startSrc && c.start !== undefined && isControlChild(rules, p.image, c.image)) {
+        control(a, p, c, { time: c.start, src: c.startSrc });
+      }
+      creditChildren(a, c, depth + 1);
+    }
   }
 
   // ---- process start -------------------------------------------------------------------
@@ -353,7 +365,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     return toolOf(p, catalog) !== undefined;
   }
 
-  function control(a: Agent, parent: Proc, child: Proc, ev: ProcessStartEvent): void {
+  function control(a: Agent, parent: Proc, child: Proc, ev: { time: number; src: SourceRef }): void {
     const sus = suspiciousCommand(rules, child.commandLine);
     if (sus && !a.flags.has('suspicious_child')) {
       a.flags.set('suspicious_child', `suspicious child command line: ${short(child.commandLine, 120)}`);
@@ -558,13 +570,21 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         if (!addressToHost.has(ev.srcIp)) addressToHost.set(ev.srcIp, h.name);
       }
     }
-    if (ev.direction === 'inbound') return;
-    if (!dest.isExternal(ev.dstIp)) {
+    // Inbound: a listener that accepted a session from outside (a bind shell). The peer is the
+    // external side, whichever field the sensor put it in.
+    const inbound = ev.direction === 'inbound';
+    let peer = ev.dstIp;
+    let peerPort = ev.dstPort;
+    if (inbound && !dest.isExternal(peer) && dest.isExternal(ev.srcIp)) {
+      peer = ev.srcIp;
+      peerPort = ev.srcPort;
+    }
+    if (!dest.isExternal(peer)) {
       stats.internalConnections++;
       return;
     }
-    const name = ev.dstName ?? h.dnsNames.get(ev.dstIp);
-    if (dest.allowlisted(ev.dstIp, name)) {
+    const name = ev.dstName ?? h.dnsNames.get(peer);
+    if (dest.allowlisted(peer, name)) {
       stats.allowlistedConnections++;
       return;
     }
@@ -572,19 +592,23 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (!p) return;
     observe(h, p, ev.time, ev.src);
     const a = agentFor(h, p, ev.time);
+    const where = `${name ? `${name} ` : ''}${peer}:${peerPort ?? '?'}${ev.protocol ? `/${ev.protocol}` : ''}`;
     const fact: ConnectionFact = {
       time: ev.time,
-      ip: ev.dstIp,
-      port: ev.dstPort,
+      ip: peer,
+      port: peerPort,
       name,
       hostLevel: false,
+      inbound,
       durationSec: ev.durationSec,
       bytesOut: ev.bytesOut,
       bytesIn: ev.bytesIn,
       open: ev.open,
       evidence: evidence(
         ev.time,
-        `${fileName(p.image)} connected to ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${ev.protocol ? `/${ev.protocol}` : ''}`,
+        inbound
+          ? `${fileName(p.image)} accepted a session from ${where}`
+          : `${fileName(p.image)} connected to ${where}`,
         ev.src,
       ),
     };

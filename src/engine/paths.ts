@@ -55,6 +55,11 @@ export function commandImage(command: string): string {
     const end = c.indexOf('"', 1);
     return end > 0 ? c.slice(1, end) : c.slice(1);
   }
+  // "%COMSPEC% /c ..." and "%SystemRoot%\x.exe -k": the variable-led first token is the program.
+  if (c.startsWith('%')) {
+    const sp = c.search(/\s/);
+    return sp < 0 ? c : c.slice(0, sp);
+  }
   const exe = /^(.*?\.(exe|com|bat|cmd|ps1|vbs|js|dll|scr))(\s|$|,)/i.exec(c);
   if (exe) return exe[1];
   const sp = c.search(/\s/);

@@ -57,6 +57,8 @@ function weakEgressCounts(a: Agent): boolean {
 function qualifies(d: EgressDest, cfg: Config, a: Agent): boolean {
   if (!d.qualified) return false;
   if (d.qualified.weak && !weakEgressCounts(a)) return false;
+  // A listener's accepted session is remote control only beside the shell it serves.
+  if (d.inbound && a.steps.control.count === 0) return false;
   if (
     d.qualified.weak &&
     d.proc?.end !== undefined &&

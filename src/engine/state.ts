@@ -58,6 +58,8 @@ export interface EgressDest {
   firstTime: number;
   lastTime: number;
   hostLevel: boolean;
+  /** Sessions the agent accepted (listener) rather than opened. */
+  inbound?: boolean;
   evidence: Evidence[];
   /** Set when the destination qualified as S3, with the reason. */
   qualified?: { time: number; why: string; weak: boolean };

@@ -16,6 +16,8 @@ export interface ConnectionFact {
   bytesIn?: number;
   open?: boolean;
   hostLevel: boolean;
+  /** A session the agent accepted from outside (a listener), not one it opened. */
+  inbound?: boolean;
   evidence: Evidence;
 }
 
@@ -33,6 +35,7 @@ export function newDest(f: ConnectionFact): EgressDest {
     firstTime: f.time,
     lastTime: f.time,
     hostLevel: f.hostLevel,
+    inbound: f.inbound,
     evidence: [],
   };
 }
@@ -52,6 +55,12 @@ export function addConnection(d: EgressDest, f: ConnectionFact, cfg: Config, max
   if (d.evidence.length < maxEvidence) d.evidence.push(f.evidence);
   else d.evidence[maxEvidence - 1] = f.evidence;
   if (d.qualified && !d.qualified.weak) return false;
+  // Accepted sessions only ever count weakly: servers accept sessions all day.
+  if (d.inbound) {
+    if (!d.qualified)
+      d.qualified = { time: f.time, why: 'accepted a session from outside (a listener)', weak: true };
+    return d.qualified.time === f.time;
+  }
 
   const minDur = h.MinSessionDuration / 1000;
   if (f.durationSec !== undefined && f.durationSec >= minDur) {
