@@ -297,7 +297,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   function creditChildren(a: Agent, p: Proc, depth: number): void {
     if (depth > 3) return;
     for (const c of p.children) {
-      if (c.startSrc && c.start !== undefined && isControlChild(rules, p.image, c.image)) {
+      if (!c.forked && c.startSrc && c.start !== undefined && isControlChild(rules, p.image, c.image)) {
         control(a, p, c, { time: c.start, src: c.startSrc });
       }
       creditChildren(a, c, depth + 1);
