@@ -800,7 +800,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         cfg.Limits.ProcessesPerHost,
       );
     }
-    if (h.dnsNames.size > 10_000) h.dnsNames.clear();
+    if (h.dnsNames.size > 2000) h.dnsNames.clear();
   }
 
   function advanceTo(t: number): void {

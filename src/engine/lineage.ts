@@ -181,11 +181,11 @@ export function endProc(host: HostState, ref: ProcRef, time: number): void {
  */
 export function expireProcs(host: HostState, horizon: number, cap: number): number {
   let evicted = 0;
-  const keep = (p: Proc) => {
-    if (p.agent && !p.agent.mergedInto && host.agents.has(p.agent.key))
-      return p.lastSeen >= horizon || p.end === undefined;
-    return p.lastSeen >= horizon && (p.end === undefined || p.end >= horizon);
-  };
+  // One rule for every process, agent or not: quiet since the horizon, or ended before it, goes.
+  // (Keeping agents' processes until they end would keep every process of a long-lived tree
+  // whose exits the sensor never logs.) A dropped agent process that speaks again is found again
+  // through its image: identity is by path, hash and metadata, not by the table.
+  const keep = (p: Proc) => p.lastSeen >= horizon && (p.end === undefined || p.end >= horizon);
   for (const [pid, list] of host.procsByPid) {
     const kept = list.filter(keep);
     if (kept.length === 0) host.procsByPid.delete(pid);
@@ -201,9 +201,9 @@ export function expireProcs(host: HostState, horizon: number, cap: number): numb
     if (p.parent && !alive.has(p.parent)) p.parent = undefined;
   }
   host.procCount = alive.size;
-  // Cap: evict the least recently seen processes that no agent holds.
+  // Cap: evict the least recently seen processes, those outside any agent's tree first.
   if (host.procCount > cap) {
-    const victims = [...alive].filter((p) => !p.agent).sort((a, b) => a.lastSeen - b.lastSeen);
+    const victims = [...alive].sort((a, b) => (a.agent ? 1 : 0) - (b.agent ? 1 : 0) || a.lastSeen - b.lastSeen);
     const n = host.procCount - cap;
     for (let i = 0; i < n && i < victims.length; i++) {
       const p = victims[i];

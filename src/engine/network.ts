@@ -64,7 +64,7 @@ export class CidrSet {
           break;
         }
     }
-    if (this.cache.size > 100_000) {
+    if (this.cache.size > 8192) {
       this.cache.clear();
       this.invalid.clear();
     }

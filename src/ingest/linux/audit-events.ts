@@ -22,7 +22,7 @@ interface Known {
 }
 
 /** Pids remembered per host; the oldest are forgotten first (bounded memory). */
-const MAX_PIDS_PER_HOST = 32_768;
+const MAX_PIDS_PER_HOST = 4096;
 const MAX_HOSTS = 1024;
 const CLONE_THREAD = 0x10000;
 const EINPROGRESS = -115;
