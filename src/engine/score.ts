@@ -237,7 +237,7 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
           ? q
               .map(
                 (d) =>
-                  `${d.name ? `${d.name} ` : ''}${d.ip}${d.port ? `:${d.port}` : ''}: ${d.qualified!.why}${d.hostLevel ? ' [flow only, no process]' : ''}`,
+                  `${d.name ? `${d.name} ` : ''}${d.ip}${d.port ? `:${d.port}` : ''}: ${egressWhy(d, cfg)}${d.hostLevel ? ' [flow only, no process]' : ''}`,
               )
               .join('; ')
           : egressMissing(a),
@@ -341,6 +341,14 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
       .map((s) => STEP_LABEL[s.step].split(' ').slice(1).join(' '))
       .join(' → ')}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
   };
+}
+
+/** Why a destination counts, with the longest session when flows gave durations. */
+function egressWhy(d: EgressDest, cfg: Config): string {
+  const min = cfg.EgressHeuristics.MinSessionDuration / 1000;
+  if (d.maxDurationSec === undefined || d.maxDurationSec < min) return d.qualified!.why;
+  const n = d.connections > 1 ? `, ${d.connections} sessions` : '';
+  return `session of ${Math.round(d.maxDurationSec)} s (>= ${min} s)${n}`;
 }
 
 function missingText(s: StepId, outside: boolean): string {
