@@ -792,7 +792,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     for (const [k, a] of h.entries) if (live(a).lastTime < horizon) h.entries.delete(k);
     for (const [k, v] of h.writtenBy) if (v.time < horizon) h.writtenBy.delete(k);
     // The process table only needs to stay bounded, not exact: scan it rarely.
-    if (h.procCount > cfg.Limits.ProcessesPerHost || now - h.procSweep > 600_000) {
+    if (h.procCount > cfg.Limits.ProcessesPerHost || now - h.procSweep > 1_800_000) {
       h.procSweep = now;
       stats.processesEvicted += expireProcs(
         h,

@@ -31,8 +31,31 @@ function parseIp(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   }
 }
 
+/** Dotted-quad IPv4 as an unsigned 32-bit number, or -1 when `ip` is not one. No allocation. */
+function ipv4(ip: string): number {
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return v * 256 + part;
+}
+
 export class CidrSet {
-  private v4: Range[] = [];
+  /** IPv4 ranges as [first, last] numbers: the common case, checked without parsing. */
+  private v4: Array<[number, number]> = [];
   private v6: Range[] = [];
   private cache = new Map<string, boolean>();
   private invalid = new Map<string, boolean>();
@@ -41,28 +64,37 @@ export class CidrSet {
     for (const c of cidrs) {
       const r = parseCidr(c);
       if (!r) continue;
-      (r[0].kind() === 'ipv4' ? this.v4 : this.v6).push(r);
+      if (r[0].kind() === 'ipv4') {
+        const base = ipv4(r[0].toString());
+        const size = 2 ** (32 - r[1]);
+        const first = base - (base % size);
+        this.v4.push([first, first + size - 1]);
+      } else this.v6.push(r);
     }
   }
 
-  /** True when `ip` parses as an address (cached with the membership answer). */
+  /** True when `ip` parses as an address. */
   valid(ip: string): boolean {
+    if (ipv4(ip) >= 0) return true;
     this.has(ip);
     return this.invalid.get(ip) !== true;
   }
 
   has(ip: string): boolean {
+    const n = ipv4(ip);
+    if (n >= 0) {
+      for (const [first, last] of this.v4) if (n >= first && n <= last) return true;
+      return false;
+    }
     const hit = this.cache.get(ip);
     if (hit !== undefined) return hit;
     const a = parseIp(ip);
     let r = false;
-    if (a) {
-      const list = a.kind() === 'ipv4' ? this.v4 : this.v6;
-      for (const range of list)
-        if (a.match(range as never)) {
-          r = true;
-          break;
-        }
+    if (a?.kind() === 'ipv4') {
+      const m = ipv4(a.toString());
+      for (const [first, last] of this.v4) if (m >= first && m <= last) r = true;
+    } else if (a) {
+      for (const range of this.v6) if (a.match(range as never)) r = true;
     }
     if (this.cache.size > 8192) {
       this.cache.clear();
