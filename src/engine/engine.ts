@@ -98,6 +98,8 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     suspicious: DEFAULT_SUSPICIOUS_CHILDREN.map((s) => new RegExp(s, 'i')),
   });
   const installPaths = cfg.InstallPathRegex ?? DEFAULT_INSTALL_PATH_REGEX.map((r) => new RegExp(r, 'i'));
+  // One pass over an image path instead of one per pattern.
+  const installPath = new RegExp(installPaths.map((r) => `(?:${r.source})`).join('|'), 'i');
   const presetDomains = cfg.ExternalIPAllowlist.presets.flatMap((id) => catalog.byId(id)?.domains ?? []);
   const dest = destinations(
     cfg.InternalNetworks ?? DEFAULT_INTERNAL_NETWORKS,
@@ -243,7 +245,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   /** Flags that depend on the agent's own image and user. */
   function imageFlags(a: Agent, p: Proc): void {
     const img = p.image.toLowerCase();
-    if (!a.flags.has('temp_path') && installPaths.some((r) => r.test(img))) {
+    if (!a.flags.has('temp_path') && installPath.test(img)) {
       a.flags.set('temp_path', `runs from a user-writable or temporary path: ${p.image}`);
     }
     const ofn = p.meta?.originalFileName;
@@ -273,12 +275,14 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     );
   }
 
+  function evicted(gone: Agent): void {
+    stats.agentsEvicted++;
+    close(gone);
+  }
+
   function newAgentFor(h: HostState, p: Proc, time: number): Agent {
     const before = h.agents.size;
-    const a = agentOf(h, p, time, catalog, cfg.Limits.AgentsPerHost, (gone) => {
-      stats.agentsEvicted++;
-      close(gone);
-    });
+    const a = agentOf(h, p, time, catalog, cfg.Limits.AgentsPerHost, evicted);
     if (h.agents.size > before) stats.agents++;
     return a;
   }

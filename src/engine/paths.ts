@@ -35,10 +35,17 @@ function expandVars(p: string): string {
   return p.replace(/%%?[a-z0-9_()]+%%?/g, (v) => WIN_VARS[v.replace(/%%/g, '%')] ?? v);
 }
 
-/** File name of a path, lower-case. */
+const names = new Map<string, string>();
+
+/** File name of a path, lower-case (memoised: the same images come back all the time). */
 export function fileName(path: string): string {
+  const hit = names.get(path);
+  if (hit !== undefined) return hit;
   const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
-  return (i >= 0 ? path.slice(i + 1) : path).toLowerCase().replace(/"$/, '');
+  const name = (i >= 0 ? path.slice(i + 1) : path).toLowerCase().replace(/"$/, '');
+  if (names.size > 4096) names.clear();
+  names.set(path, name);
+  return name;
 }
 
 export function isWindowsPath(p: string): boolean {
