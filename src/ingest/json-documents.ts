@@ -24,7 +24,16 @@ function depthOf(s: string, state: { depth: number; inString: boolean; escape: b
  * A LineDecoder that hands every JSON value to `onValue` with the 1-based line it started on.
  * Blank lines are skipped. Non-JSON lines are reported through ctx.problem.
  */
-export function jsonValues(ctx: DecodeContext, onValue: (value: unknown, line: number) => void): LineDecoder {
+/**
+ * `unused(line)` may say, from the raw text, that a one-line record carries nothing the engine
+ * uses; such lines are counted as ignored without being parsed (most of a Sysmon log is events
+ * the analytic does not need).
+ */
+export function jsonValues(
+  ctx: DecodeContext,
+  onValue: (value: unknown, line: number) => void,
+  unused?: (line: string) => boolean,
+): LineDecoder {
   let pending: string[] = [];
   let pendingChars = 0;
   let startLine = 0;
@@ -93,6 +102,10 @@ export function jsonValues(ctx: DecodeContext, onValue: (value: unknown, line: n
         ctx.problem(`not JSON (line starts with ${JSON.stringify(text.slice(i, i + 12))}); skipped`, {
           line: lineNo,
         });
+        return;
+      }
+      if (unused !== undefined && c === 123 && text.charCodeAt(text.length - 1) === 125 && unused(text)) {
+        ctx.ignored();
         return;
       }
       let v: unknown;

@@ -18,6 +18,28 @@ function toRecord(o: Obj): { rec: WinRecord | string; flavour: string } | undefi
   return undefined;
 }
 
+/** Event ids events.ts maps (any channel); a record of another id is not worth parsing. */
+const USED_IDS = new Set([1, 3, 5, 11, 12, 13, 14, 22, 4688, 4689, 4697, 4698, 5156, 7045]);
+const ID_KEYS = ['"event_id":', '"EventID":', '"EventId":'];
+
+/** True when the raw line names an event id the engine never uses (Winlogbeat or flat JSON). */
+function unusedEventId(line: string): boolean {
+  for (const key of ID_KEYS) {
+    let i = line.indexOf(key);
+    if (i < 0) continue;
+    i += key.length;
+    while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 34) i++;
+    let id = 0;
+    let digits = 0;
+    for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) {
+      id = id * 10 + (c - 48);
+      digits++;
+    }
+    return digits > 0 && digits < 7 && !USED_IDS.has(id);
+  }
+  return false;
+}
+
 export const windowsJson: Format = {
   id: 'windows-json',
   description:
@@ -58,6 +80,6 @@ export const windowsJson: Format = {
       if (Array.isArray(v)) for (const x of v) one(x, line);
       else one(v, line);
     };
-    return jsonValues(ctx, handle);
+    return jsonValues(ctx, handle, unusedEventId);
   },
 };
