@@ -109,7 +109,6 @@ const TOOLS = new Set([
 const SYSTEM_WRITERS = new Set([
   'services.exe',
   'svchost.exe',
-  'msiexec.exe',
   'trustedinstaller.exe',
   'tiworker.exe',
   'wmiprvse.exe',
@@ -118,18 +117,6 @@ const SYSTEM_WRITERS = new Set([
   'init',
   'backgroundtaskmanagementagent',
   'smd',
-  'installer',
-  'package_script_service',
-  'installd',
-  'system_installd',
-  'dpkg',
-  'rpm',
-  'apt',
-  'apt-get',
-  'yum',
-  'dnf',
-  'snapd',
-  'packagekitd',
 ]);
 
 export function isShell(image: string): boolean {
@@ -228,6 +215,8 @@ export function isTool(image: string): boolean {
   return TOOLS.has(fileName(image));
 }
 
+/** The system itself or a package installer: writes persistence on someone else's behalf. */
 export function isSystemWriter(image: string): boolean {
-  return SYSTEM_WRITERS.has(fileName(image));
+  const n = fileName(image);
+  return SYSTEM_WRITERS.has(n) || INSTALLERS.has(n);
 }
