@@ -91,10 +91,10 @@ async function makeInput(file: string, targetBytes: number, withNoise: boolean):
   await new Promise<void>((r) => out.end(() => r()));
 }
 
-function child(script: string, file: string): Record<string, number> {
+function child(script: string, file: string, nodeArgs: string[] = []): Record<string, number> {
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'bench/children', script), file],
+    [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench/children', script), file],
     {
       cwd: ROOT,
       maxBuffer: 1 << 20,
@@ -117,6 +117,10 @@ const bench: Benchmark = async ({ scale, workDir }) => {
   const base = child('parse.ts', f1);
   const h1 = child('hunt.ts', f1);
   const h10 = child('hunt.ts', f10);
+  // The same hunts under a 128 MB heap cap: live state is bounded; without a cap V8 simply
+  // lets the heap grow further on longer runs.
+  const c1 = child('hunt.ts', f1, ['--max-old-space-size=128']);
+  const c10 = child('hunt.ts', f10, ['--max-old-space-size=128']);
   const baseUsed = child('parse.ts', fUsed);
   const hUsed = child('hunt.ts', fUsed);
   rows.push({
@@ -137,6 +141,17 @@ const bench: Benchmark = async ({ scale, workDir }) => {
     seconds: h10.seconds,
     peakRss: h10.maxRssBytes,
     extra: { rssRatio10xTo1x: Number((h10.maxRssBytes / h1.maxRssBytes).toFixed(2)) },
+  });
+  rows.push({
+    name: 'same, 10x, node --max-old-space-size=128',
+    bytes: c10.bytes,
+    events: c10.events,
+    seconds: c10.seconds,
+    peakRss: c10.maxRssBytes,
+    extra: {
+      rssAt1xMB: Math.round(c1.maxRssBytes / 1e6),
+      rssRatio10xTo1x: Number((c10.maxRssBytes / c1.maxRssBytes).toFixed(2)),
+    },
   });
   rows.push({
     name: 'hunt winlogbeat NDJSON, every record used (1x)',
