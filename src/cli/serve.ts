@@ -1,10 +1,9 @@
 // `ratchain serve`: HTTP ingest, findings API and stream, health and metrics (src/stream/serve.ts).
 import { Command } from 'commander';
-import { builtinCatalog } from '../catalog/index.ts';
 import { parseDuration } from '../config/schema.ts';
 import { openFindingOutput } from '../stream/finding-output.ts';
 import { SERVE_DEFAULTS, serve } from '../stream/serve.ts';
-import { loadConfigOrExit } from './config.ts';
+import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
 
 interface ServeFlags {
@@ -70,7 +69,7 @@ export async function runServeCommand(o: ServeFlags): Promise<number> {
     running = await serve({
       ...SERVE_DEFAULTS,
       config,
-      catalog: builtinCatalog(),
+      catalog: loadCatalogOrReport(config),
       host: o.host,
       port,
       token: token || undefined,

@@ -1,12 +1,11 @@
 // `ratchain watch`: follow files and stdin, write findings as they happen (NDJSON), stop cleanly
 // on SIGINT/SIGTERM.
 import { Command } from 'commander';
-import { builtinCatalog } from '../catalog/index.ts';
 import { parseDuration } from '../config/schema.ts';
 import type { Problem } from '../ingest/reader.ts';
 import { openFindingOutput } from '../stream/finding-output.ts';
 import { watch } from '../stream/watch.ts';
-import { loadConfigOrExit } from './config.ts';
+import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
 
 interface WatchFlags {
@@ -66,7 +65,7 @@ export async function runWatchCommand(inputs: string[], o: WatchFlags): Promise<
   const summary = await watch({
     inputs,
     config,
-    catalog: builtinCatalog(),
+    catalog: loadCatalogOrReport(config),
     format: o.format,
     reorderMs,
     idleFlushMs,

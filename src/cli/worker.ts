@@ -3,11 +3,10 @@
 // SIGKILL a restart resumes from the last checkpoint. See docs/scale-out.md.
 import { Command } from 'commander';
 import { connect } from 'nats';
-import { builtinCatalog } from '../catalog/index.ts';
 import { findingLine } from '../sinks/ndjson.ts';
 import { openLayout } from '../stream/jetstream/streams.ts';
 import { runWorker } from '../stream/jetstream/worker.ts';
-import { loadConfigOrExit } from './config.ts';
+import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
 
 interface WorkerFlags {
@@ -88,7 +87,7 @@ export async function runWorkerCommand(o: WorkerFlags): Promise<number> {
       nc,
       layout,
       config,
-      catalog: builtinCatalog(),
+      catalog: loadCatalogOrReport(config),
       own,
       batch,
       signal: stop.signal,
