@@ -32,13 +32,23 @@ export interface HuntOptions {
   config: Config;
   catalog: Catalog;
   format?: string;
-  /** Host name for events whose sensor names none (eslogger): e.g. the machine the log came from. */
+  /**
+   * Host name for events whose sensor names none (eslogger). Without it, a file named
+   * <host>.eslogger.ndjson gives its host.
+   */
   defaultHost?: string;
   onProblem?(p: Problem): void;
   onBytes?(n: number): void;
   onFinding?(f: Finding): void;
   /** Test hook: called with every event the engine sees, in order. */
   onEvent?(e: RatEvent): void;
+}
+
+/** eslogger names no host: by convention its files are saved as <host>.eslogger.ndjson. */
+const HOST_IN_NAME = /([^/\\]+)\.eslogger\.(nd)?json(\.gz)?$/i;
+
+export function hostFromFileName(file: string): string | undefined {
+  return HOST_IN_NAME.exec(file)?.[1];
 }
 
 export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; summary: RunSummary }> {
@@ -64,10 +74,9 @@ export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; su
       message: `event at ${new Date(e.time).toISOString()} arrived more than the allowed lateness after later events; dropped`,
     }),
   )) {
-    const host = opts.defaultHost;
     for (const ev of batch) {
-      if (!ev.host && host) ev.host = host;
       opts.onEvent?.(ev);
+      if (!ev.host) ev.host = opts.defaultHost ?? hostFromFileName(ev.src.file) ?? '';
       engine.push(ev);
     }
   }

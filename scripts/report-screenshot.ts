@@ -1,0 +1,34 @@
+// Regenerates docs/report.png: the HTML report of the shipped examples, one finding opened, in
+// headless Debian Chromium. Run: node --import tsx scripts/report-screenshot.ts
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = new URL('..', import.meta.url).pathname;
+const html = join(mkdtempSync(join(tmpdir(), 'ratchain-report-')), 'report.html');
+execFileSync(process.execPath, ['bin/ratchain.mjs', 'hunt', 'examples/', '--html', html, '-q'], {
+  cwd: root,
+});
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+  ],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1750 } });
+  await page.goto(`file://${html}`);
+  await page.locator('text=AnyDesk on WS-FIN-07').first().click();
+  await page.screenshot({ path: join(root, 'docs/report.png') });
+} finally {
+  await browser.close();
+}
