@@ -22,6 +22,7 @@ import type {
 } from '../model/event.ts';
 import type { Evidence, Finding, StepId } from '../model/finding.ts';
 import { approvalFor } from './approval.ts';
+import { hostTable } from './hosts.ts';
 import { agentOf, attach, dropAgent, knownAgentFor, live, merge, toolOf } from './identity.ts';
 import { endProc, expireProcs, procFor, startProc } from './lineage.ts';
 import { destinations } from './network.ts';
@@ -111,7 +112,6 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   const maxEvidence = cfg.Limits.EvidencePerStep;
   const expiry = cfg.TimeWindow + cfg.Lateness;
 
-  const hosts = new Map<string, HostState>();
   const addressToHost = new Map<string, string>();
   for (const [ip, h] of Object.entries(cfg.HostAliases)) addressToHost.set(ip, h);
   const pendingFlows: PendingFlow[] = [];
@@ -134,85 +134,18 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   let nextSweep = Number.NEGATIVE_INFINITY;
 
   // ---- hosts ---------------------------------------------------------------------------
-  // Sensors name one host "WS6" and "ws6.corp.example": a short name joins the one full name
-  // seen with it; two domains' WS6 stay two hosts.
-  const fullNames = new Map<string, string | null>();
-
-  function canonicalHost(name: string): string {
-    const n = name.trim().toLowerCase();
-    if (/^[0-9.]+$/.test(n) || n.includes(':')) return n;
-    const dot = n.indexOf('.');
-    if (dot > 0) {
-      const short = n.slice(0, dot);
-      const known = fullNames.get(short);
-      if (known === undefined) fullNames.set(short, n);
-      else if (known !== null && known !== n) fullNames.set(short, null);
-      return n;
-    }
-    return fullNames.get(n) ?? n;
-  }
-
-  // Consecutive events mostly come from one host: remember the last lookup.
-  let lastHostName = '';
-  let lastHost: HostState | undefined;
+  const table = hostTable(
+    cfg.Limits.Hosts,
+    (h) => {
+      for (const a of [...h.agents.values()]) close(a);
+      stats.hostsEvicted++;
+    },
+    () => stats.hosts++,
+  );
+  const hosts = table.hosts;
 
   function hostFor(name: string, platform: HostState['platform']): HostState {
-    if (name === lastHostName && lastHost?.platform === platform && hosts.get(lastHost.name) === lastHost)
-      return lastHost;
-    const h = lookupHost(name, platform);
-    lastHostName = name;
-    lastHost = h;
-    return h;
-  }
-
-  function lookupHost(name: string, platform: HostState['platform']): HostState {
-    const key = canonicalHost(name || 'unknown');
-    let h = hosts.get(key);
-    if (!h) {
-      if (hosts.size >= cfg.Limits.Hosts) evictHost();
-      h = {
-        name: key,
-        displayName: name || 'unknown',
-        platform,
-        procsByGuid: new Map(),
-        procsByPid: new Map(),
-        procCount: 0,
-        recentStarts: [],
-        procSweep: now,
-        maintained: now,
-        nextProcId: 1,
-        agents: new Map(),
-        byPath: new Map(),
-        byHash: new Map(),
-        byMeta: new Map(),
-        byTool: new Map(),
-        writtenBy: new Map(),
-        pendingPersistence: [],
-        entries: new Map(),
-        flowsByProcess: new Map(),
-        dnsNames: new Map(),
-        addresses: new Set(),
-        lastTime: now,
-      };
-      hosts.set(key, h);
-      stats.hosts++;
-    } else {
-      // Keep the map in order of last activity, so sweep() finds idle hosts at the front.
-      hosts.delete(key);
-      hosts.set(key, h);
-      if (name.length > h.displayName.length) h.displayName = name;
-      if (h.platform === 'network' && platform !== 'network') h.platform = platform;
-    }
-    return h;
-  }
-
-  function evictHost(): void {
-    let oldest: HostState | undefined;
-    for (const h of hosts.values()) if (!oldest || h.lastTime < oldest.lastTime) oldest = h;
-    if (!oldest) return;
-    for (const a of oldest.agents.values()) close(a);
-    hosts.delete(oldest.name);
-    stats.hostsEvicted++;
+    return table.get(name, platform, now);
   }
 
   // ---- evidence ------------------------------------------------------------------------

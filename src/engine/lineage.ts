@@ -203,7 +203,9 @@ export function expireProcs(host: HostState, horizon: number, cap: number): numb
   host.procCount = alive.size;
   // Cap: evict the least recently seen processes, those outside any agent's tree first.
   if (host.procCount > cap) {
-    const victims = [...alive].sort((a, b) => (a.agent ? 1 : 0) - (b.agent ? 1 : 0) || a.lastSeen - b.lastSeen);
+    const victims = [...alive].sort(
+      (a, b) => (a.agent ? 1 : 0) - (b.agent ? 1 : 0) || a.lastSeen - b.lastSeen,
+    );
     const n = host.procCount - cap;
     for (let i = 0; i < n && i < victims.length; i++) {
       const p = victims[i];

@@ -1,6 +1,7 @@
 // Which partition an event belongs to. Every event of a host must meet the same worker, because
-// the engine's state is per host: the key is the host name canonicalized exactly as the engine
-// does (case and domain dropped). Network flows carry no host of their own, so they are routed
+// the engine's state is per host: the key is the host's short name (case and domain dropped), so
+// every spelling of a host ("WS6", "ws6.corp.example") meets the same worker, where the engine
+// tells two domains' WS6 apart. Network flows carry no host of their own, so they are routed
 // the way the engine joins them: by the configured HostAliases, then by addresses learned from
 // hosts' own connections, then by the flow's source address.
 import type { Config } from '../../config/schema.ts';
@@ -8,7 +9,7 @@ import { DEFAULT_INTERNAL_NETWORKS } from '../../config/schema.ts';
 import { destinations } from '../../engine/network.ts';
 import type { RatEvent } from '../../model/event.ts';
 
-/** Same rule as the engine's host key: lower case, domain stripped, IP addresses kept whole. */
+/** Partition key of a host name: lower case, domain stripped, IP addresses kept whole. */
 export function canonicalHost(name: string): string {
   const n = (name || 'unknown').trim().toLowerCase();
   if (/^[0-9.]+$/.test(n) || n.includes(':')) return n;

@@ -1,0 +1,99 @@
+// The table of hosts the engine holds state for: one canonical name per host, kept in order of
+// last activity so idle hosts are found at the front, and bounded by Limits.Hosts.
+import type { Platform } from '../model/event.ts';
+import type { HostState } from './state.ts';
+
+export interface HostTable {
+  /** Hosts in order of last activity (oldest first). */
+  readonly hosts: Map<string, HostState>;
+  /** The host an event names, created on first sight. */
+  get(name: string, platform: Platform, now: number): HostState;
+}
+
+function newHost(key: string, displayName: string, platform: Platform, now: number): HostState {
+  return {
+    name: key,
+    displayName,
+    platform,
+    procsByGuid: new Map(),
+    procsByPid: new Map(),
+    procCount: 0,
+    recentStarts: [],
+    procSweep: now,
+    maintained: now,
+    nextProcId: 1,
+    agents: new Map(),
+    byPath: new Map(),
+    byHash: new Map(),
+    byMeta: new Map(),
+    byTool: new Map(),
+    writtenBy: new Map(),
+    pendingPersistence: [],
+    entries: new Map(),
+    flowsByProcess: new Map(),
+    dnsNames: new Map(),
+    addresses: new Set(),
+    lastTime: now,
+  };
+}
+
+/**
+ * `evict` is called with the least recently active host when the table is full, before it is
+ * dropped; `created` counts new host states.
+ */
+export function hostTable(maxHosts: number, evict: (h: HostState) => void, created: () => void): HostTable {
+  const hosts = new Map<string, HostState>();
+  // Sensors name one host "WS6" and "ws6.corp.example": a short name joins the one full name
+  // seen with it; two domains' WS6 stay two hosts.
+  const fullNames = new Map<string, string | null>();
+  // Consecutive events mostly come from one host: remember the last lookup.
+  let lastName = '';
+  let last: HostState | undefined;
+
+  function canonical(name: string): string {
+    const n = name.trim().toLowerCase();
+    if (/^[0-9.]+$/.test(n) || n.includes(':')) return n;
+    const dot = n.indexOf('.');
+    if (dot > 0) {
+      const short = n.slice(0, dot);
+      const known = fullNames.get(short);
+      if (known === undefined) fullNames.set(short, n);
+      else if (known !== null && known !== n) fullNames.set(short, null);
+      return n;
+    }
+    return fullNames.get(n) ?? n;
+  }
+
+  function lookup(name: string, platform: Platform, now: number): HostState {
+    const key = canonical(name || 'unknown');
+    let h = hosts.get(key);
+    if (!h) {
+      if (hosts.size >= maxHosts) {
+        const oldest = hosts.values().next().value;
+        if (oldest) {
+          evict(oldest);
+          hosts.delete(oldest.name);
+        }
+      }
+      h = newHost(key, name || 'unknown', platform, now);
+      hosts.set(key, h);
+      created();
+    } else {
+      hosts.delete(key);
+      hosts.set(key, h);
+      if (name.length > h.displayName.length) h.displayName = name;
+      if (h.platform === 'network' && platform !== 'network') h.platform = platform;
+    }
+    return h;
+  }
+
+  return {
+    hosts,
+    get(name, platform, now) {
+      if (name === lastName && last?.platform === platform && hosts.get(last.name) === last) return last;
+      last = lookup(name, platform, now);
+      lastName = name;
+      return last;
+    },
+  };
+}
