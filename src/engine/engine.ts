@@ -22,6 +22,7 @@ import type {
 } from '../model/event.ts';
 import type { Evidence, Finding, StepId } from '../model/finding.ts';
 import { approvalFor } from './approval.ts';
+import { flowJoin } from './flow-join.ts';
 import { hostTable } from './hosts.ts';
 import { agentOf, attach, dropAgent, knownAgentFor, live, merge, toolOf } from './identity.ts';
 import { endProc, expireProcs, procFor, startProc } from './lineage.ts';
@@ -82,11 +83,6 @@ export interface EngineOptions {
   collect?: boolean;
 }
 
-interface PendingFlow {
-  ev: NetworkEvent;
-  host: HostState;
-}
-
 const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
 
 export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions = {}): Engine {
@@ -112,9 +108,6 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   const maxEvidence = cfg.Limits.EvidencePerStep;
   const expiry = cfg.TimeWindow + cfg.Lateness;
 
-  const addressToHost = new Map<string, string>();
-  for (const [ip, h] of Object.entries(cfg.HostAliases)) addressToHost.set(ip, h);
-  const pendingFlows: PendingFlow[] = [];
   const finished: Finding[] = [];
   const stats: EngineStats = {
     events: 0,
@@ -226,7 +219,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     const a = newAgentFor(h, p, time);
     addExecution(a, p, 'the process that made the other steps');
     creditChildren(a, p, 0);
-    adoptFlows(h, a, p);
+    flows.adopt(h, a, p);
     return live(a);
   }
 
@@ -280,7 +273,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       const a = live(parent.agent);
       p.agent = a;
       if (isControlChild(rules, parent.image, p.image)) control(a, parent, p, ev);
-      adoptFlows(h, a, p);
+      flows.adopt(h, a, p);
     } else if (!isGeneric(p.image) && catalogMatch(p)) {
       const a = newAgentFor(h, p, ev.time);
       addExecution(a, p, `catalogue entry ${a.tool?.tool.name ?? ''}`.trim());
@@ -502,10 +495,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       !/^(127\.|::1$|0\.0\.0\.0|::$)/.test(ev.srcIp) &&
       ev.direction !== 'inbound'
     ) {
-      if (!h.addresses.has(ev.srcIp) && h.addresses.size < 32) {
-        h.addresses.add(ev.srcIp);
-        if (!addressToHost.has(ev.srcIp)) addressToHost.set(ev.srcIp, h.name);
-      }
+      flows.learnAddress(h, ev.srcIp);
     }
     // Inbound: a listener that accepted a session from outside (a bind shell). The peer is the
     // external side, whichever field the sensor put it in.
@@ -550,7 +540,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       ),
     };
     connect(a, fact, p);
-    recentConns.set(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort), { agent: a, proc: p, time: ev.time });
+    flows.hostConnection(h, ev.srcPort, ev.dstIp, ev.dstPort, a, p, ev.time);
   }
 
   function connect(a: Agent, fact: ConnectionFact, p?: Proc): void {
@@ -566,101 +556,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (addConnection(d, fact, cfg, maxEvidence)) changed(a);
   }
 
-  const recentConns = new Map<string, { agent: Agent; proc: Proc; time: number }>();
-  const connKey = (host: string, sp: number | undefined, ip: string, dp: number | undefined) =>
-    `${host}|${sp ?? ''}|${ip}|${dp ?? ''}`;
-
-  function onFlow(ev: NetworkEvent): void {
-    pendingFlows.push({ ev, host: flowHost(ev) });
-  }
-
-  function flowHost(ev: NetworkEvent): HostState {
-    const name = addressToHost.get(ev.srcIp) ?? (ev.host && ev.host !== ev.srcIp ? ev.host : ev.srcIp);
-    return hostFor(name, 'network');
-  }
-
-  /** Flows wait one join tolerance so the host's own record of the connection can arrive. */
-  function resolveFlows(upTo: number): void {
-    while (pendingFlows.length && pendingFlows[0].ev.time <= upTo) {
-      const { ev } = pendingFlows.shift()!;
-      let h = flowHost(ev);
-      if (!dest.isExternal(ev.dstIp)) {
-        stats.internalConnections++;
-        continue;
-      }
-      const name = ev.dstName ?? h.dnsNames.get(ev.dstIp);
-      if (dest.allowlisted(ev.dstIp, name)) {
-        stats.allowlistedConnections++;
-        continue;
-      }
-      // Host sensors without source ports (auditd connect) join on the destination and time.
-      const joined =
-        recentConns.get(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort)) ??
-        recentConns.get(connKey(h.name, undefined, ev.dstIp, ev.dstPort));
-      const fact: ConnectionFact = {
-        time: ev.time,
-        ip: ev.dstIp,
-        port: ev.dstPort,
-        name,
-        durationSec: ev.durationSec,
-        bytesOut: ev.bytesOut,
-        bytesIn: ev.bytesIn,
-        open: ev.open,
-        hostLevel: !joined,
-        evidence: evidence(
-          ev.time,
-          `flow ${ev.srcIp}:${ev.srcPort ?? '?'} → ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${ev.durationSec !== undefined ? `, ${Math.round(ev.durationSec)} s` : ''}${ev.bytesOut !== undefined ? `, ${ev.bytesOut} B out / ${ev.bytesIn ?? 0} B in` : ''}${ev.state ? `, ${ev.state}` : ''}${ev.open ? ', still open' : ''}`,
-          ev.src,
-        ),
-      };
-      if (joined && Math.abs(joined.time - ev.time) <= cfg.FlowJoinTolerance) {
-        stats.flowsJoined++;
-        h = joined.agent.host;
-        const a = live(joined.agent);
-        const k = `${fact.ip}|${fact.port ?? ''}`;
-        const d = a.egress.get(k);
-        // The host sensor already counted this connection: add only what the flow knows.
-        if (d) {
-          d.connections--;
-          d.times.pop();
-        }
-        connect(a, fact, joined.proc);
-      } else {
-        stats.flowsHostLevel++;
-        const p: Proc = {
-          id: h.nextProcId++,
-          image: `flow to ${ev.dstIp}:${ev.dstPort ?? '?'}`,
-          key: `flow:${ev.dstIp}:${ev.dstPort ?? ''}`,
-          guid: `flow:${ev.dstIp}:${ev.dstPort ?? ''}`,
-          children: [],
-          lastSeen: ev.time,
-        };
-        const known = h.procsByGuid.get(p.guid!);
-        const proc = known ?? p;
-        if (!known) h.procsByGuid.set(p.guid!, p);
-        const a = proc.agent ? live(proc.agent) : newAgentFor(h, proc, ev.time);
-        connect(a, fact);
-        // Flow sensors that name the process (VMConnection) let a later agent adopt the flow.
-        if (ev.proc?.image) {
-          h.flowsByProcess.set(fileName(ev.proc.image), a);
-          if (h.flowsByProcess.size > 256) h.flowsByProcess.delete(h.flowsByProcess.keys().next().value!);
-        }
-      }
-    }
-  }
-
-  /** An agent takes over host-level flows whose sensor named a process of its tree. */
-  function adoptFlows(h: HostState, a: Agent, p: Proc): void {
-    if (h.flowsByProcess.size === 0) return;
-    const name = fileName(p.image);
-    const flows = h.flowsByProcess.get(name);
-    if (!flows) return;
-    h.flowsByProcess.delete(name);
-    const f = live(flows);
-    if (f === live(a) || !h.agents.has(f.key)) return;
-    for (const d of f.egress.values()) d.hostLevel = false;
-    merge(a, f, `network flows name process ${name}, which runs in the agent's process tree`, true);
-  }
+  const flows = flowJoin({ cfg, dest, stats, hostFor, connect, newAgentFor, evidence });
 
   // ---- lifecycle -----------------------------------------------------------------------
   const alertSteps = Math.max(3, cfg.MinSteps);
@@ -708,8 +604,8 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (hosts.size > peak.hosts) peak.hosts = hosts.size;
     if (agents > peak.agents) peak.agents = agents;
     if (processes > peak.processes) peak.processes = processes;
-    resolveFlows(now - cfg.FlowJoinTolerance);
-    for (const [k, v] of recentConns) if (v.time < now - 2 * cfg.FlowJoinTolerance) recentConns.delete(k);
+    flows.resolve(now - cfg.FlowJoinTolerance);
+    flows.expire(now);
     for (const h of hosts.values()) {
       if (h.lastTime >= horizon) break;
       for (const a of [...h.agents.values()]) close(a);
@@ -755,10 +651,10 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       if (!(ev.time >= 0)) return;
       advanceTo(ev.time);
       if (ev.kind === 'network' && ev.flow) {
-        onFlow(ev);
+        flows.queue(ev);
         return;
       }
-      if (pendingFlows.length) resolveFlows(now - cfg.FlowJoinTolerance);
+      if (flows.pending() > 0) flows.resolve(now - cfg.FlowJoinTolerance);
       const h = hostFor(ev.host, ev.platform);
       h.lastTime = ev.time;
       maintain(h);
@@ -787,7 +683,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       }
     },
     finish() {
-      resolveFlows(Number.POSITIVE_INFINITY);
+      flows.resolve(Number.POSITIVE_INFINITY);
       for (const h of hosts.values()) for (const a of [...h.agents.values()]) close(a);
       hosts.clear();
       finished.sort(
@@ -808,7 +704,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       return {
         ...stats,
         peak: { ...stats.peak },
-        live: { hosts: hosts.size, agents, processes, pendingFlows: pendingFlows.length },
+        live: { hosts: hosts.size, agents, processes, pendingFlows: flows.pending() },
       };
     },
   };
