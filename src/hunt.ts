@@ -3,6 +3,7 @@
 import type { Catalog } from './catalog/types.ts';
 import type { Config } from './config/schema.ts';
 import { createEngine, type EngineStats } from './engine/engine.ts';
+import { hostFromFileName } from './ingest/host-hint.ts';
 import { mergeByTime } from './ingest/merge.ts';
 import { expandInputs, type Input } from './ingest/open.ts';
 import type { Problem } from './ingest/reader.ts';
@@ -42,13 +43,6 @@ export interface HuntOptions {
   onFinding?(f: Finding): void;
   /** Test hook: called with every event the engine sees, in order. */
   onEvent?(e: RatEvent): void;
-}
-
-/** eslogger names no host: by convention its files are saved as <host>.eslogger.ndjson. */
-const HOST_IN_NAME = /([^/\\]+)\.eslogger\.(nd)?json(\.gz)?$/i;
-
-export function hostFromFileName(file: string): string | undefined {
-  return HOST_IN_NAME.exec(file)?.[1];
 }
 
 export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; summary: RunSummary }> {

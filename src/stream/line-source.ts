@@ -3,6 +3,7 @@
 // through that format's LineDecoder. No parsing happens here; binary formats (EVTX) are refused
 // because a live line stream cannot carry them.
 import { formatById } from '../ingest/formats.ts';
+import { hostFromFileName } from '../ingest/host-hint.ts';
 import type { Decoder, Format, Problem } from '../ingest/reader.ts';
 import { sniffFormat } from '../ingest/source.ts';
 import type { RatEvent } from '../model/event.ts';
@@ -34,6 +35,7 @@ export function createLineSource(o: LineSourceOptions): LineSource {
   let failure: string | undefined;
   let attempts = 0;
   const counts = { events: 0, problems: 0, ignored: 0 };
+  const hostHint = hostFromFileName(o.name);
   const problem = (message: string, pos: { line?: number; offset?: number; where?: string }) => {
     counts.problems++;
     o.onProblem({ file: o.name, format: format?.id ?? '?', message, ...pos });
@@ -46,6 +48,7 @@ export function createLineSource(o: LineSourceOptions): LineSource {
       problem,
       emit(ev) {
         counts.events++;
+        if (!ev.host) ev.host = hostHint ?? '';
         o.onEvent(ev);
       },
       ignored(n = 1) {

@@ -9,6 +9,7 @@
 // open chain (use it for finite data sets; a live publisher leaves it off).
 import { headers, type JetStreamClient, type NatsConnection, type PubAck } from 'nats';
 import type { Config } from '../../config/schema.ts';
+import { hostFromFileName } from '../../ingest/host-hint.ts';
 import { mergeByTime } from '../../ingest/merge.ts';
 import { expandInputs } from '../../ingest/open.ts';
 import type { Problem } from '../../ingest/reader.ts';
@@ -77,6 +78,7 @@ export async function publishInputs(o: PublishOptions): Promise<PublishSummary> 
   )) {
     for (let i = 0; i < batch.length; i++) {
       const ev = batch[i];
+      if (!ev.host) ev.host = hostFromFileName(ev.src.file) ?? '';
       const p = router.partition(ev);
       const subject = eventsSubject(p);
       const data = enc.encode(JSON.stringify(ev));
