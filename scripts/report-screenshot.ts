@@ -4,26 +4,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const html = join(mkdtempSync(join(tmpdir(), 'ratchain-report-')), 'report.html');
 execFileSync(process.execPath, ['bin/ratchain.mjs', 'hunt', 'examples/', '--html', html, '-q'], {
   cwd: root,
 });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1750 } });
   await page.goto(`file://${html}`);

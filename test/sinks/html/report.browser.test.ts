@@ -8,22 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { renderHtml } from '../../../src/sinks/html/report.ts';
 import { syntheticFindings } from '../../fixtures/findings/synthetic.ts';
+import { CHROMIUM, launchChromium } from '../../support/chromium.ts';
 import { fullChain, HOSTILE } from '../../support/findings.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 const RUN = {
   inputs: 12,
   bytes: 48_500_000,
@@ -62,7 +52,7 @@ describe('HTML report in headless Chromium', { skip }, () => {
       join(dir, 'report.html'),
       renderHtml(findings, RUN, { generated: new Date('2026-11-04T00:00:00Z') }),
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
