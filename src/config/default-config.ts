@@ -70,10 +70,10 @@ FlowJoinTolerance: 30s
 # Extra catalogue files (ratchain format or LOLRMM rmm_tools.json).
 Catalogs: []
 
-# Bounds on live state; evictions are counted and reported.
+# Bounds on live state; evictions are counted and reported. An agent holds one chain at a time
+# (a new one starts after the last closed); its evidence is capped by EvidencePerStep.
 Limits:
   AgentsPerHost: 512
-  ChainsPerAgent: 8
   ProcessesPerHost: 20000
   Hosts: 100000
   EvidencePerStep: 8

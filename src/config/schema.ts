@@ -127,7 +127,6 @@ export const configSchema = z
     Limits: z
       .object({
         AgentsPerHost: z.number().int().positive().default(512),
-        ChainsPerAgent: z.number().int().positive().default(8),
         ProcessesPerHost: z.number().int().positive().default(20_000),
         Hosts: z.number().int().positive().default(100_000),
         EvidencePerStep: z.number().int().positive().default(8),
