@@ -26,7 +26,7 @@ UserContext:
   SupportHosts: []
   # Admin accounts (regexes on DOMAIN\\\\user or user).
   AdminUsers: []
-  AdminGroups: []
+  AdminGroups: []       # kept for MITRE's UserContext; no sensor read here reports groups yet
 
 # Approved tools. A chain of an approved tool on an approved host, from its approved path,
 # talking to allowlisted infrastructure is suppressed; anything outside that still alerts.

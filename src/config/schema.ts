@@ -66,6 +66,7 @@ export const configSchema = z
         SupportHosts: z.array(regex).default([]),
         /** Admin accounts (regexes on DOMAIN\\user or user). */
         AdminUsers: z.array(regex).default([]),
+        /** Accepted for MITRE's UserContext; no format read here reports group membership, so it changes nothing yet. */
         AdminGroups: z.array(z.string()).default([]),
       })
       .strict()
