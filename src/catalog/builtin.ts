@@ -1,22 +1,49 @@
 // ratchain's own catalogue of remote-access tools, read from tools.yaml next to this file (the
 // same format users write, so `ratchain catalog check src/catalog/tools.yaml` checks it too).
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRatchainCatalog } from './format.ts';
 import type { CatalogTool } from './types.ts';
 
+export { parseBuiltin };
+
 export const BUILTIN_FILE = fileURLToPath(new URL('./tools.yaml', import.meta.url));
 
-function loadBuiltin(): CatalogTool[] {
-  const { tools, problems } = parseRatchainCatalog(
-    readFileSync(BUILTIN_FILE, 'utf8'),
-    BUILTIN_FILE,
-    'builtin',
-  );
+function parseBuiltin(text: string): CatalogTool[] {
+  const { tools, problems } = parseRatchainCatalog(text, BUILTIN_FILE, 'builtin');
   const bad = problems.filter((p) => p.kind !== 'note');
   // A broken built-in catalogue is a bug in ratchain itself, not in the user's input.
   if (bad.length)
     throw new Error(`built-in catalogue: ${bad.map((p) => `${p.where}: ${p.message}`).join('; ')}`);
+  return tools;
+}
+
+/**
+ * Checking the YAML with positions takes a few hundred milliseconds, paid by every command; the
+ * checked result is cached as JSON under the temp directory, keyed by the file's content hash.
+ * Any cache trouble falls back to parsing.
+ */
+function loadBuiltin(): CatalogTool[] {
+  const text = readFileSync(BUILTIN_FILE, 'utf8');
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const cache = join(tmpdir(), `ratchain-catalog-${hash}.json`);
+  try {
+    const cached = JSON.parse(readFileSync(cache, 'utf8')) as CatalogTool[];
+    if (Array.isArray(cached) && cached.length > 0) return cached;
+  } catch {
+    // no cache yet, or unreadable: parse below
+  }
+  const tools = parseBuiltin(text);
+  try {
+    const tmp = `${cache}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(tools));
+    renameSync(tmp, cache);
+  } catch {
+    // a read-only temp directory only costs the parse next time
+  }
   return tools;
 }
 

@@ -1,0 +1,12 @@
+// The built-in catalogue is checked from tools.yaml once and then read from a JSON cache; the two
+// must never differ.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { BUILTIN_FILE, BUILTIN_TOOLS, parseBuiltin } from '../../src/catalog/builtin.ts';
+
+test('the cached built-in catalogue is exactly what checking tools.yaml gives', () => {
+  const checked = JSON.parse(JSON.stringify(parseBuiltin(readFileSync(BUILTIN_FILE, 'utf8'))));
+  assert.deepEqual(BUILTIN_TOOLS, checked);
+  assert.ok(BUILTIN_TOOLS.length >= 60);
+});
