@@ -1,8 +1,8 @@
 // ratchain's own catalogue of remote-access tools, read from tools.yaml next to this file (the
 // same format users write, so `ratchain catalog check src/catalog/tools.yaml` checks it too).
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRatchainCatalog } from './format.ts';
@@ -23,13 +23,15 @@ function parseBuiltin(text: string): CatalogTool[] {
 
 /**
  * Checking the YAML with positions takes a few hundred milliseconds, paid by every command; the
- * checked result is cached as JSON under the temp directory, keyed by the file's content hash.
+ * checked result is cached as JSON in the user's own cache directory (never a shared temp
+ * directory: a planted cache could allowlist an attacker's domain), keyed by the content hash.
  * Any cache trouble falls back to parsing.
  */
 function loadBuiltin(): CatalogTool[] {
   const text = readFileSync(BUILTIN_FILE, 'utf8');
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const cache = join(tmpdir(), `ratchain-catalog-${hash}.json`);
+  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ratchain');
+  const cache = join(dir, `catalog-${hash}.json`);
   try {
     const cached = JSON.parse(readFileSync(cache, 'utf8')) as CatalogTool[];
     if (Array.isArray(cached) && cached.length > 0) return cached;
@@ -38,6 +40,7 @@ function loadBuiltin(): CatalogTool[] {
   }
   const tools = parseBuiltin(text);
   try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${cache}.${process.pid}`;
     writeFileSync(tmp, JSON.stringify(tools));
     renameSync(tmp, cache);
