@@ -21,7 +21,8 @@ let parsed = 0;
 for (const f of files(join(process.argv[2], 'logs'))) {
   if (f.endsWith('.evtx')) {
     // Binary: the baseline only reads it.
-    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) bytes += (chunk as Buffer).length;
+    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 }))
+      bytes += (chunk as Buffer).length;
     continue;
   }
   const dec = new StringDecoder('utf8');

@@ -27,7 +27,7 @@ export interface WinRecord {
 export function parseWinTime(s: string): number {
   if (!s) return Number.NaN;
   const fast = parseUtcFast(s);
-  if (fast === fast) return fast; // not NaN
+  if (!Number.isNaN(fast)) return fast;
   let t = s.trim();
   if (t.length >= 19 && t[10] === ' ') t = `${t.slice(0, 10)}T${t.slice(11)}`;
   // Trim fractional digits beyond milliseconds: Date.parse rejects some longer forms.
