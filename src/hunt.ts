@@ -7,7 +7,7 @@ import { hostFromFileName } from './ingest/host-hint.ts';
 import { mergeByTime } from './ingest/merge.ts';
 import { expandInputs, type Input } from './ingest/open.ts';
 import type { Problem } from './ingest/reader.ts';
-import { newStats, readSource, type SourceStats } from './ingest/source.ts';
+import { chunkSizeFor, newStats, readSource, type SourceStats } from './ingest/source.ts';
 import type { RatEvent } from './model/event.ts';
 import type { Finding } from './model/finding.ts';
 
@@ -56,8 +56,9 @@ export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; su
     opts.onProblem?.(p);
   };
   const mergeStats = { late: 0, maxBuffered: 0 };
+  const chunkSize = chunkSizeFor(expanded.inputs.length);
   const sources = expanded.inputs.map((input, i) =>
-    readSource(input, { format: opts.format, onProblem, onBytes: opts.onBytes }, stats[i]),
+    readSource(input, { format: opts.format, onProblem, onBytes: opts.onBytes, chunkSize }, stats[i]),
   );
   for await (const batch of mergeByTime(sources, opts.config.Lateness, mergeStats, (e) =>
     onProblem({

@@ -31,6 +31,16 @@ export interface SourceOptions {
   onProblem(p: Problem): void;
   /** Bytes read so far, for progress display. */
   onBytes?(n: number): void;
+  /** Read size; smaller when many inputs are open at once (default 1 MiB). */
+  chunkSize?: number;
+}
+
+/**
+ * A hunt keeps every input open for the time-ordered merge, each holding about one read chunk:
+ * the chunk shrinks as inputs grow so the total stays near 64 MiB (64 KiB at the least).
+ */
+export function chunkSizeFor(inputs: number): number {
+  return Math.max(64 * 1024, Math.min(1 << 20, Math.floor((64 << 20) / Math.max(1, inputs))));
 }
 
 export function sniffFormat(head: Buffer): { format?: Format; score: number } {
@@ -89,7 +99,7 @@ export async function* readSource(
 
   let bytes: AsyncGenerator<Buffer>;
   try {
-    bytes = openBytes(input);
+    bytes = openBytes(input, opts.chunkSize);
   } catch (e) {
     ctx.problem(`cannot open: ${(e as Error).message}`, {});
     return;
