@@ -5,7 +5,14 @@
 // either imported or reported with the reason it was skipped.
 import { baseName } from './match.ts';
 import { mergeTools } from './merge.ts';
-import { DOMAIN_PATTERN, GENERIC_FILE_NAMES, isSharedInfra, nameKey, vendorKey } from './normalize.ts';
+import {
+  COMMON_DIRS,
+  DOMAIN_PATTERN,
+  GENERIC_FILE_NAMES,
+  isSharedInfra,
+  nameKey,
+  vendorKey,
+} from './normalize.ts';
 import type { CatalogProblem, CatalogTool } from './types.ts';
 
 export const LOLRMM_SOURCE = 'lolrmm';
@@ -76,40 +83,6 @@ export function normalizeDomain(raw: unknown): { domain: string; rewritten?: str
   if (isSharedInfra(s)) return { drop: 'a shared cloud zone: allowing it would allow unrelated traffic' };
   return s === original ? { domain: s } : { domain: s, rewritten: original };
 }
-
-// Directory names every install path shares; a pattern made only of these says nothing.
-const COMMON_DIRS = new Set([
-  '',
-  '*',
-  'c:',
-  'program files',
-  'program files (x86)',
-  'programdata',
-  'windows',
-  'system32',
-  'syswow64',
-  'users',
-  'user',
-  'appdata',
-  'local',
-  'roaming',
-  'temp',
-  'usr',
-  'bin',
-  'sbin',
-  'opt',
-  'etc',
-  'var',
-  'lib',
-  'applications',
-  'library',
-  'application support',
-  'home',
-  'tmp',
-  'private',
-  'downloads',
-  'desktop',
-]);
 
 const PROGRAM_EXT = /\.(exe|scr|com|bat|cmd|ps1|py|sh|app)$/;
 const NOT_PROGRAM_EXT =

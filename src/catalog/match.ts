@@ -2,6 +2,7 @@
 // renamed binary that kept its OriginalFileName or product is still named. Every pattern is
 // compiled once here; a lookup is a few map probes plus the few glob patterns the catalogue has.
 import {
+  COMMON_DIRS,
   GENERIC_FILE_NAMES,
   GENERIC_PRODUCTS,
   nameKey,
@@ -139,34 +140,6 @@ function lazyGlob(source: string, comparable: string, tool: CatalogTool): LazyGl
   return { anchor, source, tool };
 }
 
-// Directory names too common to narrow down which pattern an image could match.
-const COMMON_SEGMENTS = new Set([
-  '',
-  'program files',
-  'program files (x86)',
-  'programdata',
-  'windows',
-  'system32',
-  'syswow64',
-  'users',
-  'appdata',
-  'local',
-  'roaming',
-  'usr',
-  'bin',
-  'sbin',
-  'opt',
-  'etc',
-  'var',
-  'lib',
-  'applications',
-  'library',
-  'application support',
-  'home',
-  'tmp',
-  'private',
-]);
-
 /** The longest literal, uncommon directory name of an install path pattern, if it has one. */
 function indexSegment(pattern: string): string | undefined {
   const segs = pattern
@@ -177,7 +150,7 @@ function indexSegment(pattern: string): string | undefined {
   let best: string | undefined;
   for (const seg of segs) {
     if (/^[a-z]:$/.test(seg) || seg.includes('*') || seg.includes('?') || seg.includes('~')) continue;
-    if (COMMON_SEGMENTS.has(seg)) continue;
+    if (COMMON_DIRS.has(seg)) continue;
     if (!best || seg.length > best.length) best = seg;
   }
   return best;

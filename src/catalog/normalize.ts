@@ -138,3 +138,40 @@ export function isSharedInfra(domain: string): boolean {
   const d = domain.replace(/^\*\./, '');
   return SHARED_INFRA_DOMAINS.includes(d);
 }
+
+/**
+ * Directory names every install path shares: a pattern made only of these says nothing, and
+ * none of them narrows down which pattern an image could match.
+ */
+export const COMMON_DIRS = new Set([
+  '',
+  '*',
+  'c:',
+  'program files',
+  'program files (x86)',
+  'programdata',
+  'windows',
+  'system32',
+  'syswow64',
+  'users',
+  'user',
+  'appdata',
+  'local',
+  'roaming',
+  'temp',
+  'usr',
+  'bin',
+  'sbin',
+  'opt',
+  'etc',
+  'var',
+  'lib',
+  'applications',
+  'library',
+  'application support',
+  'home',
+  'tmp',
+  'private',
+  'downloads',
+  'desktop',
+]);
