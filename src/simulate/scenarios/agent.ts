@@ -35,3 +35,47 @@ export interface AgentOps {
   tool: ToolOnPlatform;
   act: HostActivity;
 }
+
+/** n short connections to the relay, every intervalSec; `dnsFirst`: the first one resolves its name. */
+export function beaconRelay(
+  act: HostActivity,
+  t: number,
+  proc: SimProc,
+  relay: Relay,
+  n: number,
+  intervalSec: number,
+  dnsFirst: boolean,
+): void {
+  for (let i = 0; i < n; i++)
+    act.connect(
+      t + i * intervalSec * 1000,
+      proc,
+      relay,
+      relay.port,
+      act.rng.int(1, 4),
+      act.rng.int(300, 900),
+      act.rng.int(200, 2000),
+      { dns: dnsFirst && i === 0 },
+    );
+}
+
+/** A long session to the relay with fixed volumes, as sensors without DNS (auditd, osquery) see it. */
+export function sessionToRelay(
+  act: HostActivity,
+  t: number,
+  proc: SimProc,
+  relay: Relay,
+  durationSec: number,
+  clientHeavy: boolean,
+): void {
+  act.connect(
+    t,
+    proc,
+    relay,
+    relay.port,
+    durationSec,
+    clientHeavy ? 30_000_000 : 400_000,
+    clientHeavy ? 700_000 : 3_000_000,
+    { dns: false },
+  );
+}

@@ -1,7 +1,7 @@
 // A remote-access agent on Linux as auditd sees it: execve with its parent, the unit file it
 // writes under a systemd directory, `systemctl enable`, systemd (PID 1) starting it, connect().
 import type { HostActivity } from '../activity.ts';
-import type { AgentOps } from './agent.ts';
+import { type AgentOps, beaconRelay, sessionToRelay } from './agent.ts';
 import type { ToolOnPlatform } from './tools.ts';
 
 export function linuxAgent(act: HostActivity, tool: ToolOnPlatform, binary: string): AgentOps {
@@ -40,29 +40,10 @@ export function linuxAgent(act: HostActivity, tool: ToolOnPlatform, binary: stri
       act.end(t + 900, ctl);
     },
     session(t, proc, relay, durationSec, clientHeavy) {
-      act.connect(
-        t,
-        proc,
-        relay,
-        relay.port,
-        durationSec,
-        clientHeavy ? 30_000_000 : 400_000,
-        clientHeavy ? 700_000 : 3_000_000,
-        { dns: false },
-      );
+      sessionToRelay(act, t, proc, relay, durationSec, clientHeavy);
     },
     beacon(t, proc, relay, n, intervalSec) {
-      for (let i = 0; i < n; i++)
-        act.connect(
-          t + i * intervalSec * 1000,
-          proc,
-          relay,
-          relay.port,
-          act.rng.int(1, 4),
-          act.rng.int(300, 900),
-          act.rng.int(200, 2000),
-          { dns: false },
-        );
+      beaconRelay(act, t, proc, relay, n, intervalSec, false);
     },
     shell(t, proc, suspicious) {
       const sh = suspicious

@@ -2,7 +2,7 @@
 // a LaunchAgents/LaunchDaemons folder (plus the BTM item), launchctl, launchd starting it, and
 // the connections osquery's socket_events and Zeek record.
 import type { HostActivity } from '../activity.ts';
-import type { AgentOps } from './agent.ts';
+import { type AgentOps, beaconRelay, sessionToRelay } from './agent.ts';
 import type { ToolOnPlatform } from './tools.ts';
 
 export function macosAgent(act: HostActivity, tool: ToolOnPlatform, binary: string): AgentOps {
@@ -51,29 +51,10 @@ export function macosAgent(act: HostActivity, tool: ToolOnPlatform, binary: stri
       act.btm(t + 100, proc, plist, path, name, false);
     },
     session(t, proc, relay, durationSec, clientHeavy) {
-      act.connect(
-        t,
-        proc,
-        relay,
-        relay.port,
-        durationSec,
-        clientHeavy ? 30_000_000 : 400_000,
-        clientHeavy ? 700_000 : 3_000_000,
-        { dns: false },
-      );
+      sessionToRelay(act, t, proc, relay, durationSec, clientHeavy);
     },
     beacon(t, proc, relay, n, intervalSec) {
-      for (let i = 0; i < n; i++)
-        act.connect(
-          t + i * intervalSec * 1000,
-          proc,
-          relay,
-          relay.port,
-          act.rng.int(1, 4),
-          act.rng.int(300, 900),
-          act.rng.int(200, 2000),
-          { dns: false },
-        );
+      beaconRelay(act, t, proc, relay, n, intervalSec, false);
     },
     shell(t, proc, suspicious) {
       const plat = { meta: { platformBinary: true } };

@@ -1,6 +1,6 @@
 // A remote-access agent on Windows as Sysmon, Security and System logs see it.
 import type { HostActivity } from '../activity.ts';
-import type { AgentOps } from './agent.ts';
+import { type AgentOps, beaconRelay } from './agent.ts';
 import type { ToolOnPlatform } from './tools.ts';
 
 const SYSTEM = 'NT AUTHORITY\\SYSTEM';
@@ -84,17 +84,7 @@ export function windowsAgent(act: HostActivity, tool: ToolOnPlatform, binary: st
       act.connect(t, proc, relay, relay.port, durationSec, out, inn);
     },
     beacon(t, proc, relay, n, intervalSec) {
-      for (let i = 0; i < n; i++)
-        act.connect(
-          t + i * intervalSec * 1000,
-          proc,
-          relay,
-          relay.port,
-          act.rng.int(1, 4),
-          act.rng.int(300, 900),
-          act.rng.int(200, 2000),
-          { dns: i === 0 },
-        );
+      beaconRelay(act, t, proc, relay, n, intervalSec, true);
     },
     shell(t, proc, suspicious) {
       if (suspicious) {
