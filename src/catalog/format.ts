@@ -1,9 +1,10 @@
 // ratchain's own catalogue file format (YAML or JSON, documented in README.md): a list of tools.
 // Each entry is checked on its own, so one bad entry is reported with its position and skipped
 // while the rest of the file loads.
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { closest } from '../config/did-you-mean.ts';
+import { nodeAt } from '../config/yaml-position.ts';
 import { DOMAIN_PATTERN, isSharedInfra, nameKey, vendorKey } from './normalize.ts';
 import type { CatalogProblem, CatalogTool } from './types.ts';
 
@@ -69,23 +70,6 @@ const entrySchema = z.strictObject({
 type Entry = z.output<typeof entrySchema>;
 
 const KNOWN = Object.keys(entrySchema.shape);
-
-/** The YAML node at a path, for its line and column. */
-function nodeAt(root: YamlNode | null | undefined, path: PropertyKey[]): YamlNode | undefined {
-  let n: YamlNode | null | undefined = root;
-  for (const key of path) {
-    if (isMap(n)) {
-      const pair = n.items.find((p) => (p.key as { value?: unknown })?.value === key);
-      if (!pair) break;
-      n = (pair.value as YamlNode) ?? (pair.key as YamlNode);
-    } else if (isSeq(n) && typeof key === 'number') {
-      const item = n.items[key] as YamlNode | undefined;
-      if (!item) break;
-      n = item;
-    } else break;
-  }
-  return n ?? undefined;
-}
 
 function toTool(e: Entry, source: string): CatalogTool {
   const low = (xs: string[]) => [...new Set(xs.map(nameKey))];

@@ -1,9 +1,10 @@
 // Loads a YAML config and reports every mistake with its line and column and a hint, so a bad
 // config never starts a hunt.
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { closest } from './did-you-mean.ts';
 import { type Config, configSchema } from './schema.ts';
+import { keyNodeAt, nodeAt } from './yaml-position.ts';
 
 export interface ConfigIssue {
   file: string;
@@ -17,33 +18,6 @@ export interface ConfigIssue {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
 
 const KNOWN_KEYS = Object.keys(configSchema.shape);
-
-/** The YAML node at a zod issue path, for its position. */
-function nodeAt(root: YamlNode | null | undefined, path: PropertyKey[]): YamlNode | undefined {
-  let n: YamlNode | null | undefined = root;
-  for (const key of path) {
-    if (isMap(n)) {
-      const pair = n.items.find((p) => (p.key as { value?: unknown })?.value === key);
-      n = (pair?.value as YamlNode) ?? (pair?.key as YamlNode) ?? n;
-      if (!pair) break;
-    } else if (isSeq(n) && typeof key === 'number') {
-      n = (n.items[key] as YamlNode) ?? n;
-    } else break;
-  }
-  return n ?? undefined;
-}
-
-/** The YAML node of the key `key` inside the mapping at `path`. */
-function keyNodeAt(
-  root: YamlNode | null | undefined,
-  path: PropertyKey[],
-  key: string,
-): YamlNode | undefined {
-  const parent = nodeAt(root, path);
-  if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === key);
-  return (pair?.key as YamlNode) ?? undefined;
-}
 
 export function parseConfig(text: string, file: string): ConfigResult {
   const lc = new LineCounter();
