@@ -22,6 +22,7 @@ import type {
 } from '../model/event.ts';
 import type { Evidence, Finding, StepId } from '../model/finding.ts';
 import { approvalFor } from './approval.ts';
+import { capCommand, type EvidenceFacts, endpointFact, evidence, processFact, short } from './evidence.ts';
 import { flowJoin } from './flow-join.ts';
 import { hostTable } from './hosts.ts';
 import { agentOf, attach, dropAgent, knownAgentFor, live, merge, toolOf } from './identity.ts';
@@ -159,15 +160,6 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (t < a.firstTime) a.firstTime = t;
   }
 
-  function evidence(time: number, summary: string, src: SourceRef): Evidence {
-    return { time, summary: summary.length > 400 ? `${summary.slice(0, 397)}...` : summary, src };
-  }
-
-  function short(s: string | undefined, n = 160): string {
-    if (!s) return '';
-    return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-  }
-
   /** Flags that depend on the agent's own image and user. */
   function imageFlags(a: Agent, p: Proc): void {
     const img = p.image.toLowerCase();
@@ -196,7 +188,9 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     addStep(
       a,
       'execution',
-      evidence(p.start, `${p.image} started${parent}${p.user ? ` as ${p.user}` : ''}:${cmd}`, p.startSrc),
+      evidence(p.start, `${p.image} started${parent}${p.user ? ` as ${p.user}` : ''}:${cmd}`, p.startSrc, {
+        process: processFact(p),
+      }),
       link,
     );
   }
@@ -288,7 +282,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     }
 
     const fact = commandPersistence(p.image, p.commandLine);
-    if (fact) persistence(h, fact, p, ev.time, ev.src);
+    if (fact) persistence(h, fact, p, ev.time, ev.src, {});
   }
 
   function catalogMatch(p: Proc): boolean {
@@ -307,6 +301,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         ev.time,
         `${fileName(parent.image)} spawned ${fileName(child.image)}${child.commandLine ? `: ${short(child.commandLine)}` : ''}${sus ? ' [suspicious]' : ''}`,
         ev.src,
+        { process: processFact(child) },
       ),
       parent.agentImage ? 'child of the agent process' : 'spawned inside the agent process tree',
     );
@@ -319,9 +314,18 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     actor: Proc | undefined,
     time: number,
     src: SourceRef,
+    facts: Pick<EvidenceFacts, 'file' | 'registry'>,
   ): void {
     const summary = `${fact.mechanism.replace('_', ' ')} "${fact.name}"${fact.command ? ` runs ${short(fact.command)}` : ''}`;
-    const ev = evidence(time, summary, src);
+    const entry: EvidenceFacts['entry'] = { mechanism: fact.mechanism, name: fact.name };
+    const command = capCommand(fact.command);
+    if (command !== undefined) entry.command = command;
+    if (fact.location !== undefined) entry.location = fact.location;
+    const ev = evidence(time, summary, src, {
+      ...(actor ? { process: processFact(actor) } : {}),
+      ...facts,
+      entry,
+    });
 
     // Whoever really wrote it: skip tools that only carry out the change (sc, reg, systemctl...);
     // the system's own writers (services.exe for every service) write on someone else's behalf.
@@ -442,21 +446,31 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     addStep(
       a,
       'execution',
-      evidence(time, `${p.image} seen running (its start is not in the logs)`, src),
+      evidence(time, `${p.image} seen running (its start is not in the logs)`, src, {
+        process: processFact(p),
+      }),
       `catalogue entry ${a.tool?.tool.name ?? ''}`.trim(),
     );
   }
 
   function onPersistence(h: HostState, ev: PersistenceEvent): void {
     const actor = procFor(h, ev.actor, ev.time);
-    persistence(h, { mechanism: ev.mechanism, name: ev.name, command: ev.command }, actor, ev.time, ev.src);
+    persistence(
+      h,
+      { mechanism: ev.mechanism, name: ev.name, command: ev.command },
+      actor,
+      ev.time,
+      ev.src,
+      {},
+    );
   }
 
   function onRegistry(h: HostState, ev: RegistryEvent): void {
     if (ev.op !== 'set') return;
     const fact = registryPersistence(ev.key, ev.data);
     if (!fact) return;
-    persistence(h, fact, procFor(h, ev.proc, ev.time), ev.time, ev.src);
+    const registry = ev.data !== undefined ? { key: ev.key, data: capCommand(ev.data) } : { key: ev.key };
+    persistence(h, fact, procFor(h, ev.proc, ev.time), ev.time, ev.src, { registry });
   }
 
   function onFile(h: HostState, ev: FileEvent): void {
@@ -466,7 +480,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     observe(h, writer, ev.time, ev.src);
     const fact = filePersistence(path);
     if (fact) {
-      persistence(h, fact, writer, ev.time, ev.src);
+      persistence(h, fact, writer, ev.time, ev.src, { file: { path, op: ev.op } });
       return;
     }
     // A program writing an executable: that image, when it runs, is the writer's agent (once the
@@ -500,12 +514,9 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     // Inbound: a listener that accepted a session from outside (a bind shell). The peer is the
     // external side, whichever field the sensor put it in.
     const inbound = ev.direction === 'inbound';
-    let peer = ev.dstIp;
-    let peerPort = ev.dstPort;
-    if (inbound && !dest.isExternal(peer) && dest.isExternal(ev.srcIp)) {
-      peer = ev.srcIp;
-      peerPort = ev.srcPort;
-    }
+    const swapped = inbound && !dest.isExternal(ev.dstIp) && dest.isExternal(ev.srcIp);
+    const peer = swapped ? ev.srcIp : ev.dstIp;
+    const peerPort = swapped ? ev.srcPort : ev.dstPort;
     if (!dest.isExternal(peer)) {
       stats.internalConnections++;
       return;
@@ -537,6 +548,18 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
           ? `${fileName(p.image)} accepted a session from ${where}`
           : `${fileName(p.image)} connected to ${where}`,
         ev.src,
+        {
+          process: processFact(p),
+          endpoint: endpointFact({
+            ip: peer,
+            port: peerPort,
+            name,
+            protocol: ev.protocol,
+            direction: ev.direction,
+            srcIp: swapped ? ev.dstIp : ev.srcIp,
+            srcPort: swapped ? ev.dstPort : ev.srcPort,
+          }),
+        },
       ),
     };
     connect(a, fact, p);
@@ -556,7 +579,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (addConnection(d, fact, cfg, maxEvidence)) changed(a);
   }
 
-  const flows = flowJoin({ cfg, dest, stats, hostFor, connect, newAgentFor, evidence });
+  const flows = flowJoin({ cfg, dest, stats, hostFor, connect, newAgentFor });
 
   // ---- lifecycle -----------------------------------------------------------------------
   const alertSteps = Math.max(3, cfg.MinSteps);

@@ -4,8 +4,9 @@
 // process still counts, at host level and marked as such, and is adopted later by an agent whose
 // process tree runs the program the flow sensor named.
 import type { Config } from '../config/schema.ts';
-import type { NetworkEvent, SourceRef } from '../model/event.ts';
-import type { Evidence } from '../model/finding.ts';
+import type { NetworkEvent } from '../model/event.ts';
+import type { EvidenceProcess } from '../model/finding.ts';
+import { endpointFact, evidence } from './evidence.ts';
 import { live, merge } from './identity.ts';
 import type { Destinations } from './network.ts';
 import { fileName } from './paths.ts';
@@ -26,7 +27,6 @@ export interface FlowJoinDeps {
   hostFor(name: string, platform: HostState['platform']): HostState;
   connect(a: Agent, fact: ConnectionFact, p?: Proc): void;
   newAgentFor(h: HostState, p: Proc, time: number): Agent;
-  evidence(time: number, summary: string, src: SourceRef): Evidence;
 }
 
 export interface FlowJoin {
@@ -66,6 +66,11 @@ function flowSummary(ev: NetworkEvent, name: string | undefined): string {
   return `flow ${ev.srcIp}:${ev.srcPort ?? '?'} → ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${dur}${bytes}${state}`;
 }
 
+/** The process a flow sensor named (VMConnection ProcessName), when it names one. */
+function flowProcess(image: string, pid: number | undefined): EvidenceProcess {
+  return pid === undefined ? { image } : { pid, image };
+}
+
 export function flowJoin(deps: FlowJoinDeps): FlowJoin {
   const { cfg, dest, stats } = deps;
   const addressToHost = new Map<string, string>();
@@ -103,7 +108,18 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
       bytesIn: ev.bytesIn,
       open: ev.open,
       hostLevel: !joined,
-      evidence: deps.evidence(ev.time, flowSummary(ev, name), ev.src),
+      evidence: evidence(ev.time, flowSummary(ev, name), ev.src, {
+        ...(ev.proc?.image ? { process: flowProcess(ev.proc.image, ev.proc.pid) } : {}),
+        endpoint: endpointFact({
+          ip: ev.dstIp,
+          port: ev.dstPort,
+          name,
+          protocol: ev.protocol,
+          direction: ev.direction,
+          srcIp: ev.srcIp,
+          srcPort: ev.srcPort,
+        }),
+      }),
     };
     if (joined && Math.abs(joined.time - ev.time) <= cfg.FlowJoinTolerance) {
       stats.flowsJoined++;

@@ -1,7 +1,7 @@
 // A finding: one chain of one agent on one host, with every number explained by a reason and
 // every step backed by evidence. Documented for users in schema/finding.schema.json; sinks
 // (NDJSON, OCSF, ECS, terminal, HTML) render this type and nothing else.
-import type { Platform, SourceRef } from './event.ts';
+import type { PersistenceMechanism, Platform, SourceRef } from './event.ts';
 
 export const FINDING_SCHEMA = 'ratchain.finding/1';
 
@@ -18,11 +18,69 @@ export const STEP_LABEL: Record<StepId, string> = {
   control: 'S4 interactive control',
 };
 
+/** The process a record shows acting (the one started, the writer, the one connecting). */
+export interface EvidenceProcess {
+  pid?: number;
+  guid?: string;
+  image: string;
+  commandLine?: string;
+  user?: string;
+  /** "sha256:<hex>", "sha1:<hex>", "md5:<hex>", "imphash:<hex>", as the sensor reported them. */
+  hashes?: string[];
+  parent?: { pid?: number; image?: string; commandLine?: string };
+}
+
+/** A file the record shows created or renamed (a unit file, a plist, a startup shortcut). */
+export interface EvidenceFile {
+  path: string;
+  op?: string;
+}
+
+/** A registry value the record shows set. */
+export interface EvidenceRegistry {
+  key: string;
+  data?: string;
+}
+
+/** A persistence entry: what will start again, and where the entry lives. */
+export interface EvidenceEntry {
+  mechanism: PersistenceMechanism;
+  /** Service name, task name, unit name, launchd label, value name. */
+  name: string;
+  /** The command the entry runs, as registered. */
+  command?: string;
+  /** Where the entry lives: the registry key or the file path, when the record names one. */
+  location?: string;
+}
+
+/** The far end of a connection, and the host's own side of it. */
+export interface EvidenceEndpoint {
+  /** The external peer (the destination of an outbound connection, the client of an accepted one). */
+  ip: string;
+  port?: number;
+  /** Its name (Sysmon DestinationHostname, TLS SNI, a DNS answer on the same host). */
+  name?: string;
+  protocol?: string;
+  direction?: 'outbound' | 'inbound' | 'unknown';
+  /** The host's own address and port of this connection. */
+  srcIp?: string;
+  srcPort?: number;
+}
+
+/**
+ * One record behind a step: when, one line saying what it shows, where it came from, and the
+ * structured facts the engine read from it (every fact optional: readers know different things).
+ */
 export interface Evidence {
   time: number;
   /** One line saying what the record shows. */
   summary: string;
   src: SourceRef;
+  process?: EvidenceProcess;
+  file?: EvidenceFile;
+  registry?: EvidenceRegistry;
+  entry?: EvidenceEntry;
+  endpoint?: EvidenceEndpoint;
 }
 
 export interface FindingStep {

@@ -25,7 +25,7 @@ before(async () => {
     maxBodyBytes: 256 * 1024,
     requestTimeoutMs: 600,
     idleFlushMs: 20,
-    sseMaxBufferedBytes: 64 * 1024,
+    sseMaxBufferedBytes: 256 * 1024,
   });
 });
 after(() => srv.close());

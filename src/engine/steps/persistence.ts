@@ -8,6 +8,8 @@ export interface PersistenceFact {
   name: string;
   /** The command that will run, when the fact names it. */
   command?: string;
+  /** Where the entry lives (registry key, file path), when the fact names it. */
+  location?: string;
   /** Weaker kinds (cron) score less. */
   weak?: boolean;
   /** Notes for modifiers: hidden plist, Apple-lookalike label. */
@@ -22,11 +24,11 @@ const STARTUP_DIR = /\\(start menu\\programs\\startup)\\([^\\]+)$/i;
 
 export function registryPersistence(key: string, data: string | undefined): PersistenceFact | undefined {
   let m = SERVICE_IMAGE.exec(key);
-  if (m) return { mechanism: 'service', name: m[2], command: data };
+  if (m) return { mechanism: 'service', name: m[2], command: data, location: key };
   m = RUN_KEY.exec(key);
-  if (m) return { mechanism: 'run_key', name: m[4], command: data };
+  if (m) return { mechanism: 'run_key', name: m[4], command: data, location: key };
   m = WINLOGON.exec(key);
-  if (m) return { mechanism: 'run_key', name: `Winlogon ${m[1]}`, command: data };
+  if (m) return { mechanism: 'run_key', name: `Winlogon ${m[1]}`, command: data, location: key };
   return undefined;
 }
 
@@ -40,14 +42,14 @@ const LAUNCHD =
 export function filePersistence(path: string): PersistenceFact | undefined {
   const lower = path.toLowerCase();
   let m = STARTUP_DIR.exec(path);
-  if (m) return { mechanism: 'startup_folder', name: m[2] };
+  if (m) return { mechanism: 'startup_folder', name: m[2], location: path };
   m = SYSTEMD_DIRS.exec(path);
   // A unit file, or the link `systemctl enable` makes in a .wants/ folder.
   if (m && (!m[2].includes('/') || /^[^/]+\.wants\/[^/]+$/.test(m[2]))) {
-    return { mechanism: 'systemd', name: m[2].slice(m[2].lastIndexOf('/') + 1) };
+    return { mechanism: 'systemd', name: m[2].slice(m[2].lastIndexOf('/') + 1), location: path };
   }
   m = CRON.exec(path);
-  if (m) return { mechanism: 'cron', name: path, weak: true };
+  if (m) return { mechanism: 'cron', name: path, location: path, weak: true };
   m = LAUNCHD.exec(lower);
   if (m) {
     const file = path.slice(path.lastIndexOf('/') + 1);
@@ -56,7 +58,7 @@ export function filePersistence(path: string): PersistenceFact | undefined {
     if (label.startsWith('.')) notes.push('hidden plist (leading dot)');
     if (/^com\.apple\./i.test(label) && !lower.startsWith('/system/'))
       notes.push(`Apple-lookalike label ${label} outside /System`);
-    return { mechanism: 'launchd', name: label, notes };
+    return { mechanism: 'launchd', name: label, location: path, notes };
   }
   return undefined;
 }
