@@ -132,9 +132,10 @@ function sysmonProc(d: Record<string, string>): ProcRef {
   return { guid: val(d, 'ProcessGuid'), pid: parsePid(val(d, 'ProcessId')), image: val(d, 'Image') };
 }
 
-type Kind = 'sysmon' | 'security' | 'system' | 'other';
+export type ChannelKind = 'sysmon' | 'security' | 'system' | 'other';
 
-function channelKind(rec: WinRecord): Kind {
+/** Which event source a record is from, by channel (any case) or, failing that, provider. */
+export function channelKind(rec: Pick<WinRecord, 'channel' | 'provider'>): ChannelKind {
   const c = rec.channel.toLowerCase();
   if (c.includes('sysmon')) return 'sysmon';
   if (c === 'security') return 'security';

@@ -1,4 +1,7 @@
-// Winlogbeat / Elastic Agent documents (ECS): the Windows record lives under `winlog`.
+// Winlogbeat / Elastic Agent documents (ECS): the Windows record lives under `winlog`; after
+// Elastic's ingest pipelines part of it lives in ECS fields instead (ecs-fields.ts).
+import { withEcsEventData } from './ecs-fields.ts';
+import { channelKind } from './events.ts';
 import { parseWinTime, type WinRecord } from './record.ts';
 
 type Obj = Record<string, unknown>;
@@ -34,7 +37,7 @@ export function fromWinlogbeat(o: Obj): WinRecord | string {
     flatten(w.user_data, data);
   }
   const user = (w.user ?? {}) as Obj;
-  return {
+  const rec: WinRecord = {
     channel: String(w.channel ?? ''),
     provider: w.provider_name === undefined ? undefined : String(w.provider_name),
     eventId: id,
@@ -44,4 +47,6 @@ export function fromWinlogbeat(o: Obj): WinRecord | string {
     data,
     userSid: user.identifier === undefined ? undefined : String(user.identifier),
   };
+  rec.data = withEcsEventData(o, rec, channelKind(rec));
+  return rec;
 }
