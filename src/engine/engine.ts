@@ -509,7 +509,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       !/^(127\.|::1$|0\.0\.0\.0|::$)/.test(ev.srcIp) &&
       ev.direction !== 'inbound'
     ) {
-      flows.learnAddress(h, ev.srcIp);
+      flows.learnAddress(h, ev.srcIp, ev.time);
     }
     // Inbound: a listener that accepted a session from outside (a bind shell). The peer is the
     // external side, whichever field the sensor put it in.
@@ -675,6 +675,15 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       advanceTo(ev.time);
       if (ev.kind === 'network' && ev.flow) {
         flows.queue(ev);
+        return;
+      }
+      // Network sensors name addresses, not hosts: the flow join's address book places them.
+      if (ev.kind === 'lease') {
+        flows.lease(ev);
+        return;
+      }
+      if (ev.kind === 'dns' && ev.clientIp !== undefined) {
+        flows.networkDns({ ...ev, clientIp: ev.clientIp });
         return;
       }
       if (flows.pending() > 0) flows.resolve(now - cfg.FlowJoinTolerance);

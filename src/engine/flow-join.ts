@@ -2,10 +2,13 @@
 // process; host sensors carry the process but no duration. A flow joins the host's own record of
 // the same connection (host, ports, destination, within FlowJoinTolerance); one that matches no
 // process still counts, at host level and marked as such, and is adopted later by an agent whose
-// process tree runs the program the flow sensor named.
+// process tree runs the program the flow sensor named. Flows name an address, not a host: the
+// address book says which host held it at the flow's time (HostAliases, DHCP leases, the host's
+// own connections).
 import type { Config } from '../config/schema.ts';
-import type { NetworkEvent } from '../model/event.ts';
+import type { DnsEvent, LeaseEvent, NetworkEvent } from '../model/event.ts';
 import type { EvidenceProcess } from '../model/finding.ts';
+import { addressBook } from './address-book.ts';
 import { endpointFact, evidence } from './evidence.ts';
 import { live, merge } from './identity.ts';
 import type { Destinations } from './network.ts';
@@ -31,7 +34,11 @@ export interface FlowJoinDeps {
 
 export interface FlowJoin {
   /** A host used this address as its source: flows from it belong to that host. */
-  learnAddress(h: HostState, ip: string): void;
+  learnAddress(h: HostState, ip: string, time: number): void;
+  /** A network sensor saw the address leased to a host (DHCP). */
+  lease(ev: LeaseEvent): void;
+  /** A network sensor saw a lookup: the asking host's destinations get their names. */
+  networkDns(ev: DnsEvent & { clientIp: string }): void;
   /** A connection a host sensor saw, for flows to join. */
   hostConnection(
     h: HostState,
@@ -51,6 +58,8 @@ export interface FlowJoin {
   /** An agent takes over host-level flows whose sensor named a process of its tree. */
   adopt(h: HostState, a: Agent, p: Proc): void;
   pending(): number;
+  /** Addresses the address book holds. */
+  addresses(): number;
 }
 
 const MAX_ADDRESSES_PER_HOST = 32;
@@ -73,14 +82,18 @@ function flowProcess(image: string, pid: number | undefined): EvidenceProcess {
 
 export function flowJoin(deps: FlowJoinDeps): FlowJoin {
   const { cfg, dest, stats } = deps;
-  const addressToHost = new Map<string, string>();
-  for (const [ip, h] of Object.entries(cfg.HostAliases)) addressToHost.set(ip, h);
+  const book = addressBook(cfg.HostAliases);
   const pending: NetworkEvent[] = [];
   const recent = new Map<string, { agent: Agent; proc: Proc; time: number }>();
 
-  function flowHost(ev: NetworkEvent): HostState {
-    const name = addressToHost.get(ev.srcIp) ?? (ev.host && ev.host !== ev.srcIp ? ev.host : ev.srcIp);
+  /** The host that held `ip` at `time`; else the host the sensor named; else the address itself. */
+  function hostAt(ip: string, time: number, named: string | undefined): HostState {
+    const name = book.ownerAt(ip, time)?.host ?? (named && named !== ip ? named : ip);
     return deps.hostFor(name, 'network');
+  }
+
+  function flowHost(ev: NetworkEvent): HostState {
+    return hostAt(ev.srcIp, ev.time, ev.host);
   }
 
   function place(ev: NetworkEvent): void {
@@ -158,10 +171,21 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
   }
 
   return {
-    learnAddress(h, ip) {
+    learnAddress(h, ip, time) {
       if (h.addresses.has(ip) || h.addresses.size >= MAX_ADDRESSES_PER_HOST) return;
       h.addresses.add(ip);
-      if (!addressToHost.has(ip)) addressToHost.set(ip, h.name);
+      book.bind(ip, h.displayName, time, Number.POSITIVE_INFINITY, 'host');
+    },
+    lease(ev) {
+      if (ev.leaseSec === 0) book.release(ev.ip, ev.host, ev.time);
+      else {
+        const until = ev.leaseSec === undefined ? Number.POSITIVE_INFINITY : ev.time + ev.leaseSec * 1000;
+        book.bind(ev.ip, ev.host, ev.time, until, 'dhcp');
+      }
+    },
+    networkDns(ev) {
+      const h = hostAt(ev.clientIp, ev.time, undefined);
+      for (const ip of ev.answers) h.dnsNames.set(ip, ev.query.toLowerCase());
     },
     hostConnection(h, srcPort, dstIp, dstPort, agent, proc, time) {
       recent.set(connKey(h.name, srcPort, dstIp, dstPort), { agent, proc, time });
@@ -176,6 +200,7 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
     },
     expire(now) {
       for (const [k, v] of recent) if (v.time < now - 2 * cfg.FlowJoinTolerance) recent.delete(k);
+      book.expire(now - cfg.TimeWindow - cfg.Lateness);
     },
     adopt(h, a, p) {
       if (h.flowsByProcess.size === 0) return;
@@ -191,5 +216,6 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
     pending() {
       return pending.length;
     },
+    addresses: () => book.size(),
   };
 }

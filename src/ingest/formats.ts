@@ -7,7 +7,7 @@ import { elasticEndpoint } from './macos/elastic-endpoint.ts';
 import { eslogger } from './macos/eslogger.ts';
 import { osquery } from './macos/osquery.ts';
 import { vmConnection } from './network/vmconnection.ts';
-import { zeekConn } from './network/zeek-conn.ts';
+import { zeek } from './network/zeek.ts';
 import type { Format } from './reader.ts';
 import { eventXml } from './windows/event-xml.ts';
 import { evtx } from './windows/evtx/decoder.ts';
@@ -20,13 +20,17 @@ export const FORMATS: Format[] = [
   auditd,
   linuxSyslogJson,
   sysmonLinux,
-  zeekConn,
+  zeek,
   vmConnection,
   eslogger,
   elasticEndpoint,
   osquery,
 ];
 
+/** Ids formats were known by before, still accepted by `--format`. */
+const FORMER_IDS: Record<string, string> = { 'zeek-conn': 'zeek' };
+
 export function formatById(id: string): Format | undefined {
-  return FORMATS.find((f) => f.id === id);
+  const current = FORMER_IDS[id] ?? id;
+  return FORMATS.find((f) => f.id === current);
 }

@@ -25,6 +25,11 @@ export interface DecodeContext {
   emit(event: RatEvent): void;
   /** Counts a record the decoder read but that carries nothing the engine uses. */
   ignored(n?: number): void;
+  /**
+   * One line for the run summary about the input as a whole (not a problem): what was read but
+   * not used, and why. Optional: contexts without a summary drop it.
+   */
+  note?(message: string): void;
 }
 
 /** Line-oriented decoders get one call per line (without the line ending). */

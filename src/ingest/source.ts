@@ -10,6 +10,8 @@ import type { DecodeContext, Format, Problem } from './reader.ts';
 /** Longest line accepted; longer ones are reported and skipped, never buffered whole. */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
+/** A decoder says a few things about a whole input, never one per record. */
+const MAX_NOTES_PER_INPUT = 8;
 
 export interface SourceStats {
   input: string;
@@ -20,6 +22,8 @@ export interface SourceStats {
   byKind: Partial<Record<EventKind, number>>;
   ignored: number;
   problems: number;
+  /** Lines about the input as a whole for the run summary (DecodeContext.note). */
+  notes?: string[];
   minTime?: number;
   maxTime?: number;
 }
@@ -94,6 +98,10 @@ export async function* readSource(
     },
     ignored(n = 1) {
       stats.ignored += n;
+    },
+    note(message) {
+      stats.notes ??= [];
+      if (stats.notes.length < MAX_NOTES_PER_INPUT) stats.notes.push(message);
     },
   };
 

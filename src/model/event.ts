@@ -141,6 +141,20 @@ export interface DnsEvent extends Base {
   query: string;
   /** Resolved addresses (names from CNAME chains dropped). */
   answers: string[];
+  /** Network sensors (Zeek dns.log): the address that asked; its host is found by address. */
+  clientIp?: string;
+}
+
+/**
+ * A network sensor saw an address bound to a host name (a DHCP lease, Zeek dhcp.log). `host`
+ * is the name the client gave; flows from `ip` belong to that host while the lease holds.
+ */
+export interface LeaseEvent extends Base {
+  kind: 'lease';
+  ip: string;
+  mac?: string;
+  /** Lease length in seconds (0: the client released it); absent when the server gave none. */
+  leaseSec?: number;
 }
 
 export type FileOp = 'create' | 'write' | 'rename' | 'delete';
@@ -171,6 +185,7 @@ export type RatEvent =
   | PersistenceEvent
   | NetworkEvent
   | DnsEvent
+  | LeaseEvent
   | FileEvent
   | RegistryEvent;
 

@@ -66,6 +66,8 @@ export function renderSummary(s: RunSummary, color: boolean): string {
     lines.push(
       `  peak state  ${e.peak.hosts} hosts, ${e.peak.agents} agents, ${e.peak.processes} processes held at once`,
     );
+  for (const i of s.inputs)
+    for (const n of i.notes ?? []) lines.push(p.dim(`  note        ${i.input}: ${n}`));
   for (const i of s.inputProblems) lines.push(p.warn(`  ! ${i.file}: ${i.message}`));
   return lines.join('\n');
 }

@@ -47,7 +47,7 @@ describe('Linux chains from auditd fixtures and a Zeek conn.log', () => {
     assert.deepEqual(problems, []);
     assert.deepEqual(
       summary.inputs.map((i) => i.format),
-      ['auditd', 'zeek-conn'],
+      ['auditd', 'zeek'],
     );
     const web = findings.filter((f) => f.host === 'web01');
     assert.equal(web.length, 1, findings.map((f) => f.title).join('\n'));
@@ -197,7 +197,7 @@ describe('Sysmon for Linux with a Zeek NDJSON flow', () => {
       summary.inputs.map((i) => [i.format, i.events, i.ignored]),
       [
         ['sysmon-linux', 6, 1],
-        ['zeek-conn', 1, 1],
+        ['zeek', 2, 0],
       ],
     );
     assert.equal(findings.length, 1, findings.map((f) => f.title).join('\n'));

@@ -1,11 +1,14 @@
 // Real Zeek conn logs (../shared/data/stratosphere-...; skipped visibly when absent): flows carry
 // durations and bytes but no process, so alone they make host-level egress, never a chain.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { builtinCatalog } from '../../src/catalog/index.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { hunt } from '../../src/hunt.ts';
-import { needsData, sharedData } from '../support/data.ts';
+import { needsData, REPO_ROOT, sharedData } from '../support/data.ts';
 
 const RAT = sharedData('stratosphere-security-datasets-for-testing/003-zeek-scenario-malicious/conn.log');
 const MIXED = sharedData('stratosphere-security-datasets-for-testing/010-zeek-mixed/data/conn.log.labeled');
@@ -57,4 +60,38 @@ describe('Zeek conn logs', () => {
       );
     },
   );
+});
+
+describe('Zeek dhcp.log and dns.log beside conn.log', () => {
+  test('a flow belongs to the host its address was leased to, and dns.log names its destination', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ratchain-zeek-dhcp-'));
+    try {
+      const conn = join(dir, 'conn.log');
+      const dns = join(dir, 'dns.log');
+      // 10.20.40.57 is WKS-DAVE's by the lease at 1770710402 (office.dhcp.log); a 40-minute session.
+      writeFileSync(
+        conn,
+        '{"ts":1770711000.25,"uid":"CdaveLong","id.orig_h":"10.20.40.57","id.orig_p":51022,"id.resp_h":"198.51.100.23","id.resp_p":443,"proto":"tcp","duration":2400.5,"orig_bytes":9100000,"resp_bytes":220000,"conn_state":"SF","local_orig":true,"history":"ShADadFf"}\n',
+      );
+      writeFileSync(
+        dns,
+        '{"ts":1770710999.9,"uid":"CdaveDns","id.orig_h":"10.20.40.57","id.orig_p":60111,"id.resp_h":"10.20.40.2","id.resp_p":53,"proto":"udp","query":"relay.remote-help.example","qtype":1,"qtype_name":"A","rcode":0,"rcode_name":"NOERROR","answers":["198.51.100.23"],"TTLs":[60.0]}\n',
+      );
+      const { findings, summary } = await hunt({
+        paths: [join(REPO_ROOT, 'test/fixtures/network/office.dhcp.log'), dns, conn],
+        config: configSchema.parse({ MinSteps: 1 }),
+        catalog: builtinCatalog(),
+      });
+      assert.equal(summary.problems, 0);
+      assert.equal(findings.length, 1);
+      const [f] = findings;
+      assert.equal(f.host, 'WKS-DAVE.corp.example');
+      assert.deepEqual(
+        f.egress.map((d) => [d.ip, d.port, d.name, d.hostLevel]),
+        [['198.51.100.23', 443, 'relay.remote-help.example', true]],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

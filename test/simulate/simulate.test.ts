@@ -91,7 +91,7 @@ describe('simulate', () => {
     assert.deepEqual(problems.slice(0, 3), []);
     assert.equal(r.summary.late, 0);
     const formats = new Set(r.summary.inputs.map((i) => i.format));
-    for (const f of ['event-xml', 'evtx', 'auditd', 'eslogger', 'osquery', 'zeek-conn'])
+    for (const f of ['event-xml', 'evtx', 'auditd', 'eslogger', 'osquery', 'zeek'])
       assert.ok(formats.has(f), `read as ${f}: ${[...formats]}`);
     assert.ok(r.summary.events > 5000, `${r.summary.events} events`);
     const alertHosts = new Set(

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { zeekConn } from '../../../src/ingest/network/zeek-conn.ts';
+import { zeek } from '../../../src/ingest/network/zeek.ts';
 import { windowsJson } from '../../../src/ingest/windows/windows-json.ts';
 import type { NetworkEvent } from '../../../src/model/event.ts';
 import { needsData, REPO_ROOT, sharedData } from '../../support/data.ts';
@@ -12,20 +13,20 @@ const tsv = readFileSync(join(REPO_ROOT, 'test/fixtures/network/linux-hosts.conn
 const flows = (evs: unknown[]) => evs as NetworkEvent[];
 
 test('sniffs TSV with its header and NDJSON in both spellings', () => {
-  assert.equal(zeekConn.sniff(Buffer.from(tsv), tsv), 0.97);
+  assert.equal(zeek.sniff(Buffer.from(tsv), tsv), 0.97);
   const dotted =
     '{"ts":1,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"1.1.1.1","id.resp_p":53}';
   const under =
     '{"ts":1,"uid":"C1","id_orig_h":"10.0.0.1","id_orig_p":1,"id_resp_h":"1.1.1.1","id_resp_p":53}';
-  assert.equal(zeekConn.sniff(Buffer.from(dotted), dotted), 0.95);
-  assert.equal(zeekConn.sniff(Buffer.from(under), under), 0.95);
+  assert.equal(zeek.sniff(Buffer.from(dotted), dotted), 0.95);
+  assert.equal(zeek.sniff(Buffer.from(under), under), 0.95);
   const flatWindows = '{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Hostname":"h"}';
-  assert.equal(zeekConn.sniff(Buffer.from(flatWindows), flatWindows), 0);
+  assert.equal(zeek.sniff(Buffer.from(flatWindows), flatWindows), 0);
   assert.equal(windowsJson.sniff(Buffer.from(dotted), dotted), 0);
 });
 
 test('TSV: every field of a conn record, by the header', () => {
-  const { events, problems, ignored } = decodeText(zeekConn, tsv, 'conn.log');
+  const { events, problems, ignored } = decodeText(zeek, tsv, 'conn.log');
   assert.deepEqual(problems, []);
   assert.equal(ignored, 0);
   assert.equal(events.length, 11);
@@ -72,7 +73,7 @@ test('TSV: another separator, several header blocks, a non-conn block and extra 
     '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tquery',
     '1700000001.0\tC2\t10.0.0.1\t5353\t10.0.0.53\t53\texample.org',
   ].join('\n');
-  const { events, problems, ignored } = decodeText(zeekConn, text);
+  const { events, problems, ignored } = decodeText(zeek, text);
   assert.deepEqual(problems, []);
   assert.equal(ignored, 1);
   assert.equal(events.length, 1);
@@ -92,7 +93,7 @@ test('JSON: dotted, underscored and nested names; NSM streams other than conn ar
     '{"_path":"ssl", this line is not even JSON',
     '{"ts":1700000004,"uid":"Ce","id.orig_h":"10.0.0.6","query":"x"}',
   ].join('\n');
-  const { events, problems, ignored } = decodeText(zeekConn, text);
+  const { events, problems, ignored } = decodeText(zeek, text);
   assert.deepEqual(problems, []);
   assert.equal(ignored, 3);
   assert.deepEqual(
@@ -114,7 +115,7 @@ test('malformed lines are reported with their line and skipped', () => {
     '1700000000.2\tC3\t-\t1\t1.1.1.1\t53\tudp\t-\t0.1\t1\t1\tSF\tT\tF\t0\tDd\t1\t1\t1\t1\t-', // no originator
     '1700000000.3\tC4\t10.0.0.1\t1\t1.1.1.1\t53\tudp\t-\t0.1\t1\t1\tSF\tT\tF\t0\tDd\t1\t1\t1\t1\t-',
   ].join('\n');
-  const { events, problems } = decodeText(zeekConn, text);
+  const { events, problems } = decodeText(zeek, text);
   assert.equal(events.length, 1);
   assert.deepEqual(
     problems.map((p) => p.line),
@@ -136,11 +137,11 @@ test('hostile input: cut last line, garbage, a 10 MB line, broken JSON', () => {
   ];
   for (const text of cases) {
     const started = performance.now();
-    const r = decodeText(zeekConn, text);
+    const r = decodeText(zeek, text);
     assert.ok(performance.now() - started < 5000);
     assert.ok(r.problems.length >= 1);
   }
-  assert.equal(decodeText(zeekConn, cut).events.length, 8);
+  assert.equal(decodeText(zeek, cut).events.length, 8);
 });
 
 const STRATO = 'stratosphere-security-datasets-for-testing';
@@ -153,7 +154,7 @@ test(
   needsData(sharedData(MALICIOUS)),
   async () => {
     const r = await decodeFile(sharedData(MALICIOUS)!);
-    assert.equal(r.stats.format, 'zeek-conn');
+    assert.equal(r.stats.format, 'zeek');
     assert.deepEqual(r.problems, []);
     assert.equal(r.events.length, 361);
     const rat = flows(r.events).find(
@@ -168,15 +169,62 @@ test(
 
 test('labelled conn log: extra columns, no #close, no problems', needsData(sharedData(MIXED)), async () => {
   const r = await decodeFile(sharedData(MIXED)!);
-  assert.equal(r.stats.format, 'zeek-conn');
+  assert.equal(r.stats.format, 'zeek');
   assert.deepEqual(r.problems, []);
   assert.equal(r.events.length, 5347);
 });
 
-test('NSM pipeline: only the 1172 conn records become events', needsData(sharedData(COMBINED)), async () => {
-  const r = await decodeFile(sharedData(COMBINED)!);
-  assert.equal(r.stats.format, 'zeek-conn');
-  assert.deepEqual(r.problems, []);
-  assert.equal(r.events.length, 1172);
-  assert.equal(r.ignored, 5664 - 1172);
+test(
+  'NSM pipeline: the 1172 conn and 125 answered dns records become events, the rest is summed up once',
+  needsData(sharedData(COMBINED)),
+  async () => {
+    const r = await decodeFile(sharedData(COMBINED)!);
+    assert.equal(r.stats.format, 'zeek');
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.events.filter((e) => e.kind === 'network').length, 1172);
+    assert.equal(r.events.filter((e) => e.kind === 'dns').length, 125);
+    assert.equal(r.ignored, 5664 - 1172 - 125);
+    // One line for the whole file, not one per record or per field.
+    assert.equal(r.stats.notes?.length, 1);
+    assert.match(
+      r.stats.notes![0],
+      /^skipped 4242 records of Zeek logs ratchain does not read \(2880 loaded_scripts, 686 ssl, 388 dce_rpc, /,
+    );
+  },
+);
+
+test('other Zeek logs are recognised by #path and summed up in one note per file, never as problems', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchain-zeek-'));
+  try {
+    const header = (path: string, fields: string) =>
+      [
+        '#separator \\x09',
+        '#set_separator\t,',
+        '#empty_field\t(empty)',
+        '#unset_field\t-',
+        `#path\t${path}`,
+        '#open\t2026-02-10-08-00-00',
+        `#fields\t${fields}`,
+      ].join('\n');
+    const ssl = [
+      header('ssl', 'ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tversion\tcipher\tserver_name'),
+      '1770714720.1\tCa\t10.20.40.23\t50812\t203.0.113.77\t443\tTLSv13\tTLS_AES_128_GCM_SHA256\trs-ny.rustdesk.com',
+      '1770714721.1\tCb\t10.20.40.23\t50813\t203.0.113.78\t443\tTLSv13\tTLS_AES_128_GCM_SHA256\texample.org',
+      header('x509', 'ts\tfingerprint\tcertificate.version\tcertificate.subject'),
+      '1770714720.2\tabc\t3\tCN=rs-ny.rustdesk.com',
+      '#close\t2026-02-10-09-00-00',
+    ].join('\n');
+    const file = join(dir, 'ssl.log');
+    writeFileSync(file, `${ssl}\n`);
+    const r = await decodeFile(file);
+    assert.equal(r.stats.format, 'zeek');
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.events.length, 0);
+    assert.equal(r.ignored, 3);
+    assert.deepEqual(r.stats.notes, [
+      'skipped 3 records of Zeek logs ratchain does not read (2 ssl, 1 x509); read: conn, dns, dhcp',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
