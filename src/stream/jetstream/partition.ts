@@ -41,7 +41,18 @@ export function createRouter(config: Config, partitions: number): Router {
   const learned = new Map<string, string>();
   const dest = destinations(config.InternalNetworks ?? DEFAULT_INTERNAL_NETWORKS, [], []);
 
+  const learn = (ip: string, host: string) => {
+    if (learned.size >= MAX_LEARNED) learned.delete(learned.keys().next().value!);
+    learned.set(ip, canonicalHost(host));
+  };
   const hostKey = (ev: RatEvent): string => {
+    // A lease names the host that holds an address: its flows follow it to that host's partition.
+    if (ev.kind === 'lease') {
+      learn(ev.ip, ev.host);
+      return canonicalHost(ev.host);
+    }
+    if (ev.kind === 'dns' && ev.clientIp !== undefined)
+      return aliases.get(ev.clientIp) ?? learned.get(ev.clientIp) ?? canonicalHost(ev.clientIp);
     if (ev.kind === 'network') {
       if (ev.flow) {
         const h = aliases.get(ev.srcIp) ?? learned.get(ev.srcIp);
@@ -54,10 +65,8 @@ export function createRouter(config: Config, partitions: number): Router {
         !dest.isExternal(ev.srcIp) &&
         !/^(127\.|::1$|0\.0\.0\.0|::$)/.test(ev.srcIp) &&
         !learned.has(ev.srcIp)
-      ) {
-        if (learned.size >= MAX_LEARNED) learned.delete(learned.keys().next().value!);
-        learned.set(ev.srcIp, canonicalHost(ev.host));
-      }
+      )
+        learn(ev.srcIp, ev.host);
     }
     return canonicalHost(ev.host);
   };

@@ -39,4 +39,31 @@ describe('partition', () => {
     assert.equal(r.hostKey(flow('10.9.9.9')), 'ws07', "learned from the host's own connection");
     assert.equal(r.partition(flow('10.9.9.9')), partitionOf('ws07', 16));
   });
+
+  it('routes a DHCP lease to the host it names, and later flows and lookups from that address with it', () => {
+    const r = createRouter(defaultConfig(), 16);
+    const src = { file: 'dhcp.log', format: 'zeek-dhcp' };
+    const lease = {
+      kind: 'lease' as const,
+      time: 0,
+      host: 'WKS-DAVE.corp.example',
+      platform: 'network' as const,
+      src,
+      ip: '10.20.40.57',
+      leaseSec: 86400,
+    };
+    assert.equal(r.hostKey(lease), 'wks-dave');
+    assert.equal(r.hostKey(flow('10.20.40.57')), 'wks-dave');
+    const dns = {
+      kind: 'dns' as const,
+      time: 1,
+      host: '10.20.40.57',
+      platform: 'network' as const,
+      src,
+      query: 'x.example',
+      answers: ['203.0.113.9'],
+      clientIp: '10.20.40.57',
+    };
+    assert.equal(r.hostKey(dns), 'wks-dave');
+  });
 });
