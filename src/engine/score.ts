@@ -8,6 +8,7 @@ import {
   FINDING_SCHEMA,
   type Finding,
   type FindingStep,
+  isAccountId,
   type Reason,
   type Severity,
   STEP_LABEL,
@@ -279,6 +280,7 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
   // Fixed by the agent's identity and first activity, not by the window: hunt and streaming agree.
   const id = a.findingId ?? findingId(a.host.name, a.key, a.firstTime);
   const missing = STEPS.filter((s) => !win.steps.has(s));
+  const user = [...a.users][0];
   const confidence = Math.max(
     0.3,
     Math.min(
@@ -304,8 +306,10 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
     score,
     confidence: Math.round(confidence * 100) / 100,
     host: a.host.displayName,
+    hostId: a.host.name,
     platform: a.host.platform,
-    user: [...a.users][0],
+    user,
+    userId: user !== undefined && isAccountId(user) ? user : undefined,
     agent: {
       key: a.key,
       images: [...a.images],

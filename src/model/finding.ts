@@ -18,6 +18,11 @@ export const STEP_LABEL: Record<StepId, string> = {
   control: 'S4 interactive control',
 };
 
+/** A Unix uid or a Windows SID: what sensors give when they do not resolve an account's name. */
+export function isAccountId(user: string): boolean {
+  return /^(\d+|S-1-\d+(-\d+)+)$/.test(user);
+}
+
 /** The process a record shows acting (the one started, the writer, the one connecting). */
 export interface EvidenceProcess {
   pid?: number;
@@ -167,8 +172,13 @@ export interface Finding {
   /** 0..1: how sure the steps belong to one agent and one chain. */
   confidence: number;
   host: string;
+  /** The engine's key for the host (lower-case, the full name when one was seen): stable per host. */
+  hostId?: string;
   platform: Platform;
+  /** The account the agent ran as, as the sensor gave it: a name, or a numeric id when it gave only that. */
   user?: string;
+  /** The account's numeric id (Unix uid, Windows SID) when `user` is one, so sinks never call it a name. */
+  userId?: string;
   agent: AgentInfo;
   firstSeen: number;
   lastSeen: number;
