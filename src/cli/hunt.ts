@@ -34,7 +34,7 @@ export function huntCommand(): Command {
     .option('--catalog <file...>', 'extra catalogue files (ratchain format or LOLRMM rmm_tools.json)')
     .option('-o, --output <file>', 'write findings as NDJSON to this file')
     .option('--json', 'print findings as NDJSON on stdout instead of the report')
-    .option('--ocsf <file>', 'write findings as OCSF 1.3.0 Detection Findings (NDJSON)')
+    .option('--ocsf <file>', 'write findings as OCSF 1.8.0 Detection Findings (NDJSON)')
     .option('--ecs <file>', 'write findings as ECS 8.11 alert documents (NDJSON)')
     .option('--html <file>', 'write a self-contained HTML report')
     .option('-q, --quiet', 'print nothing but problems; use with -o or the exit code')

@@ -1,18 +1,21 @@
 // Findings as OCSF Detection Finding events (class_uid 2004, category Findings), for SIEMs and
-// data lakes that speak OCSF. Target: OCSF schema 1.3.0 with the Host profile (device, actor).
-// Checked by schema/ocsf-detection-finding.schema.json, written for this project from the
-// published attribute dictionary (names, types, enums); see test/sinks/ocsf.test.ts.
+// data lakes that speak OCSF. Target: OCSF 1.8.0 with the Host profile (actor). Every event is
+// validated against the real 1.8.0 schema source by test/sinks/ocsf-schema.test.ts, and
+// schema/ocsf-detection-finding.schema.json is generated from that source (scripts/schemas.ts).
 import type { Platform, SourceRef } from '../model/event.ts';
-import type { Evidence, Finding, FindingStep, Severity } from '../model/finding.ts';
+import type { EgressDestination, Evidence, Finding, FindingStep, Severity } from '../model/finding.ts';
 import { STEP_LABEL } from '../model/finding.ts';
+import { accountOf, baseName, type Hash, parseHashes } from './finding-parts.ts';
+import { ocsfObservables } from './ocsf-observables.ts';
 
-export const OCSF_VERSION = '1.3.0';
+export const OCSF_VERSION = '1.8.0';
+export const OCSF_PROFILES = ['host'];
 /** ATT&CK release that defines detection strategy DET0496 and its analytics. */
 export const ATTACK_VERSION = '18';
 const PRODUCT = { name: 'ratchain', vendor_name: 'ratchain', version: '0.1.0' };
 
-const CLASS_UID = 2004;
-const CATEGORY_UID = 2;
+const CLASS = { uid: 2004, name: 'Detection Finding' };
+const CATEGORY = { uid: 2, name: 'Findings' };
 
 const SEVERITY_ID: Record<Severity, { id: number; name: string }> = {
   info: { id: 1, name: 'Informational' },
@@ -22,18 +25,29 @@ const SEVERITY_ID: Record<Severity, { id: number; name: string }> = {
   critical: { id: 5, name: 'Critical' },
 };
 
-/** OCSF os.type_id: 100 Windows, 200 Linux, 300 macOS. */
-const OS: Partial<Record<Platform, { name: string; type_id: number }>> = {
-  windows: { name: 'Windows', type_id: 100 },
-  linux: { name: 'Linux', type_id: 200 },
-  macos: { name: 'macOS', type_id: 300 },
+/** OCSF os.type_id. */
+const OS: Partial<Record<Platform, { name: string; type_id: number; type: string }>> = {
+  windows: { name: 'Windows', type_id: 100, type: 'Windows' },
+  linux: { name: 'Linux', type_id: 200, type: 'Linux' },
+  macos: { name: 'macOS', type_id: 300, type: 'macOS' },
 };
 
-/** OCSF fingerprint.algorithm_id: 1 MD5, 2 SHA-1, 3 SHA-256, 99 Other. */
+/** OCSF fingerprint.algorithm_id. */
 const HASH_ALGO: Record<string, { id: number; name: string }> = {
   md5: { id: 1, name: 'MD5' },
   sha1: { id: 2, name: 'SHA-1' },
   sha256: { id: 3, name: 'SHA-256' },
+  sha512: { id: 4, name: 'SHA-512' },
+  ssdeep: { id: 5, name: 'CTPH' },
+  tlsh: { id: 6, name: 'TLSH' },
+  sha384: { id: 9, name: 'SHA-384' },
+  imphash: { id: 18, name: 'Imphash' },
+};
+
+/** OCSF file.type_id. */
+const FILE_TYPE = {
+  regular: { id: 1, name: 'Regular File' },
+  executable: { id: 8, name: 'Executable File' },
 };
 
 export interface OcsfFingerprint {
@@ -42,20 +56,11 @@ export interface OcsfFingerprint {
   value: string;
 }
 
-/** The finding's "sha256:abcd" hash strings as OCSF fingerprints. */
-function fingerprints(hashes: string[]): OcsfFingerprint[] {
-  return hashes.flatMap((h) => {
-    const i = h.indexOf(':');
-    if (i <= 0) return [];
-    const algo = h.slice(0, i).toLowerCase();
-    const known = HASH_ALGO[algo];
-    return [{ algorithm_id: known?.id ?? 99, algorithm: known?.name ?? algo, value: h.slice(i + 1) }];
+function fingerprints(hashes: Hash[]): OcsfFingerprint[] {
+  return hashes.map((h) => {
+    const known = HASH_ALGO[h.algorithm];
+    return { algorithm_id: known?.id ?? 99, algorithm: known?.name ?? h.algorithm, value: h.value };
   });
-}
-
-function baseName(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
 }
 
 /** Confidence 0..1 to OCSF confidence_id: 1 Low, 2 Medium, 3 High. */
@@ -65,146 +70,190 @@ function confidenceId(c: number): { id: number; name: string } {
   return { id: 1, name: 'Low' };
 }
 
-function userParts(user: string): { name: string; domain?: string } {
-  const i = user.indexOf('\\');
-  return i > 0 ? { name: user.slice(i + 1), domain: user.slice(0, i) } : { name: user };
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-function sourceData(src: SourceRef): Record<string, string | number> {
-  const d: Record<string, string | number> = { file: src.file, format: src.format };
-  if (src.line !== undefined) d.line = src.line;
-  if (src.offset !== undefined) d.offset = src.offset;
-  if (src.record !== undefined) d.record = src.record;
-  if (src.eventId !== undefined) d.event_id = src.eventId;
-  return d;
+function sourceData(src: SourceRef): object {
+  return defined({
+    file: src.file,
+    format: src.format,
+    line: src.line,
+    offset: src.offset,
+    record: src.record,
+    event_id: src.eventId,
+  });
 }
 
-function evidenceUid(e: Evidence): string {
-  const s = e.src;
-  return `${s.file}${s.line !== undefined ? `:${s.line}` : s.offset !== undefined ? `@${s.offset}` : ''}${s.record ? `#${s.record}` : ''}`;
+function evidenceUid(s: SourceRef): string {
+  const pos = s.line !== undefined ? `:${s.line}` : s.offset !== undefined ? `@${s.offset}` : '';
+  return `${s.file}${pos}${s.record ? `#${s.record}` : ''}`;
 }
 
-/** One OCSF evidences entry per record behind a step; `data` keeps the exact source location. */
+/** An executable as an OCSF file object, with what the binary says about itself. */
+function executable(path: string, f: Finding, hashes: Hash[]): object {
+  const a = f.agent;
+  return defined({
+    name: baseName(path),
+    path,
+    type_id: FILE_TYPE.executable.id,
+    type: FILE_TYPE.executable.name,
+    hashes: hashes.length ? fingerprints(hashes) : undefined,
+    company_name: a.company,
+    product: a.product ? defined({ name: a.product, vendor_name: a.company }) : undefined,
+  });
+}
+
+/** One evidences entry per record behind a step; `data` keeps the exact source location. */
 function stepEvidences(s: FindingStep): object[] {
-  return s.evidence.map((e) => ({
+  return s.evidence.map((e: Evidence) => ({
     name: STEP_LABEL[s.step],
-    uid: evidenceUid(e),
-    data: { step: s.step, time: e.time, summary: e.summary, link: s.link, source: sourceData(e.src) },
+    uid: evidenceUid(e.src),
+    data: defined({
+      step: s.step,
+      time: e.time,
+      summary: e.summary,
+      link: s.link,
+      source: sourceData(e.src),
+    }),
   }));
 }
 
-export function toOcsf(f: Finding): object {
-  const sev = SEVERITY_ID[f.severity];
-  const conf = confidenceId(f.confidence);
-  const activity = f.revision > 0 ? { id: 2, name: 'Update' } : { id: 1, name: 'Create' };
-  const status = f.status === 'suppressed' ? { id: 3, name: 'Suppressed' } : { id: 1, name: 'New' };
-  const os = OS[f.platform];
-  const device = {
-    hostname: f.host,
-    name: f.host,
-    type_id: 0,
-    type: 'Unknown',
-    ...(os ? { os: { name: os.name, type_id: os.type_id } } : {}),
-  };
-  const image = f.agent.images[0];
-  const user = f.user ? userParts(f.user) : undefined;
-  const actor = {
-    ...(image
-      ? {
-          process: {
-            name: baseName(image),
-            file: {
-              name: baseName(image),
-              path: image,
-              type_id: 1,
-              type: 'Regular File',
-              ...(f.agent.hashes.length ? { hashes: fingerprints(f.agent.hashes) } : {}),
-              ...(f.agent.company ? { company_name: f.agent.company } : {}),
-              ...(f.agent.product ? { product: { name: f.agent.product } } : {}),
-            },
-            ...(user ? { user } : {}),
-          },
-        }
-      : {}),
-    ...(user ? { user } : {}),
-    app_name: f.agent.tool?.name ?? baseName(image ?? f.agent.key),
-  };
-  const egressEvidences = f.egress.map((d) => ({
+function destinationEvidence(d: EgressDestination): object {
+  return {
     name: `${STEP_LABEL.egress} destination`,
-    dst_endpoint: {
-      ip: d.ip,
-      ...(d.port !== undefined ? { port: d.port } : {}),
-      ...(d.name ? { hostname: d.name } : {}),
-    },
-    data: {
+    dst_endpoint: defined({ ip: d.ip, port: d.port, hostname: d.name }),
+    data: defined({
       connections: d.connections,
       duration_sec: d.durationSec,
       bytes_out: d.bytesOut,
       bytes_in: d.bytesIn,
       host_level: d.hostLevel ?? false,
-    },
+    }),
+  };
+}
+
+/** The agent's images as file evidence: the binaries to look at first. */
+function agentEvidences(f: Finding): object[] {
+  const hashes = parseHashes(f.agent.hashes);
+  return f.agent.images.map((path, i) => ({
+    name: 'agent binary',
+    uid: `${f.agent.key}#${i}`,
+    file: executable(path, f, i === 0 ? hashes : []),
   }));
-  const evidences = [...f.steps.filter((s) => s.seen).flatMap(stepEvidences), ...egressEvidences];
-  const formats = [...new Set(f.steps.flatMap((s) => s.evidence.map((e) => e.src.format)))];
+}
+
+function classification(f: Finding): object {
+  const sev = SEVERITY_ID[f.severity];
+  const activity = f.revision > 0 ? { id: 2, name: 'Update' } : { id: 1, name: 'Create' };
+  const status = f.status === 'suppressed' ? { id: 3, name: 'Suppressed' } : { id: 1, name: 'New' };
+  const conf = confidenceId(f.confidence);
   return {
-    class_uid: CLASS_UID,
-    class_name: 'Detection Finding',
-    category_uid: CATEGORY_UID,
-    category_name: 'Findings',
+    class_uid: CLASS.uid,
+    class_name: CLASS.name,
+    category_uid: CATEGORY.uid,
+    category_name: CATEGORY.name,
     activity_id: activity.id,
     activity_name: activity.name,
-    type_uid: CLASS_UID * 100 + activity.id,
-    type_name: `Detection Finding: ${activity.name}`,
-    // The finding's own time is when its latest step happened: stable across re-runs.
-    time: f.lastSeen,
-    start_time: f.firstSeen,
-    end_time: f.lastSeen,
+    type_uid: CLASS.uid * 100 + activity.id,
+    type_name: `${CLASS.name}: ${activity.name}`,
     severity_id: sev.id,
     severity: sev.name,
     status_id: status.id,
     status: status.name,
+    is_alert: f.status === 'alert',
     confidence_id: conf.id,
     confidence: conf.name,
     confidence_score: Math.round(f.confidence * 100),
     risk_score: f.score,
+  };
+}
+
+function findingInfo(f: Finding): object {
+  const formats = [...new Set(f.steps.flatMap((s) => s.evidence.map((e) => e.src.format)))];
+  return defined({
+    uid: f.id,
+    title: f.title,
+    desc: f.summary,
+    types: ['Remote Access Tool'],
+    first_seen_time: f.firstSeen,
+    last_seen_time: f.lastSeen,
+    src_url: `https://attack.mitre.org/detectionstrategies/${f.strategy}/`,
+    analytic: {
+      uid: f.analytic,
+      name: `${f.strategy} ${f.analytic} remote access tool behaviour chain`,
+      category: f.strategy,
+      type_id: 2,
+      type: 'Behavioral',
+    },
+    attacks: [
+      {
+        technique: {
+          uid: f.technique.id,
+          name: f.technique.name,
+          src_url: `https://attack.mitre.org/techniques/${f.technique.id}/`,
+        },
+        tactic: {
+          uid: f.technique.tactic,
+          name: 'Command and Control',
+          src_url: `https://attack.mitre.org/tactics/${f.technique.tactic}/`,
+        },
+        version: ATTACK_VERSION,
+      },
+    ],
+    related_events_count: f.steps.reduce((n, s) => n + s.count, 0),
+    data_sources: formats.length ? formats : undefined,
+  });
+}
+
+function device(f: Finding): object {
+  const os = OS[f.platform];
+  return defined({
+    hostname: f.host,
+    name: f.host,
+    uid: f.hostId ?? f.host.toLowerCase(),
+    type_id: 0,
+    type: 'Unknown',
+    os,
+  });
+}
+
+function actor(f: Finding): object {
+  const account = accountOf(f);
+  return defined({
+    user: account ? defined({ ...account }) : undefined,
+    app_name: f.agent.tool?.name ?? baseName(f.agent.images[0] ?? f.agent.key),
+  });
+}
+
+export function toOcsf(f: Finding): object {
+  const evidences = [
+    ...f.steps.filter((s) => s.seen).flatMap(stepEvidences),
+    ...f.egress.map(destinationEvidence),
+    ...agentEvidences(f),
+  ];
+  const event = {
+    ...classification(f),
+    // The finding's own time is when its latest step happened: stable across re-runs.
+    time: f.lastSeen,
+    start_time: f.firstSeen,
+    end_time: f.lastSeen,
+    timezone_offset: 0,
     message: f.summary || f.title,
     metadata: {
       version: OCSF_VERSION,
       product: PRODUCT,
-      profiles: ['host'],
+      profiles: OCSF_PROFILES,
       uid: `${f.id}.${f.revision}`,
       log_name: 'ratchain findings',
     },
-    finding_info: {
-      uid: f.id,
-      title: f.title,
-      desc: f.summary,
-      types: ['Remote Access Tool'],
-      first_seen_time: f.firstSeen,
-      last_seen_time: f.lastSeen,
-      analytic: {
-        uid: f.analytic,
-        name: `${f.strategy} ${f.analytic} remote access tool behaviour chain`,
-        category: f.strategy,
-        type_id: 2,
-        type: 'Behavioral',
-      },
-      attacks: [
-        {
-          technique: { uid: f.technique.id, name: f.technique.name },
-          tactic: { uid: f.technique.tactic, name: 'Command and Control' },
-          version: ATTACK_VERSION,
-        },
-      ],
-      related_events_count: f.steps.reduce((n, s) => n + s.count, 0),
-      ...(formats.length ? { data_sources: formats } : {}),
-    },
+    finding_info: findingInfo(f),
     evidences,
-    device,
-    actor,
+    device: device(f),
+    actor: actor(f),
     // What OCSF has no attribute for: the score's reasons and the chain's shape.
     unmapped: {
-      ratchain: {
+      ratchain: defined({
         status: f.status,
         score: f.score,
         step_count: f.stepCount,
@@ -213,11 +262,12 @@ export function toOcsf(f: Finding): object {
         agent_key: f.agent.key,
         agent_images: f.agent.images,
         agent_links: f.agent.links,
-        ...(f.agent.tool ? { tool: f.agent.tool } : {}),
-        ...(f.agent.approvedBy ? { approved_by: f.agent.approvedBy } : {}),
-        ...(f.agent.signer ? { signer: f.agent.signer } : {}),
+        tool: f.agent.tool,
+        approved_by: f.agent.approvedBy,
+        signer: f.agent.signer,
         reasons: f.reasons,
-      },
+      }),
     },
   };
+  return { ...event, observables: ocsfObservables(event) };
 }

@@ -1,5 +1,5 @@
 // `ratchain hunt examples/ --ocsf --ecs --html`: the real engine's findings on the shipped example
-// logs, written by the CLI, validate against the OCSF 1.3.0 and ECS 8.11 schemas, and the HTML
+// logs, written by the CLI, validate against the OCSF 1.8.0 and ECS 8.11 schemas, and the HTML
 // report embeds them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

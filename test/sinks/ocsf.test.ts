@@ -1,5 +1,6 @@
 // OCSF export: each finding becomes one Detection Finding (class_uid 2004) that validates against
-// schema/ocsf-detection-finding.schema.json, written for OCSF 1.3.0 from its attribute dictionary.
+// schema/ocsf-detection-finding.schema.json, generated from the OCSF 1.8.0 schema source (the full
+// validation against the source itself is test/sinks/ocsf-schema.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.ts';
@@ -15,8 +16,8 @@ function exported(f: Finding): any {
   return JSON.parse(JSON.stringify(toOcsf(f)));
 }
 
-describe('toOcsf (OCSF 1.3.0 Detection Finding)', () => {
-  it('targets OCSF 1.3.0', () => assert.equal(OCSF_VERSION, '1.3.0'));
+describe('toOcsf (OCSF 1.8.0 Detection Finding)', () => {
+  it('targets OCSF 1.8.0', () => assert.equal(OCSF_VERSION, '1.8.0'));
 
   for (const [name, f] of [
     ['full chain', fullChain()],
@@ -34,21 +35,40 @@ describe('toOcsf (OCSF 1.3.0 Detection Finding)', () => {
     assert.equal(o.type_uid, 200401);
     assert.equal(o.severity_id, 5);
     assert.equal(o.status_id, 1);
+    assert.equal(o.is_alert, true);
     assert.equal(o.confidence_id, 3);
+    assert.equal(o.metadata.version, '1.8.0');
+    assert.deepEqual(o.metadata.profiles, ['host']);
     assert.equal(o.finding_info.uid, 'cdd89903f49a26b09d8ab3c5');
     assert.equal(o.finding_info.analytic.uid, 'AN1366');
-    assert.deepEqual(o.finding_info.attacks[0].technique, { uid: 'T1219', name: 'Remote Access Tools' });
+    assert.equal(o.finding_info.attacks[0].technique.uid, 'T1219');
     assert.equal(o.finding_info.attacks[0].tactic.uid, 'TA0011');
-    assert.deepEqual(o.device.os, { name: 'Windows', type_id: 100 });
-    assert.equal(o.actor.process.file.path, 'C:\\Users\\jdoe\\Downloads\\AnyDesk.exe');
-    assert.deepEqual(o.actor.process.file.hashes[0], {
+    assert.deepEqual(o.device.os, { name: 'Windows', type_id: 100, type: 'Windows' });
+    assert.equal(o.device.uid, 'ws-fin-07');
+    assert.deepEqual(o.actor.user, { name: 'jdoe', domain: 'CORP' });
+    assert.equal(o.start_time, fullChain().firstSeen);
+    assert.equal(o.end_time, fullChain().lastSeen);
+  });
+
+  it("keeps the agent's binaries as file evidence with their hashes and product", () => {
+    const o = exported(fullChain());
+    const files = o.evidences.filter((e: { name: string }) => e.name === 'agent binary');
+    assert.deepEqual(
+      files.map((e: { file: { path: string } }) => e.file.path),
+      fullChain().agent.images,
+    );
+    assert.deepEqual(files[0].file.hashes[0], {
       algorithm_id: 3,
       algorithm: 'SHA-256',
       value: '9d2a7c41e5b3f6a8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3',
     });
-    assert.deepEqual(o.actor.user, { name: 'jdoe', domain: 'CORP' });
-    assert.equal(o.start_time, fullChain().firstSeen);
-    assert.equal(o.end_time, fullChain().lastSeen);
+    assert.deepEqual(files[0].file.product, { name: 'AnyDesk', vendor_name: 'AnyDesk Software GmbH' });
+    assert.equal(files[0].file.type_id, 8);
+  });
+
+  it('writes a numeric Unix account as user.uid, never as a name', () => {
+    const o = exported(partialChain({ user: '1001', userId: '1001' }));
+    assert.deepEqual(o.actor.user, { uid: '1001' });
   });
 
   it('keeps every record behind a step as an evidence with its file and line, plus each destination', () => {
@@ -62,7 +82,22 @@ describe('toOcsf (OCSF 1.3.0 Detection Finding)', () => {
       port: 443,
       hostname: 'relay-7f3a91c2.net.anydesk.com',
     });
-    assert.equal(o.evidences.length, 1 + 1 + 5 + 1 + 1);
+    assert.equal(o.evidences.length, 1 + 1 + 5 + 1 + 1 + 2);
+  });
+
+  it('lists hosts, addresses, domains, accounts, paths and hashes as observables', () => {
+    const o = exported(fullChain());
+    const obs = o.observables.map((x: { type_id: number; value: string }) => `${x.type_id} ${x.value}`);
+    for (const want of [
+      '1 WS-FIN-07',
+      '47 ws-fin-07',
+      '4 jdoe',
+      '2 203.0.113.45',
+      '1 relay-7f3a91c2.net.anydesk.com',
+      '45 C:\\Users\\jdoe\\Downloads\\AnyDesk.exe',
+      '8 9d2a7c41e5b3f6a8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3',
+    ])
+      assert.ok(obs.includes(want), `${want} among ${obs.join(' | ')}`);
   });
 
   it('marks a suppressed approved tool Suppressed and an update as activity Update', () => {
@@ -85,6 +120,7 @@ describe('toOcsf (OCSF 1.3.0 Detection Finding)', () => {
     assert.notDeepEqual(check({ ...o, severity_id: 7 }), []);
     assert.notDeepEqual(check({ ...o, finding_info: { title: 'no uid' } }), []);
     assert.notDeepEqual(check({ ...o, device: { ...o.device, os: { name: 'macOS', type_id: 3 } } }), []);
+    assert.notDeepEqual(check({ ...o, metadata: { ...o.metadata, version: '1.3.0' } }), []);
     assert.notDeepEqual(check({ ...o, evidences: [{ name: 'empty' }] }), []);
     assert.notDeepEqual(check({ ...o, type_uid: 200402 }), []);
   });

@@ -1,5 +1,6 @@
-// Compiles one of the project's JSON Schemas (schema/*.json) with ajv and ajv-formats, and returns
-// a check that lists every violation, so a failing test says which field broke which rule.
+// Compiles a JSON Schema (one of the project's schema/*.json, or one generated in a test) with ajv
+// and ajv-formats, and returns a check that lists every violation, so a failing test says which
+// field broke which rule.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -9,15 +10,19 @@ import addFormatsModule from 'ajv-formats';
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
   addFormatsModule) as unknown as (a: Ajv) => Ajv;
 
-export function schemaCheck(file: string): (doc: unknown) => string[] {
-  const path = fileURLToPath(new URL(`../../schema/${file}`, import.meta.url));
+export function compileJsonSchema(schema: object): (doc: unknown) => string[] {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(path, 'utf8')));
+  const validate = ajv.compile(schema);
   return (doc) => {
     if (validate(doc)) return [];
     return (validate.errors ?? []).map(
       (e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`,
     );
   };
+}
+
+export function schemaCheck(file: string): (doc: unknown) => string[] {
+  const path = fileURLToPath(new URL(`../../schema/${file}`, import.meta.url));
+  return compileJsonSchema(JSON.parse(readFileSync(path, 'utf8')));
 }
