@@ -1,11 +1,15 @@
 // Findings as Elastic Common Schema alert documents (event.kind: alert), for Elasticsearch,
-// OpenSearch and SIEMs that map ECS. Target: ECS 8.11. Checked by schema/ecs-alert.schema.json,
-// written for this project from the published ECS field reference; see test/sinks/ecs.test.ts.
+// OpenSearch and SIEMs that map ECS. Target: ECS 8.11 (and valid under 9.4): every field is
+// checked against Elastic's own field lists by test/sinks/schemas.test.ts. rule.* describes the
+// analytic (the same for every finding of it, so alerts group by rule); the finding is event.id.
 // Fields ECS has no place for (the score's reasons, each step) live under `ratchain.*`, the custom
 // namespace ECS recommends for vendor fields.
+import { isIP } from 'node:net';
 import type { Platform } from '../model/event.ts';
 import type { EgressDestination, Finding, Severity } from '../model/finding.ts';
 import { STEP_LABEL } from '../model/finding.ts';
+import { ANALYTICS, PRODUCT, STRATEGY, tacticUrl, techniqueUrl } from './analytic.ts';
+import { accountOf, baseName, parseHashes } from './finding-parts.ts';
 
 export const ECS_VERSION = '8.11.0';
 
@@ -18,24 +22,17 @@ const OS_TYPE: Partial<Record<Platform, { type: string; family: string; platform
   macos: { type: 'macos', family: 'macos', platform: 'darwin' },
 };
 
-function baseName(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
-}
+/** Hash algorithms ECS has a field for under *.hash. */
+const ECS_HASHES = new Set(['md5', 'sha1', 'sha256', 'sha384', 'sha512', 'ssdeep', 'tlsh']);
 
 function iso(t: number): string {
   return new Date(t).toISOString();
 }
 
-/** "sha256:abcd" strings as ECS hash fields (md5, sha1, sha256, sha512, ...). */
 function hashFields(hashes: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const h of hashes) {
-    const i = h.indexOf(':');
-    if (i <= 0) continue;
-    const algo = h.slice(0, i).toLowerCase();
-    if (/^(md5|sha1|sha256|sha384|sha512|ssdeep|tlsh)$/.test(algo) && !out[algo]) out[algo] = h.slice(i + 1);
-  }
+  for (const h of parseHashes(hashes))
+    if (ECS_HASHES.has(h.algorithm) && !out[h.algorithm]) out[h.algorithm] = h.value;
   return out;
 }
 
@@ -46,36 +43,128 @@ function mainDestination(egress: EgressDestination[]): EgressDestination | undef
   )[0];
 }
 
-function isIp(v: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(v) || (v.includes(':') && /^[0-9a-fA-F:.]+$/.test(v));
-}
-
 function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-export function toEcs(f: Finding): object {
-  const os = OS_TYPE[f.platform];
+export interface EcsOptions {
+  /** When the document is made (event.created); tests pass a fixed time. */
+  now?: Date;
+}
+
+function rule(f: Finding): object {
+  const a = ANALYTICS[f.analytic];
+  return {
+    id: a.id,
+    uuid: a.uuid,
+    name: a.name,
+    description: a.description,
+    category: 'Remote Access Tools',
+    ruleset: `${PRODUCT.name} ${STRATEGY.id}`,
+    reference: a.url,
+    version: PRODUCT.version,
+    author: [PRODUCT.vendor],
+    license: 'Apache-2.0',
+  };
+}
+
+function threat(f: Finding): object {
+  return {
+    framework: 'MITRE ATT&CK',
+    technique: { id: [f.technique.id], name: [f.technique.name], reference: [techniqueUrl(f.technique.id)] },
+    tactic: {
+      id: [f.technique.tactic],
+      name: ['Command and Control'],
+      reference: [tacticUrl(f.technique.tactic)],
+    },
+  };
+}
+
+function processFields(f: Finding): object | undefined {
   const image = f.agent.images[0];
-  const dest = mainDestination(f.egress);
+  if (!image) return undefined;
   const hashes = hashFields(f.agent.hashes);
-  const [domain, name] = f.user?.includes('\\') ? f.user.split('\\', 2) : [undefined, f.user];
-  const peMeta =
+  const pe =
     f.platform === 'windows' && (f.agent.originalFileName || f.agent.product || f.agent.company)
-      ? {
-          pe: compact({
-            original_file_name: f.agent.originalFileName,
-            product: f.agent.product,
-            company: f.agent.company,
-          }),
-        }
-      : {};
-  const ips = [...new Set(f.egress.map((d) => d.ip).filter(isIp))];
+      ? compact({
+          original_file_name: f.agent.originalFileName,
+          product: f.agent.product,
+          company: f.agent.company,
+        })
+      : undefined;
+  return compact({
+    executable: image,
+    name: baseName(image),
+    hash: Object.keys(hashes).length ? hashes : undefined,
+    pe,
+    code_signature: f.agent.signer ? { subject_name: f.agent.signer, exists: true } : undefined,
+  });
+}
+
+function network(f: Finding): object {
+  const dest = mainDestination(f.egress);
+  if (!dest) return {};
+  return {
+    destination: compact({
+      ip: isIP(dest.ip) ? dest.ip : undefined,
+      address: dest.name ?? dest.ip,
+      port: dest.port,
+      domain: dest.name,
+      bytes: dest.bytesIn,
+    }),
+    ...(dest.bytesOut !== undefined ? { source: { bytes: dest.bytesOut } } : {}),
+  };
+}
+
+function chain(f: Finding): object {
+  return {
+    finding_id: f.id,
+    revision: f.revision,
+    title: f.title,
+    status: f.status,
+    severity: f.severity,
+    score: f.score,
+    confidence: f.confidence,
+    step_count: f.stepCount,
+    in_order: f.inOrder,
+    missing: f.missing,
+    agent: compact({
+      key: f.agent.key,
+      images: f.agent.images,
+      links: f.agent.links,
+      tool: f.agent.tool?.name,
+      tool_id: f.agent.tool?.id,
+      matched_by: f.agent.tool?.by,
+      approved_by: f.agent.approvedBy,
+    }),
+    steps: f.steps.map((s) =>
+      compact({
+        step: s.step,
+        label: STEP_LABEL[s.step],
+        seen: s.seen,
+        first: s.first !== undefined ? iso(s.first) : undefined,
+        last: s.last !== undefined ? iso(s.last) : undefined,
+        count: s.count,
+        summary: s.summary,
+        link: s.link,
+        evidence: s.evidence.map((e) => ({ time: iso(e.time), summary: e.summary, src: e.src })),
+      }),
+    ),
+    egress: f.egress,
+    reasons: f.reasons,
+  };
+}
+
+export function toEcs(f: Finding, o: EcsOptions = {}): object {
+  const os = OS_TYPE[f.platform];
+  const account = accountOf(f);
+  const hashes = hashFields(f.agent.hashes);
+  const ips = [...new Set(f.egress.map((d) => d.ip).filter((ip) => isIP(ip)))];
   const categories = ['intrusion_detection', 'process', ...(f.egress.length ? ['network'] : [])];
   return {
     '@timestamp': iso(f.lastSeen),
     message: f.summary || f.title,
-    tags: ['ratchain', f.strategy, f.analytic, f.technique.id, f.status],
+    tags: [PRODUCT.name, f.strategy, f.analytic, f.technique.id, f.status],
     ecs: { version: ECS_VERSION },
     event: {
       kind: 'alert',
@@ -86,104 +175,31 @@ export function toEcs(f: Finding): object {
       risk_score: f.score,
       start: iso(f.firstSeen),
       end: iso(f.lastSeen),
-      module: 'ratchain',
+      created: (o.now ?? new Date()).toISOString(),
+      module: PRODUCT.name,
       dataset: 'ratchain.finding',
-      provider: 'ratchain',
-      reason: f.summary || f.title,
+      provider: PRODUCT.name,
+      reason: f.title,
       action: f.status === 'suppressed' ? 'suppressed' : 'remote-access-chain',
+      reference: STRATEGY.url,
     },
-    rule: {
-      id: f.analytic,
-      uuid: f.id,
-      name: `${f.strategy} ${f.analytic}: remote access tool behaviour chain`,
-      description: f.title,
-      category: 'Remote Access Tools',
-      ruleset: f.strategy,
-      reference: `https://attack.mitre.org/detectionstrategies/${f.strategy}/`,
-      version: String(f.revision),
-    },
-    threat: {
-      framework: 'MITRE ATT&CK',
-      technique: {
-        id: [f.technique.id],
-        name: [f.technique.name],
-        reference: [`https://attack.mitre.org/techniques/${f.technique.id}/`],
-      },
-      tactic: {
-        id: [f.technique.tactic],
-        name: ['Command and Control'],
-        reference: [`https://attack.mitre.org/tactics/${f.technique.tactic}/`],
-      },
-    },
+    rule: rule(f),
+    threat: threat(f),
     host: compact({
       name: f.host,
       hostname: f.host,
+      id: f.hostId ?? f.host.toLowerCase(),
       os: os ? { type: os.type, family: os.family, platform: os.platform } : undefined,
     }),
-    ...(image
-      ? {
-          process: {
-            executable: image,
-            name: baseName(image),
-            ...(Object.keys(hashes).length ? { hash: hashes } : {}),
-            ...peMeta,
-            ...(f.agent.signer ? { code_signature: { subject_name: f.agent.signer } } : {}),
-          },
-        }
-      : {}),
-    ...(dest
-      ? {
-          destination: compact({
-            ip: isIp(dest.ip) ? dest.ip : undefined,
-            address: dest.name ?? dest.ip,
-            port: dest.port,
-            domain: dest.name,
-            bytes: dest.bytesIn,
-          }),
-          ...(dest.bytesOut !== undefined ? { source: { bytes: dest.bytesOut } } : {}),
-        }
-      : {}),
-    ...(name ? { user: compact({ name, domain }) } : {}),
+    ...(processFields(f) ? { process: processFields(f) } : {}),
+    ...network(f),
+    ...(account ? { user: compact({ name: account.name, id: account.uid, domain: account.domain }) } : {}),
     related: compact({
       hosts: [f.host, ...f.egress.flatMap((d) => (d.name ? [d.name] : []))],
       ip: ips.length ? ips : undefined,
-      user: name ? [name] : undefined,
+      user: account ? [account.name ?? account.uid!] : undefined,
       hash: Object.keys(hashes).length ? Object.values(hashes) : undefined,
     }),
-    ratchain: {
-      finding_id: f.id,
-      revision: f.revision,
-      status: f.status,
-      severity: f.severity,
-      score: f.score,
-      confidence: f.confidence,
-      step_count: f.stepCount,
-      in_order: f.inOrder,
-      missing: f.missing,
-      agent: {
-        key: f.agent.key,
-        images: f.agent.images,
-        links: f.agent.links,
-        ...(f.agent.tool
-          ? { tool: f.agent.tool.name, tool_id: f.agent.tool.id, matched_by: f.agent.tool.by }
-          : {}),
-        ...(f.agent.approvedBy ? { approved_by: f.agent.approvedBy } : {}),
-      },
-      steps: f.steps.map((s) =>
-        compact({
-          step: s.step,
-          label: STEP_LABEL[s.step],
-          seen: s.seen,
-          first: s.first !== undefined ? iso(s.first) : undefined,
-          last: s.last !== undefined ? iso(s.last) : undefined,
-          count: s.count,
-          summary: s.summary,
-          link: s.link,
-          evidence: s.evidence.map((e) => ({ time: iso(e.time), summary: e.summary, src: e.src })),
-        }),
-      ),
-      egress: f.egress,
-      reasons: f.reasons,
-    },
+    ratchain: chain(f),
   };
 }

@@ -1,6 +1,6 @@
 // Findings as OCSF Detection Finding events (class_uid 2004, category Findings), for SIEMs and
 // data lakes that speak OCSF. Target: OCSF 1.8.0 with the Host profile (actor). Every event is
-// validated against the real 1.8.0 schema source by test/sinks/ocsf-schema.test.ts, and
+// validated against the real 1.8.0 schema source by test/sinks/schemas.test.ts, and
 // schema/ocsf-detection-finding.schema.json is generated from that source (scripts/schemas.ts).
 import type { Platform, SourceRef } from '../model/event.ts';
 import type { EgressDestination, Evidence, Finding, FindingStep, Severity } from '../model/finding.ts';

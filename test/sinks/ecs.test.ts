@@ -1,5 +1,6 @@
 // ECS export: each finding becomes one alert document (event.kind: alert) that validates against
-// schema/ecs-alert.schema.json, written for ECS 8.11 from its field reference.
+// schema/ecs-alert.schema.json, generated from Elastic's ECS 8.11 field list (the validation against
+// the field lists themselves is test/sinks/schemas.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.ts';
@@ -11,7 +12,7 @@ const check = schemaCheck('ecs-alert.schema.json');
 
 // biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary ECS fields
 function exported(f: Finding): any {
-  return JSON.parse(JSON.stringify(toEcs(f)));
+  return JSON.parse(JSON.stringify(toEcs(f, { now: new Date('2026-11-04T00:00:00Z') })));
 }
 
 describe('toEcs (ECS 8.11 alert)', () => {
@@ -36,7 +37,10 @@ describe('toEcs (ECS 8.11 alert)', () => {
     assert.equal(d.event.risk_score, 100);
     assert.equal(d['@timestamp'], '2026-11-03T09:25:03.000Z');
     assert.equal(d.rule.id, 'AN1366');
-    assert.equal(d.rule.uuid, 'cdd89903f49a26b09d8ab3c5');
+    assert.match(d.rule.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(d.event.id, 'cdd89903f49a26b09d8ab3c5.0');
+    assert.equal(d.event.created, '2026-11-04T00:00:00.000Z');
+    assert.equal(d.host.id, 'ws-fin-07');
     assert.deepEqual(d.threat.technique.id, ['T1219']);
     assert.deepEqual(d.threat.tactic.id, ['TA0011']);
     assert.deepEqual(d.host.os, { type: 'windows', family: 'windows', platform: 'windows' });
@@ -54,6 +58,20 @@ describe('toEcs (ECS 8.11 alert)', () => {
     assert.deepEqual(d.related.ip, ['203.0.113.45']);
   });
 
+  it('describes the analytic in rule.*, the same for every finding of it', () => {
+    const a = exported(fullChain());
+    const b = exported(fullChain({ id: 'another0000000000000000', revision: 4, title: 'other', score: 60 }));
+    assert.deepEqual(a.rule, b.rule);
+    assert.notEqual(exported(partialChain()).rule.uuid, a.rule.uuid);
+    assert.equal(a.rule.reference, 'https://attack.mitre.org/detectionstrategies/DET0496/');
+  });
+
+  it('writes a numeric Unix account as user.id, never as user.name', () => {
+    const d = exported(partialChain({ user: '1001', userId: '1001' }));
+    assert.deepEqual(d.user, { id: '1001' });
+    assert.deepEqual(d.related.user, ['1001']);
+  });
+
   it('puts flow bytes on source/destination and the chain under ratchain.*', () => {
     const d = exported(partialChain());
     assert.deepEqual(d.host.os.type, 'linux');
@@ -69,7 +87,7 @@ describe('toEcs (ECS 8.11 alert)', () => {
     assert.equal(d.host.os.type, 'macos');
     assert.match(d.ratchain.agent.approved_by, /ProcessAllowlist\[0\]/);
     assert.ok(d.ratchain.reasons.some((r: { code: string }) => r.code === 'approved_but_anomalous'));
-    assert.equal(d.process.code_signature.subject_name, 'TeamViewer Germany GmbH');
+    assert.deepEqual(d.process.code_signature, { subject_name: 'TeamViewer Germany GmbH', exists: true });
   });
 
   it('the schema rejects what ECS forbids (so the validation can fail)', () => {
@@ -80,5 +98,6 @@ describe('toEcs (ECS 8.11 alert)', () => {
     assert.notDeepEqual(check({ ...d, destination: { ip: 'relay.example' } }), []);
     assert.notDeepEqual(check({ ...d, '@timestamp': 1793610723204 }), []);
     assert.notDeepEqual(check({ ...d, hostname: 'top-level typo' }), []);
+    assert.notDeepEqual(check({ ...d, host: { ...d.host, nickname: 'typo' } }), []);
   });
 });

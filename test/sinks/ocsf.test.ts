@@ -1,6 +1,6 @@
 // OCSF export: each finding becomes one Detection Finding (class_uid 2004) that validates against
 // schema/ocsf-detection-finding.schema.json, generated from the OCSF 1.8.0 schema source (the full
-// validation against the source itself is test/sinks/ocsf-schema.test.ts).
+// validation against the source itself is test/sinks/schemas.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.ts';
