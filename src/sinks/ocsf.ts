@@ -5,6 +5,7 @@
 import type { Platform, SourceRef } from '../model/event.ts';
 import type { EgressDestination, Evidence, Finding, FindingStep, Severity } from '../model/finding.ts';
 import { STEP_LABEL } from '../model/finding.ts';
+import { ANALYTICS, PRODUCT, STRATEGY, tacticUrl, techniqueUrl } from './analytic.ts';
 import { accountOf, baseName, type Hash, parseHashes } from './finding-parts.ts';
 import { ocsfObservables } from './ocsf-observables.ts';
 
@@ -12,7 +13,6 @@ export const OCSF_VERSION = '1.8.0';
 export const OCSF_PROFILES = ['host'];
 /** ATT&CK release that defines detection strategy DET0496 and its analytics. */
 export const ATTACK_VERSION = '18';
-const PRODUCT = { name: 'ratchain', vendor_name: 'ratchain', version: '0.1.0' };
 
 const CLASS = { uid: 2004, name: 'Detection Finding' };
 const CATEGORY = { uid: 2, name: 'Findings' };
@@ -178,25 +178,27 @@ function findingInfo(f: Finding): object {
     types: ['Remote Access Tool'],
     first_seen_time: f.firstSeen,
     last_seen_time: f.lastSeen,
-    src_url: `https://attack.mitre.org/detectionstrategies/${f.strategy}/`,
+    src_url: STRATEGY.url,
     analytic: {
       uid: f.analytic,
-      name: `${f.strategy} ${f.analytic} remote access tool behaviour chain`,
+      name: ANALYTICS[f.analytic].name,
+      desc: ANALYTICS[f.analytic].description,
       category: f.strategy,
       type_id: 2,
       type: 'Behavioral',
+      version: PRODUCT.version,
     },
     attacks: [
       {
         technique: {
           uid: f.technique.id,
           name: f.technique.name,
-          src_url: `https://attack.mitre.org/techniques/${f.technique.id}/`,
+          src_url: techniqueUrl(f.technique.id),
         },
         tactic: {
           uid: f.technique.tactic,
           name: 'Command and Control',
-          src_url: `https://attack.mitre.org/tactics/${f.technique.tactic}/`,
+          src_url: tacticUrl(f.technique.tactic),
         },
         version: ATTACK_VERSION,
       },
@@ -242,7 +244,7 @@ export function toOcsf(f: Finding): object {
     message: f.summary || f.title,
     metadata: {
       version: OCSF_VERSION,
-      product: PRODUCT,
+      product: { name: PRODUCT.name, vendor_name: PRODUCT.vendor, version: PRODUCT.version },
       profiles: OCSF_PROFILES,
       uid: `${f.id}.${f.revision}`,
       log_name: 'ratchain findings',
