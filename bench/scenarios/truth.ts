@@ -24,7 +24,7 @@ const expectedChain = z
     /** Reason codes that must be present. */
     reasons: z.array(z.string()).default([]),
     /** Text each step's `link` must contain (how the step was tied to the agent). */
-    links: z.record(step, z.string()).default({}),
+    links: z.partialRecord(step, z.string()).default({}),
   })
   .strict();
 

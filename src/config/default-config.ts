@@ -66,6 +66,9 @@ EgressHeuristics:
 
 # Clock skew tolerated when joining flows to host connections.
 FlowJoinTolerance: 30s
+# The largest offset between a host's clock and the flow sensor's that joins still bridge. Each
+# host's offset is estimated from connections both sensors saw (same ports) and applied to its flows.
+MaxClockSkew: 10m
 
 # Extra catalogue files (ratchain format or LOLRMM rmm_tools.json).
 Catalogs: []

@@ -125,6 +125,8 @@ export const configSchema = z
     Lateness: duration.prefault('5m'),
     /** Clock skew tolerated when joining flows to host connections. */
     FlowJoinTolerance: duration.prefault('30s'),
+    /** The largest offset between a host's clock and the flow sensor's that joins still bridge (estimated per host). */
+    MaxClockSkew: duration.prefault('10m'),
     Limits: z
       .object({
         AgentsPerHost: z.number().int().positive().default(512),

@@ -22,6 +22,7 @@ import type {
 } from '../model/event.ts';
 import type { Evidence, Finding, StepId } from '../model/finding.ts';
 import { approvalFor } from './approval.ts';
+import type { ClockOffset } from './clock-skew.ts';
 import { capCommand, type EvidenceFacts, endpointFact, evidence, processFact, short } from './evidence.ts';
 import { flowJoin } from './flow-join.ts';
 import { hostTable } from './hosts.ts';
@@ -64,6 +65,8 @@ export interface EngineStats {
   live?: { hosts: number; agents: number; processes: number; pendingFlows: number };
   /** The most it held at once, sampled at each expiry sweep. */
   peak: { hosts: number; agents: number; processes: number };
+  /** Each host's estimated clock offset to the flow sensor (from connections both saw). */
+  clockOffsets?: ClockOffset[];
 }
 
 export interface Engine {
@@ -737,6 +740,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
         ...stats,
         peak: { ...stats.peak },
         live: { hosts: hosts.size, agents, processes, pendingFlows: flows.pending() },
+        clockOffsets: flows.clockOffsets(),
       };
     },
   };

@@ -5,10 +5,19 @@
 // process tree runs the program the flow sensor named. Flows name an address, not a host: the
 // address book says which host held it at the flow's time (HostAliases, DHCP leases, the host's
 // own connections).
+//
+// Host clocks differ from the flow sensor's. An exact match (same source address and port, same
+// destination) is one connection whatever the clocks say, so it joins within MaxClockSkew and
+// gives a sample of the host's offset (clock-skew.ts). Once a host's offset is known, looser joins
+// (no source port) and every flow time placed on that host are moved into the host's clock, so
+// the chain's windows compare like with like. A flow from a host whose sensor logs connections
+// waits for the host's record as long as the host's clock is ahead (up to MaxClockSkew before the
+// offset is known); a host behind has already sent it, and its records are kept that long.
 import type { Config } from '../config/schema.ts';
 import type { DnsEvent, LeaseEvent, NetworkEvent } from '../model/event.ts';
 import type { EvidenceProcess } from '../model/finding.ts';
 import { addressBook } from './address-book.ts';
+import { type ClockOffset, clockSkew } from './clock-skew.ts';
 import { endpointFact, evidence } from './evidence.ts';
 import { live, merge } from './identity.ts';
 import type { Destinations } from './network.ts';
@@ -60,19 +69,46 @@ export interface FlowJoin {
   pending(): number;
   /** Addresses the address book holds. */
   addresses(): number;
+  /** Each host's estimated clock offset to the flow sensor. */
+  clockOffsets(): ClockOffset[];
 }
 
 const MAX_ADDRESSES_PER_HOST = 32;
+/** Host connection records kept for flows to join (the oldest are dropped first). */
+const MAX_RECENT = 200_000;
+
+/** A host connection record, for flows to join. */
+interface HostRecord {
+  agent: Agent;
+  proc: Proc;
+  time: number;
+}
+
+/** A flow waiting for its host's record of the same connection. */
+interface Held {
+  ev: NetworkEvent;
+  key: string;
+  /** Host key the flow was placed on when it was held. */
+  host: string;
+  done: boolean;
+}
 
 function connKey(host: string, sp: number | undefined, ip: string, dp: number | undefined): string {
   return `${host}|${sp ?? ''}|${ip}|${dp ?? ''}`;
 }
 
-function flowSummary(ev: NetworkEvent, name: string | undefined): string {
+/** Offsets below this are jitter between two sensors' stamps, not worth a word in the evidence. */
+const NOTABLE_OFFSET_MS = 2000;
+
+function flowSummary(ev: NetworkEvent, name: string | undefined, offsetMs: number): string {
   const dur = ev.durationSec !== undefined ? `, ${Math.round(ev.durationSec)} s` : '';
   const bytes = ev.bytesOut !== undefined ? `, ${ev.bytesOut} B out / ${ev.bytesIn ?? 0} B in` : '';
   const state = `${ev.state ? `, ${ev.state}` : ''}${ev.open ? ', still open' : ''}`;
-  return `flow ${ev.srcIp}:${ev.srcPort ?? '?'} → ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${dur}${bytes}${state}`;
+  const clock =
+    Math.abs(offsetMs) >= NOTABLE_OFFSET_MS
+      ? ` (flow sensor time ${new Date(ev.time).toISOString()}, ${offsetMs > 0 ? '+' : ''}${(offsetMs / 1000).toFixed(1)} s to the host's clock)`
+      : '';
+  return `flow ${ev.srcIp}:${ev.srcPort ?? '?'} → ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${dur}${bytes}${state}${clock}`;
 }
 
 /** The process a flow sensor named (VMConnection ProcessName), when it names one. */
@@ -83,8 +119,19 @@ function flowProcess(image: string, pid: number | undefined): EvidenceProcess {
 export function flowJoin(deps: FlowJoinDeps): FlowJoin {
   const { cfg, dest, stats } = deps;
   const book = addressBook(cfg.HostAliases);
+  const skew = clockSkew();
   const pending: NetworkEvent[] = [];
-  const recent = new Map<string, { agent: Agent; proc: Proc; time: number }>();
+  const held: Held[] = [];
+  const heldByKey = new Map<string, Held>();
+  const recent = new Map<string, HostRecord>();
+
+  /** How long a flow from host `key` waits for the host's own record of it. */
+  function holdFor(key: string): number {
+    const tol = cfg.FlowJoinTolerance;
+    const offset = skew.offset(key);
+    if (offset === undefined) return Math.max(tol, cfg.MaxClockSkew);
+    return Math.min(Math.max(tol, offset + tol), Math.max(tol, cfg.MaxClockSkew));
+  }
 
   /** The host that held `ip` at `time`; else the host the sensor named; else the address itself. */
   function hostAt(ip: string, time: number, named: string | undefined): HostState {
@@ -96,7 +143,27 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
     return hostAt(ev.srcIp, ev.time, ev.host);
   }
 
-  function place(ev: NetworkEvent): void {
+  /** The host's record of this flow's connection, if any; samples the host's clock offset. */
+  function joinFor(h: HostState, ev: NetworkEvent): HostRecord | undefined {
+    const tol = cfg.FlowJoinTolerance;
+    const offset = skew.correction(h.name);
+    const exact =
+      ev.srcPort === undefined ? undefined : recent.get(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort));
+    if (exact) {
+      const diff = exact.time - ev.time;
+      // Before the offset is known, the source port alone makes it the same connection.
+      const near = skew.settled(h.name) ? Math.abs(diff - offset) <= tol : Math.abs(diff) <= cfg.MaxClockSkew;
+      if (near) {
+        skew.sample(h.name, h.displayName, diff);
+        return exact;
+      }
+    }
+    // Host sensors without source ports (auditd connect) join on the destination and time.
+    const loose = recent.get(connKey(h.name, undefined, ev.dstIp, ev.dstPort));
+    return loose && Math.abs(loose.time - (ev.time + offset)) <= tol ? loose : undefined;
+  }
+
+  function place(ev: NetworkEvent, claimed?: HostRecord): void {
     let h = flowHost(ev);
     if (!dest.isExternal(ev.dstIp)) {
       stats.internalConnections++;
@@ -107,12 +174,13 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
       stats.allowlistedConnections++;
       return;
     }
-    // Host sensors without source ports (auditd connect) join on the destination and time.
-    const joined =
-      recent.get(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort)) ??
-      recent.get(connKey(h.name, undefined, ev.dstIp, ev.dstPort));
+    const joined = claimed ?? joinFor(h, ev);
+    if (joined) h = joined.agent.host;
+    // Into the host's clock: the chain's other steps are stamped by the host.
+    const offset = skew.correction(h.name);
+    const time = ev.time + offset;
     const fact: ConnectionFact = {
-      time: ev.time,
+      time,
       ip: ev.dstIp,
       port: ev.dstPort,
       name,
@@ -121,7 +189,7 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
       bytesIn: ev.bytesIn,
       open: ev.open,
       hostLevel: !joined,
-      evidence: evidence(ev.time, flowSummary(ev, name), ev.src, {
+      evidence: evidence(time, flowSummary(ev, name, offset), ev.src, {
         ...(ev.proc?.image ? { process: flowProcess(ev.proc.image, ev.proc.pid) } : {}),
         endpoint: endpointFact({
           ip: ev.dstIp,
@@ -134,15 +202,15 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
         }),
       }),
     };
-    if (joined && Math.abs(joined.time - ev.time) <= cfg.FlowJoinTolerance) {
+    if (joined) {
       stats.flowsJoined++;
-      h = joined.agent.host;
       const a = live(joined.agent);
       const d = a.egress.get(`${fact.ip}|${fact.port ?? ''}`);
       // The host sensor already counted this connection: add only what the flow knows.
       if (d) {
         d.connections--;
-        d.times.pop();
+        const i = d.times.lastIndexOf(joined.time);
+        d.times.splice(i >= 0 ? i : d.times.length - 1, 1);
       }
       deps.connect(a, fact, joined.proc);
       return;
@@ -174,7 +242,8 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
     learnAddress(h, ip, time) {
       if (h.addresses.has(ip) || h.addresses.size >= MAX_ADDRESSES_PER_HOST) return;
       h.addresses.add(ip);
-      book.bind(ip, h.displayName, time, Number.POSITIVE_INFINITY, 'host');
+      // The host stamps its own time, which may be up to MaxClockSkew off the flows' clock.
+      book.bind(ip, h.displayName, time - cfg.MaxClockSkew, Number.POSITIVE_INFINITY, 'host');
     },
     lease(ev) {
       if (ev.leaseSec === 0) book.release(ev.ip, ev.host, ev.time);
@@ -188,18 +257,64 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
       for (const ip of ev.answers) h.dnsNames.set(ip, ev.query.toLowerCase());
     },
     hostConnection(h, srcPort, dstIp, dstPort, agent, proc, time) {
-      recent.set(connKey(h.name, srcPort, dstIp, dstPort), { agent, proc, time });
+      const key = connKey(h.name, srcPort, dstIp, dstPort);
+      const record = { agent, proc, time };
+      recent.delete(key);
+      recent.set(key, record);
+      if (recent.size > MAX_RECENT) recent.delete(recent.keys().next().value!);
+      // A flow that arrived first (the host's clock is ahead) was waiting for this record.
+      const w = srcPort === undefined ? undefined : heldByKey.get(key);
+      if (w && !w.done && Math.abs(time - w.ev.time) <= cfg.MaxClockSkew) {
+        w.done = true;
+        heldByKey.delete(key);
+        skew.sample(h.name, h.displayName, time - w.ev.time);
+        place(w.ev, record);
+      }
     },
     queue(ev) {
-      pending.push(ev);
+      // Only hosts whose sensor logs connections can send a record to wait for.
+      const owner = ev.srcPort === undefined ? undefined : book.ownerAt(ev.srcIp, ev.time);
+      if (owner?.via !== 'host') {
+        pending.push(ev);
+        return;
+      }
+      const h = flowHost(ev);
+      const key = connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort);
+      // The host's record came first (clocks in step, or the host behind): join now.
+      const record = recent.get(key);
+      if (record && Math.abs(record.time - ev.time) <= cfg.MaxClockSkew) {
+        place(ev);
+        return;
+      }
+      const w: Held = { ev, key, host: h.name, done: false };
+      held.push(w);
+      heldByKey.set(key, w);
     },
     resolve(upTo) {
       let i = 0;
       while (i < pending.length && pending[i].time <= upTo) place(pending[i++]);
       if (i > 0) pending.splice(0, i);
+      // Held flows leave in arrival order once their host's wait is over (or a record took them).
+      const now = upTo + cfg.FlowJoinTolerance;
+      let j = 0;
+      while (j < held.length) {
+        const w = held[j];
+        if (!w.done) {
+          if (upTo !== Number.POSITIVE_INFINITY && w.ev.time + holdFor(w.host) > now) break;
+          w.done = true;
+          if (heldByKey.get(w.key) === w) heldByKey.delete(w.key);
+          place(w.ev);
+        }
+        j++;
+      }
+      if (j > 0) held.splice(0, j);
     },
     expire(now) {
-      for (const [k, v] of recent) if (v.time < now - 2 * cfg.FlowJoinTolerance) recent.delete(k);
+      const keep = Math.max(2 * cfg.FlowJoinTolerance, cfg.MaxClockSkew + cfg.FlowJoinTolerance);
+      for (const [k, v] of recent) {
+        if (v.time >= now - keep) break; // insertion order: the rest is newer
+        recent.delete(k);
+      }
       book.expire(now - cfg.TimeWindow - cfg.Lateness);
     },
     adopt(h, a, p) {
@@ -214,8 +329,9 @@ export function flowJoin(deps: FlowJoinDeps): FlowJoin {
       merge(a, f, `network flows name process ${name}, which runs in the agent's process tree`, true);
     },
     pending() {
-      return pending.length;
+      return pending.length + held.length;
     },
     addresses: () => book.size(),
+    clockOffsets: () => skew.all(),
   };
 }

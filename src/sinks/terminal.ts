@@ -37,6 +37,9 @@ export function evidenceRef(src: SourceRef): string {
   return `${file}${pos}${rec}${id}`;
 }
 
+/** Hosts whose clock offset the summary names; the rest are counted. */
+const MAX_OFFSETS_SHOWN = 12;
+
 export function renderSummary(s: RunSummary, color: boolean): string {
   const p = palette(color);
   const lines: string[] = [p.bold('Run summary')];
@@ -66,6 +69,17 @@ export function renderSummary(s: RunSummary, color: boolean): string {
     lines.push(
       `  peak state  ${e.peak.hosts} hosts, ${e.peak.agents} agents, ${e.peak.processes} processes held at once`,
     );
+  const offsets = e.clockOffsets ?? [];
+  if (offsets.length) {
+    const shown = offsets
+      .slice(0, MAX_OFFSETS_SHOWN)
+      .map(
+        (o) =>
+          `${o.host} ${o.offsetMs >= 0 ? '+' : ''}${(o.offsetMs / 1000).toFixed(1)} s (${o.matches} matches)`,
+      );
+    const more = offsets.length > MAX_OFFSETS_SHOWN ? `, and ${offsets.length - MAX_OFFSETS_SHOWN} more` : '';
+    lines.push(`  clocks      offset to the flow sensor: ${shown.join(', ')}${more}`);
+  }
   for (const i of s.inputs)
     for (const n of i.notes ?? []) lines.push(p.dim(`  note        ${i.input}: ${n}`));
   for (const i of s.inputProblems) lines.push(p.warn(`  ! ${i.file}: ${i.message}`));
