@@ -3,7 +3,7 @@
 import type { Catalog } from './catalog/types.ts';
 import type { Config } from './config/schema.ts';
 import { createEngine, type EngineStats } from './engine/engine.ts';
-import { hostFromFileName } from './ingest/host-hint.ts';
+import { HostHints, type HostNote } from './ingest/host-hint.ts';
 import { mergeByTime } from './ingest/merge.ts';
 import { expandInputs, type Input } from './ingest/open.ts';
 import type { Problem } from './ingest/reader.ts';
@@ -19,6 +19,8 @@ export interface RunSummary {
   events: number;
   late: number;
   engine: EngineStats;
+  /** Inputs whose records named no host: which host they were given and why, or why none. */
+  hosts: HostNote[];
   minTime?: number;
   maxTime?: number;
   bytes: number;
@@ -34,8 +36,9 @@ export interface HuntOptions {
   catalog: Catalog;
   format?: string;
   /**
-   * Host name for events whose sensor names none (eslogger). Without it, a file named
-   * <host>.eslogger.ndjson gives its host.
+   * Host name for events whose sensor names none (eslogger, auditd without node=). Without it,
+   * the file name (<host>.audit.log) or the other inputs of the same directory give it
+   * (ingest/host-hint.ts).
    */
   defaultHost?: string;
   onProblem?(p: Problem): void;
@@ -57,8 +60,11 @@ export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; su
   };
   const mergeStats = { late: 0, maxBuffered: 0 };
   const chunkSize = chunkSizeFor(expanded.inputs.length);
+  const hints = new HostHints(opts.defaultHost);
   const sources = expanded.inputs.map((input, i) =>
-    readSource(input, { format: opts.format, onProblem, onBytes: opts.onBytes, chunkSize }, stats[i]),
+    hints.watch(
+      readSource(input, { format: opts.format, onProblem, onBytes: opts.onBytes, chunkSize }, stats[i]),
+    ),
   );
   for await (const batch of mergeByTime(sources, opts.config.Lateness, mergeStats, (e) =>
     onProblem({
@@ -70,8 +76,8 @@ export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; su
     }),
   )) {
     for (const ev of batch) {
+      if (!ev.host) ev.host = hints.hostFor(ev.src.file);
       opts.onEvent?.(ev);
-      if (!ev.host) ev.host = opts.defaultHost ?? hostFromFileName(ev.src.file) ?? '';
       engine.push(ev);
     }
   }
@@ -91,6 +97,7 @@ export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; su
       events: stats.reduce((n, s) => n + s.events, 0),
       late: mergeStats.late,
       engine: engine.stats(),
+      hosts: hints.notes(),
       minTime,
       maxTime,
       bytes: stats.reduce((n, s) => n + s.bytes, 0),

@@ -1,6 +1,7 @@
 // Every input format ratchain reads, registered once. Adding a format: write its module under
 // ingest/<platform>/ and add it to this list. Order breaks sniffing ties (earlier wins).
 import { auditd } from './linux/auditd.ts';
+import { journald } from './linux/journald.ts';
 import { linuxSyslogJson } from './linux/syslog-json.ts';
 import { sysmonLinux } from './linux/sysmon-linux.ts';
 import { elasticEndpoint } from './macos/elastic-endpoint.ts';
@@ -18,6 +19,7 @@ export const FORMATS: Format[] = [
   windowsJson,
   eventXml,
   auditd,
+  journald,
   linuxSyslogJson,
   sysmonLinux,
   zeek,

@@ -33,6 +33,11 @@ export interface ProcRef {
   /** Process start time (ms since epoch) when the sensor gives it. */
   start?: number;
   user?: string;
+  /**
+   * The login session the process belongs to: the audit session (auditd `ses=`, journald
+   * `_AUDIT_SESSION`, which systemd-logind uses as its session id), or a Windows logon id.
+   */
+  session?: string;
 }
 
 export interface FileHashes {
@@ -179,6 +184,51 @@ export interface RegistryEvent extends Base {
   data?: string;
 }
 
+export type ServiceAction = 'starting' | 'started' | 'reloading' | 'stopped' | 'failed';
+
+/**
+ * A service manager changed a unit's state: systemd's "Starting X..." / "Started X." (journald,
+ * syslog), auditd SERVICE_START/SERVICE_STOP. A manager reload (`systemctl daemon-reload`) has
+ * action "reloading" and no name.
+ */
+export interface ServiceEvent extends Base {
+  kind: 'service';
+  action: ServiceAction;
+  /** Unit name as the manager names it ("kthelper.service"); absent for a manager reload. */
+  name?: string;
+  /** The system manager (PID 1) or a user's manager (`systemd --user`). */
+  scope: 'system' | 'user';
+  /** The manager process, and for a reload the client that asked for it when logged. */
+  manager?: ProcRef;
+  requestedBy?: ProcRef;
+}
+
+/** A process seen running inside a unit (journald `_SYSTEMD_UNIT` / `_SYSTEMD_USER_UNIT`). */
+export interface UnitProcessEvent extends Base {
+  kind: 'unit_process';
+  unit: string;
+  scope: 'system' | 'user';
+  proc: ProcRef & { image: string };
+}
+
+/**
+ * A login accepted by a remote-login service: sshd "Accepted publickey for alice from ADDR port
+ * N" (journald, syslog), auditd USER_LOGIN, Windows 4624. `proc` is the service process that
+ * accepted it (the sshd that logged the line); `session` its login session when known.
+ */
+export interface LoginEvent extends Base {
+  kind: 'login';
+  user?: string;
+  srcIp: string;
+  srcPort?: number;
+  /** "publickey", "password", "keyboard-interactive/pam", Windows logon type ("10"), ... */
+  method?: string;
+  /** The service that accepted it: "sshd", "rdp", ... */
+  service: string;
+  proc?: ProcRef;
+  session?: string;
+}
+
 export type RatEvent =
   | ProcessStartEvent
   | ProcessEndEvent
@@ -187,6 +237,9 @@ export type RatEvent =
   | DnsEvent
   | LeaseEvent
   | FileEvent
-  | RegistryEvent;
+  | RegistryEvent
+  | ServiceEvent
+  | UnitProcessEvent
+  | LoginEvent;
 
 export type EventKind = RatEvent['kind'];

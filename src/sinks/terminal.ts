@@ -82,6 +82,11 @@ export function renderSummary(s: RunSummary, color: boolean): string {
   }
   for (const i of s.inputs)
     for (const n of i.notes ?? []) lines.push(p.dim(`  note        ${i.input}: ${n}`));
+  for (const h of s.hosts ?? []) {
+    const what = `  hosts       ${h.input}: ${h.records} records named no host; `;
+    if (h.host) lines.push(`${what}given ${h.host} ${h.detail}`);
+    else lines.push(p.warn(`${what}${h.detail} (reported under host "unknown")`));
+  }
   for (const i of s.inputProblems) lines.push(p.warn(`  ! ${i.file}: ${i.message}`));
   return lines.join('\n');
 }

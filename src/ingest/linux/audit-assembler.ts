@@ -40,7 +40,7 @@ export class AuditAssembler {
       const f = auomsFacts(rec, line);
       if (f === undefined) this.ctx.ignored();
       else if ('bad' in f) this.ctx.problem(`${f.bad}; skipped`, { line });
-      else this.events.push(f, f.node ?? host ?? 'unknown');
+      else this.events.push(f, f.node ?? host ?? '');
       return;
     }
     const where = rec.node ?? host;
@@ -87,7 +87,7 @@ export class AuditAssembler {
     if (f === undefined) this.ctx.ignored();
     else if ('bad' in f)
       this.ctx.problem(`${atEnd ? 'input ends inside an event: ' : ''}${f.bad}; skipped`, { line: g.line });
-    else this.events.push(f, g.node ?? g.host ?? 'unknown');
+    else this.events.push(f, g.node ?? g.host ?? '');
   }
 
   end(): void {
