@@ -23,7 +23,10 @@ export function huntCommand(): Command {
     .argument('<inputs...>', 'files, directories (recursive), globs, .gz, or - for stdin')
     .option('-c, --config <file>', 'YAML config (see `ratchain config init`)')
     .option('-f, --format <id>', 'force the input format instead of detecting it')
-    .option('--host <name>', 'host for records that name none (eslogger, auditd without node=); else the file name or sibling inputs')
+    .option(
+      '--host <name>',
+      'host for records that name none (eslogger, auditd without node=); else the file name or sibling inputs',
+    )
     .option('--min-steps <n>', 'steps needed to report a chain (3 alerts; 2 adds low signals)', (v) =>
       Number(v),
     )

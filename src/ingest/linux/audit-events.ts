@@ -2,7 +2,7 @@
 // (every SYSCALL record names its process's exe), so an exec can name its parent's image and a
 // fork can say which image it kept. PIDs are reused: a newer exec of a pid replaces the entry.
 import { posix } from 'node:path';
-import type { NetworkEvent, ProcessStartEvent, ProcRef, SourceRef } from '../../model/event.ts';
+import type { LoginEvent, NetworkEvent, ProcessStartEvent, ProcRef, SourceRef } from '../../model/event.ts';
 import { detach, detachEvent } from '../detached-string.ts';
 import type { DecodeContext } from '../reader.ts';
 import type { AuditFacts, AuditPath } from './audit-facts.ts';
@@ -128,6 +128,10 @@ export class AuditEvents {
     const base: Base = { time: f.time, host, platform: 'linux', src };
     const sc = f.syscall;
     const user = f.auid ?? f.uid;
+    if (f.service || f.login) {
+      this.userRecord(f, base);
+      return;
+    }
 
     // An EXECVE record only comes with execve/execveat, whatever the syscall number says on an
     // architecture the table does not know.
@@ -167,7 +171,7 @@ export class AuditEvents {
         platform: 'linux',
         src: base.src,
         kind: 'process',
-        proc: { pid: f.pid, image, commandLine, start: f.time, user },
+        proc: { pid: f.pid, image, commandLine, start: f.time, user, session: f.session },
         parent,
         commandLine,
         user,
@@ -223,6 +227,34 @@ export class AuditEvents {
       if (this.files(f, base, sc)) return;
     }
     ctx.ignored();
+  }
+
+  /** systemd's SERVICE_START/SERVICE_STOP for a unit; a USER_LOGIN with its address and session. */
+  private userRecord(f: AuditFacts, base: Base): void {
+    const manager: ProcRef | undefined = f.pid === undefined ? undefined : { pid: f.pid };
+    if (f.service) {
+      const name = f.service.unit.includes('.') ? f.service.unit : `${f.service.unit}.service`;
+      const scope = f.pid === 1 ? 'system' : 'user';
+      this.ctx.emit(
+        detachEvent({ ...base, kind: 'service', action: f.service.action, name, scope, manager }),
+      );
+      return;
+    }
+    const login = f.login!;
+    const proc: ProcRef | undefined =
+      f.pid === undefined ? undefined : { pid: f.pid, image: login.exe, session: f.session };
+    const service = login.exe ? posix.basename(login.exe) : 'login';
+    this.ctx.emit(
+      detachEvent({
+        ...base,
+        kind: 'login',
+        user: login.user ?? f.auid,
+        srcIp: login.addr,
+        service: service === 'sshd-session' ? 'sshd' : service,
+        proc,
+        session: f.session,
+      } satisfies LoginEvent),
+    );
   }
 
   private fork(

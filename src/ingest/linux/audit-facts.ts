@@ -1,7 +1,7 @@
 // What one audit event says, whatever wrote it: a raw auditd record group (SYSCALL + EXECVE +
 // CWD + PATH... + SOCKADDR + PROCTITLE sharing a serial) or one AUOMS record (auoms merges the
 // group into a single line). Both become AuditFacts; audit-events.ts turns facts into events.
-import { type AuditRecord, decodeValue, parseArray } from './audit-record.ts';
+import { type AuditRecord, decodeValue, parseArray, parseFields } from './audit-record.ts';
 import { syscallName } from './audit-syscalls.ts';
 
 export interface AuditPath {
@@ -36,6 +36,11 @@ export interface AuditFacts {
   cwd?: string;
   paths: AuditPath[];
   saddr?: string;
+  /** Audit session (`ses=`); absent when unset. */
+  session?: string;
+  /** A user-space record standing alone: a unit started or stopped, a login. */
+  service?: { action: 'started' | 'stopped'; unit: string };
+  login?: { user?: string; addr: string; terminal?: string; exe?: string };
 }
 
 /** The records of one raw auditd event, as collected by the assembler. */
@@ -54,6 +59,8 @@ export interface RecordGroup {
   proctitle?: string;
   /** Record types in the group other than the ones above (USER_*, SERVICE_START, AVC, ...). */
   otherType?: string;
+  /** Fields of a user-space record the readers use (SERVICE_START/STOP, USER_LOGIN). */
+  user?: Map<string, string>;
   records: number;
   /** `ausearch -i` records: plain text, never hex. */
   interpreted?: boolean;
@@ -77,6 +84,7 @@ function syscallField(k: string): boolean {
     case 'uid':
     case 'euid':
     case 'exe':
+    case 'ses':
     case 'SYSCALL':
     case 'AUID':
     case 'UID':
@@ -91,6 +99,11 @@ const pathField = (k: string) => k === 'name' || k === 'nametype' || k === 'objt
 const cwdField = (k: string) => k === 'cwd';
 const saddrField = (k: string) => k === 'saddr';
 const proctitleField = (k: string) => k === 'proctitle';
+// User-space records: the outer fields and msg='...', whose inner fields are parsed when used.
+const userRecordField = (k: string) =>
+  k === 'pid' || k === 'auid' || k === 'ses' || k === 'msg' || k === 'AUID' || k === 'ID';
+/** User-space record types read on their own (no SYSCALL): unit lifecycle and logins. */
+const USER_RECORDS = new Set(['SERVICE_START', 'SERVICE_STOP', 'USER_LOGIN']);
 
 /** The fields the readers use, by record type: other record types are not scanned at all. */
 export function fieldPlan(type: string): ((key: string) => boolean) | null | undefined {
@@ -108,6 +121,7 @@ export function fieldPlan(type: string): ((key: string) => boolean) | null | und
     case 'PROCTITLE':
       return proctitleField;
     default:
+      if (USER_RECORDS.has(type)) return userRecordField;
       return type.startsWith('AUOMS_') ? undefined : null;
   }
 }
@@ -169,6 +183,7 @@ export function addRecord(g: RecordGroup, rec: AuditRecord): void {
       break;
     default:
       g.otherType ??= rec.type;
+      if (USER_RECORDS.has(rec.type)) g.user ??= rec.fields;
   }
   g.node ??= rec.node;
   if (rec.interpreted) g.interpreted = true;
@@ -215,6 +230,7 @@ function argvOf(e: Map<string, string>, s: Strings): string[] | string {
 /** A raw auditd group -> facts; undefined for groups with nothing the readers use. */
 export function rawFacts(g: RecordGroup): FactsResult {
   const sys = g.syscall;
+  if (!sys && g.user && g.otherType) return userRecordFacts(g, g.otherType, g.user);
   if (!sys) {
     if (
       g.execve ||
@@ -278,8 +294,58 @@ export function rawFacts(g: RecordGroup): FactsResult {
     cwd: s.get(g.cwd, 'CWD cwd'),
     paths,
     saddr: g.saddr,
+    session: sessionOf(sys.get('ses')),
   };
   if (s.bad) return { bad: `audit event ${g.serial}: ${s.bad}` };
+  return facts;
+}
+
+function sessionOf(raw: string | undefined): string | undefined {
+  return raw === undefined || raw === UNSET || raw === '-1' || raw === 'unset' ? undefined : raw;
+}
+
+/**
+ * A SERVICE_START/SERVICE_STOP (systemd reports a unit's state) or USER_LOGIN (sshd, login)
+ * record: `pid=1 uid=0 auid=... ses=... msg='unit=nginx comm="systemd" ... res=success'`.
+ * Failed ones and logins without an address are not facts the chain uses.
+ */
+function userRecordFacts(g: RecordGroup, type: string, f: Map<string, string>): FactsResult {
+  const inner = new Map<string, string>();
+  const msg = decodeValue(f.get('msg'), false);
+  if (typeof msg !== 'string') return undefined;
+  parseFields(msg, 0, inner);
+  if (inner.get('res') !== 'success') return undefined;
+  const facts: AuditFacts = {
+    serial: g.serial,
+    time: g.time,
+    line: g.line,
+    eventId: type,
+    node: g.node,
+    pid: num(f.get('pid')),
+    auid: userField(f, 'auid', 'AUID'),
+    paths: [],
+    session: sessionOf(f.get('ses')),
+  };
+  // Inside msg='...' values are plain (addr=198.51.100.23, unit=nginx) or "quoted", never hex.
+  const text = (k: string) => {
+    const v = decodeValue(inner.get(k), false);
+    return typeof v === 'string' && v !== '?' ? v : undefined;
+  };
+  if (type === 'USER_LOGIN') {
+    const addr = text('addr');
+    if (!addr) return undefined;
+    const id = decodeValue(f.get('ID'), false);
+    facts.login = {
+      user: typeof id === 'string' ? id : text('id'),
+      addr,
+      terminal: text('terminal'),
+      exe: text('exe'),
+    };
+  } else {
+    const unit = text('unit');
+    if (!unit) return undefined;
+    facts.service = { action: type === 'SERVICE_START' ? 'started' : 'stopped', unit };
+  }
   return facts;
 }
 

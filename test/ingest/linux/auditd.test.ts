@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { auditd } from '../../../src/ingest/linux/auditd.ts';
-import type { FileEvent, NetworkEvent, ProcessStartEvent, RatEvent } from '../../../src/model/event.ts';
+import type {
+  FileEvent,
+  LoginEvent,
+  NetworkEvent,
+  ProcessStartEvent,
+  RatEvent,
+  ServiceEvent,
+} from '../../../src/model/event.ts';
 import { needsData, REPO_ROOT, sharedData } from '../../support/data.ts';
 import { decodeFile, decodeText } from './decode.ts';
 
@@ -81,10 +88,23 @@ test('relay agent from /tmp: exec, unit file written and renamed, systemctl, PID
   assert.equal(whoami.parent?.image, '/usr/bin/bash');
 });
 
-test('AF_UNIX connects, SERVICE_START and USER_LOGIN are counted as ignored, not emitted', () => {
+test('AF_UNIX connects are ignored; SERVICE_START and USER_LOGIN become service and login events', () => {
   const { events, ignored } = decodeText(auditd, fixture('relay-agent.audit.log'));
-  assert.equal(ignored, 3);
+  assert.equal(ignored, 1);
   assert.ok(!events.some((e) => e.kind === 'network' && e.dstIp.startsWith('/')));
+  const service = events.find((e): e is ServiceEvent => e.kind === 'service')!;
+  assert.deepEqual(
+    [service.action, service.name, service.scope, service.manager?.pid, service.src.record],
+    ['started', 'relayd.service', 'system', 1, '1008'],
+  );
+  const login = events.find((e): e is LoginEvent => e.kind === 'login')!;
+  assert.deepEqual(
+    [login.user, login.srcIp, login.service, login.session, login.proc?.pid],
+    ['1001', '198.51.100.23', 'sshd', '3', 1990],
+  );
+  // Every process of that login carries its audit session.
+  const bash = execs(events).find((e) => e.proc.pid === 2000)!;
+  assert.equal(bash.proc.session, '3');
 });
 
 test('enriched format: user names from AUID=, relative unit path joined with CWD', () => {
@@ -294,4 +314,21 @@ test('an EXECVE group from an architecture without a syscall table is still an e
     execs(events).map((e) => [e.proc.pid, e.proc.image]),
     [[90, '/opt/rd']],
   );
+});
+
+test('ENRICHED log_format reads exactly as RAW: the same events, with names where RAW has numbers', () => {
+  const raw = readFileSync(join(REPO_ROOT, 'test/scenarios/linux-auditd-raw-node/audit.log'), 'utf8');
+  const enriched = fixture('web-collector.enriched.audit.log');
+  assert.ok(enriched.includes('\u001dARCH=x86_64 SYSCALL=execve AUID="alice"'));
+  const a = decodeText(auditd, raw, 'collector.log');
+  const b = decodeText(auditd, enriched, 'collector.log');
+  assert.deepEqual(b.problems, []);
+  assert.equal(b.ignored, a.ignored);
+  // auditd's ENRICHED translations of the ids this log uses.
+  const names: Record<string, string> = { '0': 'root', '1001': 'alice', '33': 'www-data', '112': 'prometheus' };
+  const named = JSON.stringify(a.events, (k, v) =>
+    (k === 'user' || k === 'auid') && typeof v === 'string' ? (names[v] ?? v) : v,
+  );
+  assert.equal(JSON.stringify(b.events), named);
+  assert.ok(a.events.length > 30);
 });
