@@ -66,7 +66,7 @@ test('auditd without node= takes the host the journal beside it names', async ()
     writeFileSync(join(dir, 'audit.log'), audit.replace(/^node=\S+ /gm, ''));
     writeFileSync(
       join(dir, 'journal.json'),
-      readFileSync(join(REPO_ROOT, 'test/fixtures/linux/app07.journal.json'), 'utf8'),
+      readFileSync(join(REPO_ROOT, 'test/fixtures/linux-formats/app07.journal.json'), 'utf8'),
     );
     const { findings, summary, hostless } = await huntWithHosts([dir]);
     assert.equal(hostless.size, 0);

@@ -131,8 +131,7 @@ class JournalEvents {
     const unit = userUnit ?? journalText(e._SYSTEMD_UNIT);
     const proc = writer(e);
     // The manager itself (PID 1, init.scope) and session scopes say nothing about a service.
-    if (!unit || !unit.endsWith('.service') || !proc.image || proc.pid === undefined || proc.pid === 1)
-      return false;
+    if (!unit?.endsWith('.service') || !proc.image || proc.pid === undefined || proc.pid === 1) return false;
     if (unit.startsWith('user@') && !userUnit) return false; // the user manager itself
     const key = `${base.host}\u0000${unit}\u0000${proc.pid}\u0000${proc.image}`;
     if (this.seen.has(key)) return false;

@@ -318,14 +318,22 @@ test('an EXECVE group from an architecture without a syscall table is still an e
 
 test('ENRICHED log_format reads exactly as RAW: the same events, with names where RAW has numbers', () => {
   const raw = readFileSync(join(REPO_ROOT, 'test/scenarios/linux-auditd-raw-node/audit.log'), 'utf8');
-  const enriched = fixture('web-collector.enriched.audit.log');
+  const enriched = readFileSync(
+    join(REPO_ROOT, 'test/fixtures/linux-formats/web-collector.enriched.audit.log'),
+    'utf8',
+  );
   assert.ok(enriched.includes('\u001dARCH=x86_64 SYSCALL=execve AUID="alice"'));
   const a = decodeText(auditd, raw, 'collector.log');
   const b = decodeText(auditd, enriched, 'collector.log');
   assert.deepEqual(b.problems, []);
   assert.equal(b.ignored, a.ignored);
   // auditd's ENRICHED translations of the ids this log uses.
-  const names: Record<string, string> = { '0': 'root', '1001': 'alice', '33': 'www-data', '112': 'prometheus' };
+  const names: Record<string, string> = {
+    '0': 'root',
+    '1001': 'alice',
+    '33': 'www-data',
+    '112': 'prometheus',
+  };
   const named = JSON.stringify(a.events, (k, v) =>
     (k === 'user' || k === 'auid') && typeof v === 'string' ? (names[v] ?? v) : v,
   );

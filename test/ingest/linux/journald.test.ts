@@ -13,7 +13,7 @@ import type { LoginEvent, RatEvent, ServiceEvent, UnitProcessEvent } from '../..
 import { REPO_ROOT } from '../../support/data.ts';
 import { decodeFile, decodeText } from './decode.ts';
 
-const FILE = join(REPO_ROOT, 'test/fixtures/linux/app07.journal.json');
+const FILE = join(REPO_ROOT, 'test/fixtures/linux-formats/app07.journal.json');
 const text = readFileSync(FILE, 'utf8');
 const of = <K extends RatEvent['kind']>(evs: RatEvent[], kind: K) =>
   evs.filter((e): e is Extract<RatEvent, { kind: K }> => e.kind === kind);
