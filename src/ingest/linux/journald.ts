@@ -4,7 +4,8 @@
 // fields (`_PID`, `_EXE`, `_CMDLINE`, `_SYSTEMD_UNIT`, `_HOSTNAME`, ...) added by journald
 // itself. Field order differs between systemd versions, so nothing depends on it.
 //
-// Three facts are read, the rest is counted as ignored:
+// Three facts are read (and Sysmon for Linux events, which reach the journal through syslog,
+// are read as the sysmon-linux reader reads them); the rest is counted as ignored:
 // - unit lifecycle: the service manager's "Starting X...", "Started X.", "Reloading." lines
 //   (PID 1, or a user's `systemd --user` with USER_UNIT), the unit from UNIT/USER_UNIT;
 // - which unit a process runs in: `_SYSTEMD_UNIT`/`_SYSTEMD_USER_UNIT` of any entry a service's
@@ -15,6 +16,7 @@ import type { LoginEvent, ProcRef, ServiceEvent, SourceRef } from '../../model/e
 import { type Obj, obj } from '../macos/json-fields.ts';
 import { ndjsonLines } from '../macos/ndjson-lines.ts';
 import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
+import { emitSysmonLinuxXml } from './sysmon-linux.ts';
 import { parseAcceptedLogin, parseUnitMessage, SSHD_IDENTIFIERS } from './system-messages.ts';
 
 export const JOURNALD_FORMAT = 'journald-json';
@@ -96,7 +98,12 @@ class JournalEvents {
     const base = { time, host, platform: 'linux' as const, src };
     let used = this.processInUnit(e, base);
     const message = journalText(e.MESSAGE);
-    if (message !== undefined && message.length <= MAX_MESSAGE) {
+    if (message !== undefined && (message.length <= MAX_MESSAGE || ident === 'sysmon')) {
+      if (ident === 'sysmon' && message.startsWith('<Event')) {
+        // Sysmon for Linux logs through syslog, so its events sit in the journal too.
+        emitSysmonLinuxXml(message, line, this.ctx, JOURNALD_FORMAT);
+        return;
+      }
       if (ident === 'systemd') used = this.unitLifecycle(e, message, base) || used;
       else if (ident && SSHD_IDENTIFIERS.has(ident)) used = this.accepted(e, message, base) || used;
       else if (ident === 'systemd-logind') used = this.newSession(e, host) || used;

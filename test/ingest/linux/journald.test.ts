@@ -152,3 +152,24 @@ test('systemd and sshd message shapes across versions', () => {
   assert.equal(parseAcceptedLogin('Accepted publickey for a from 1.2.3.4 port 99999 ssh2'), undefined);
   assert.equal(parseAcceptedLogin('Failed password for root from 1.2.3.4 port 22 ssh2'), undefined);
 });
+
+test('Sysmon for Linux events in the journal (SYSLOG_IDENTIFIER sysmon) read as the Sysmon reader reads them', () => {
+  const syslog = readFileSync(join(REPO_ROOT, 'test/fixtures/linux/sysmon-linux.syslog'), 'utf8');
+  const xml = syslog.split('\n')[0].replace(/^.*? sysmon: /, '');
+  const entry = JSON.stringify({
+    __REALTIME_TIMESTAMP: '1700000000100000',
+    _HOSTNAME: 'web05',
+    SYSLOG_IDENTIFIER: 'sysmon',
+    _PID: '812',
+    _EXE: '/opt/sysmon/sysmon',
+    _SYSTEMD_UNIT: 'sysmon.service',
+    _TRANSPORT: 'syslog',
+    MESSAGE: xml,
+  });
+  const { events, problems } = decodeText(journald, `${entry}\n`);
+  assert.deepEqual(problems, []);
+  const proc = events.find((e) => e.kind === 'process');
+  assert.equal(proc?.host, 'web05');
+  assert.equal(proc?.platform, 'linux');
+  assert.equal(proc?.kind === 'process' && proc.proc.image, '/tmp/.x/relayd');
+});
