@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { closest } from './did-you-mean.ts';
+import { issueMessage, settingsAt } from './explain-issue.ts';
 import { type Config, configSchema } from './schema.ts';
 import { keyNodeAt, nodeAt } from './yaml-position.ts';
 
@@ -16,8 +17,6 @@ export interface ConfigIssue {
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
-
-const KNOWN_KEYS = Object.keys(configSchema.shape);
 
 export function parseConfig(text: string, file: string): ConfigResult {
   const lc = new LineCounter();
@@ -51,20 +50,17 @@ export function parseConfig(text: string, file: string): ConfigResult {
       ],
     };
   }
-  const r = configSchema.safeParse(data);
+  const r = configSchema.safeParse(data, { reportInput: true });
   if (r.success) return { ok: true, config: r.data };
   for (const issue of r.error.issues) {
     const node = nodeAt(doc.contents, issue.path as PropertyKey[]);
     const pos = node?.range ? lc.linePos(node.range[0]) : undefined;
-    let hint: string | undefined;
-    let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
-      const keys = (issue as { keys: string[] }).keys;
-      const parentKeys = issue.path.length === 0 ? KNOWN_KEYS : undefined;
-      for (const k of keys) {
+      const parentKeys = settingsAt(configSchema, issue.path) ?? [];
+      for (const k of issue.keys) {
         const knode = keyNodeAt(doc.contents, issue.path as PropertyKey[], k);
         const kpos = knode?.range ? lc.linePos(knode.range[0]) : pos;
-        const guess = parentKeys ? closest(k, parentKeys) : undefined;
+        const guess = closest(k, parentKeys);
         issues.push({
           file,
           line: kpos?.line,
@@ -73,14 +69,18 @@ export function parseConfig(text: string, file: string): ConfigResult {
           message: `unknown setting "${k}"`,
           hint: guess
             ? `did you mean "${guess}"?`
-            : 'remove it, or see `ratchain config init` for the settings that exist',
+            : `remove it; the settings here are ${parentKeys.join(', ')}`,
         });
       }
       continue;
     }
-    if (issue.code === 'invalid_type') hint = `expected ${(issue as { expected?: string }).expected}`;
-    if (message.startsWith('Invalid input')) message = `invalid value (${message})`;
-    issues.push({ file, line: pos?.line, column: pos?.col, path: issue.path.join('.'), message, hint });
+    issues.push({
+      file,
+      line: pos?.line,
+      column: pos?.col,
+      path: issue.path.join('.'),
+      message: issueMessage(issue),
+    });
   }
   issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { ok: false, issues };

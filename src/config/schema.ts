@@ -2,6 +2,7 @@
 // few settings ratchain itself needs. Defaults work out of the box; `ratchain config init`
 // writes them with comments (default-config.ts).
 import { z } from 'zod';
+import { cidrProblem } from './cidr.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -32,10 +33,24 @@ const regex = z.string().transform((v, ctx) => {
   }
 });
 
-const cidr = z.string().refine((v) => /^!?[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(v.trim()), {
-  message:
-    'not an IP address or CIDR block; write e.g. 10.0.0.0/8, 2001:db8::/32, or !10.1.2.3/32 to carve one out',
+const cidr = z.string().superRefine((v, ctx) => {
+  const problem = cidrProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+/** A whole number in [min, max]; out of range, the message says the range in plain words. */
+function wholeNumber(min: number, max?: number) {
+  const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+  const error = (i: { input?: unknown }) => `must be a whole number ${range}, not ${JSON.stringify(i.input)}`;
+  const n = z.number({ error }).int({ error }).min(min, { error });
+  return max === undefined ? n : n.max(max, { error });
+}
+
+/** A number above zero. */
+function positiveNumber() {
+  const error = (i: { input?: unknown }) => `must be a number above 0, not ${JSON.stringify(i.input)}`;
+  return z.number({ error }).positive({ error });
+}
 
 /** One approved tool: which binary, where, on which hosts, talking to what. */
 const approval = z
@@ -105,9 +120,9 @@ export const configSchema = z
         /** A session at least this long is long-lived. */
         MinSessionDuration: duration.prefault('5m'),
         /** This many connections to one destination inside the window is beaconing. */
-        MinConnections: z.number().int().positive().default(5),
+        MinConnections: wholeNumber(1).default(5),
         /** bytes_out / bytes_in at or above this is client-heavy (screen upload). */
-        BytesOutInRatio: z.number().positive().default(3),
+        BytesOutInRatio: positiveNumber().default(3),
         /** A connection seen to open and never seen to close counts as long after this. */
         OpenConnectionAge: duration.prefault('5m'),
       })
@@ -118,7 +133,7 @@ export const configSchema = z
     /** IP → host name, for joining network flows to hosts. */
     HostAliases: z.record(z.string(), z.string()).default({}),
     /** Steps needed to report a chain: 3 alerts, 2 also shows low-severity signals. */
-    MinSteps: z.number().int().min(1).max(4).default(3),
+    MinSteps: wholeNumber(1, 4).default(3),
     /** Extra catalogue files (ratchain format or LOLRMM rmm_tools.json). */
     Catalogs: z.array(z.string()).default([]),
     /** How late (in event time) an event may arrive and still be used. */
@@ -129,10 +144,10 @@ export const configSchema = z
     MaxClockSkew: duration.prefault('10m'),
     Limits: z
       .object({
-        AgentsPerHost: z.number().int().positive().default(512),
-        ProcessesPerHost: z.number().int().positive().default(20_000),
-        Hosts: z.number().int().positive().default(100_000),
-        EvidencePerStep: z.number().int().positive().default(8),
+        AgentsPerHost: wholeNumber(1).default(512),
+        ProcessesPerHost: wholeNumber(1).default(20_000),
+        Hosts: wholeNumber(1).default(100_000),
+        EvidencePerStep: wholeNumber(1).default(8),
       })
       .strict()
       .prefault({}),

@@ -1,7 +1,6 @@
 // The config file: defaults that work, `config init` output that loads back to the defaults,
 // and every mistake reported with its line, column and a hint.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { describe, test } from 'node:test';
 import { DEFAULT_CONFIG_YAML } from '../../src/config/default-config.ts';
 import { formatIssue, parseConfig } from '../../src/config/load.ts';
 import { configSchema } from '../../src/config/schema.ts';
+import { runCli } from '../support/cli.ts';
 import { REPO_ROOT } from '../support/data.ts';
 
 describe('config', () => {
@@ -60,10 +60,91 @@ describe('config', () => {
       lines[0],
       /^bad\.yaml:1:1: TimeWindw: unknown setting "TimeWindw" \(hint: did you mean "TimeWindow"\?\)/,
     );
-    assert.match(lines[1], /^bad\.yaml:3:19: EgressHeuristics\.MinConnections: /);
+    assert.match(
+      lines[1],
+      /^bad\.yaml:3:19: EgressHeuristics\.MinConnections: must be a whole number of at least 1, not -1$/,
+    );
     assert.match(lines[2], /^bad\.yaml:5:13: ProcessAllowlist\.0\.hosts\.0: not a valid regular expression/);
     assert.match(lines[3], /^bad\.yaml:6:13: TimeWindow: "soon" is not a duration; write e\.g\. 15m/);
-    assert.match(lines[4], /^bad\.yaml:7:\d+: InternalNetworks\.0: not an IP address or CIDR block/);
+    assert.match(lines[4], /^bad\.yaml:7:\d+: InternalNetworks\.0: "10\.0\.0\.0\/33x" has|the prefix length/);
+  });
+
+  test('addresses and CIDR blocks are checked as addresses, not by their characters', () => {
+    const r = parseConfig(
+      [
+        'InternalNetworks: [10.0.0.300/8, cafe, 10.0.0.0/33, "!fd00::/129", 10.0.0.0/8, "!fd00::/8", ::1]',
+        'ExternalIPAllowlist:',
+        '  cidrs: [203.0.113.7, 010.1.1.1]',
+      ].join('\n'),
+      'cidr.yaml',
+    );
+    assert.ok(!r.ok);
+    assert.deepEqual(
+      r.issues.map((i) => `${i.path}: ${i.message}`),
+      [
+        'InternalNetworks.0: "10.0.0.300" is not an IPv4 address: write four numbers from 0 to 255 with dots between (no leading zeros)',
+        'InternalNetworks.1: "cafe" is not an IP address; write e.g. 10.0.0.0/8, 2001:db8::/32, or !10.1.2.3/32 to carve one out',
+        'InternalNetworks.2: the prefix length after "/" must be a whole number from 0 to 32 for an IPv4 address, not "33"',
+        'InternalNetworks.3: the prefix length after "/" must be a whole number from 0 to 128 for an IPv6 address, not "129"',
+        'ExternalIPAllowlist.cidrs.1: "010.1.1.1" is not an IPv4 address: write four numbers from 0 to 255 with dots between (no leading zeros)',
+      ],
+    );
+  });
+
+  test('a misspelt nested setting gets a "did you mean" from the settings at that place', () => {
+    const r = parseConfig(
+      [
+        'EgressHeuristics:',
+        '  MinSesionDuration: 5m',
+        'Limits:',
+        '  Host: 10',
+        'UserContext:',
+        '  Bogus: 1',
+      ].join('\n'),
+      'nested.yaml',
+    );
+    assert.ok(!r.ok);
+    const lines = r.issues.map(formatIssue);
+    assert.deepEqual(lines, [
+      'nested.yaml:2:3: EgressHeuristics.MinSesionDuration: unknown setting "MinSesionDuration" (hint: did you mean "MinSessionDuration"?)',
+      'nested.yaml:4:3: Limits.Host: unknown setting "Host" (hint: did you mean "Hosts"?)',
+      'nested.yaml:6:3: UserContext.Bogus: unknown setting "Bogus" (hint: remove it; the settings here are SupportHosts, AdminUsers, AdminGroups)',
+    ]);
+  });
+
+  test('ranges and types are said in plain words', () => {
+    const r = parseConfig(
+      [
+        'MinSteps: 7',
+        'EgressHeuristics:',
+        '  BytesOutInRatio: 0',
+        'Limits:',
+        '  Hosts: 1.5',
+        'HostAliases:',
+        '  10.0.0.5: 7',
+      ].join('\n'),
+      'range.yaml',
+    );
+    assert.ok(!r.ok);
+    assert.deepEqual(
+      r.issues.map((i) => `${i.path}: ${i.message}`),
+      [
+        'MinSteps: must be a whole number from 1 to 4, not 7',
+        'EgressHeuristics.BytesOutInRatio: must be a number above 0, not 0',
+        'Limits.Hosts: must be a whole number, not 1.5',
+        'HostAliases.10.0.0.5: must be text, not 7 (put it in quotes)',
+      ],
+    );
+  });
+
+  test('--internal is checked like InternalNetworks: `cafe` is an error, not an address that matches nothing', async () => {
+    const r = await runCli('hunt', join(REPO_ROOT, 'examples'), '--internal', '10.0.0.0/8', 'cafe');
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      'ratchain: --internal: "cafe" is not an IP address; write e.g. 10.0.0.0/8, 2001:db8::/32, or !10.1.2.3/32 to carve one out\n',
+    );
+    assert.equal(r.stdout, '');
   });
 
   test('broken YAML is a syntax error with its position, not a crash', () => {
@@ -72,41 +153,29 @@ describe('config', () => {
     assert.ok(r.issues[0].line !== undefined && r.issues[0].hint?.includes('YAML syntax'));
   });
 
-  test('a bad config never starts a hunt: exit 2, the issues on stderr, no report', () => {
+  test('a bad config never starts a hunt: exit 2, the issues on stderr, no report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ratchain-config-'));
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'MinSteps: 7\n');
-    const r = spawnSync(process.execPath, ['bin/ratchain.mjs', 'hunt', '-c', file, 'examples/'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
-    assert.equal(r.status, 2, r.stderr);
+    const r = await runCli('hunt', '-c', file, join(REPO_ROOT, 'examples'));
+    assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /bad\.yaml:1:11: MinSteps: /);
     assert.match(r.stderr, /nothing was run/);
     assert.equal(r.stdout, '');
   });
 
-  test('`config check` exits 0 on a good file and 2 on a bad one', () => {
+  test('`config check` exits 0 on a good file and 2 on a bad one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ratchain-config-'));
     const good = join(dir, 'good.yaml');
-    const init = spawnSync(process.execPath, ['bin/ratchain.mjs', 'config', 'init', good], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
-    assert.equal(init.status, 0, init.stderr);
-    const ok = spawnSync(process.execPath, ['bin/ratchain.mjs', 'config', 'check', good], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
-    assert.equal(ok.status, 0, ok.stderr);
+    const init = await runCli('config', 'init', good);
+    assert.equal(init.code, 0, init.stderr);
+    const ok = await runCli('config', 'check', good);
+    assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /good\.yaml: ok/);
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'Lateness: forever\n');
-    const no = spawnSync(process.execPath, ['bin/ratchain.mjs', 'config', 'check', bad], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
-    assert.equal(no.status, 2);
+    const no = await runCli('config', 'check', bad);
+    assert.equal(no.code, 2);
     assert.match(no.stdout, /bad\.yaml:1:11: Lateness: "forever" is not a duration/);
   });
 });
