@@ -36,7 +36,7 @@ function startWorker(url: string, own: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
-      join(ROOT, 'bin/ratchain.mjs'),
+      join(ROOT, 'dist/ratchain.mjs'),
       'worker',
       '-s',
       url,

@@ -1,5 +1,5 @@
 // Regenerates docs/report.png: the HTML report of the shipped examples, one finding opened, in
-// headless Debian Chromium. Run: node --import tsx scripts/report-screenshot.ts
+// headless Debian Chromium. Run after `npm run build`: node --import tsx scripts/report-screenshot.ts
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { launchChromium } from '../test/support/chromium.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const html = join(mkdtempSync(join(tmpdir(), 'ratchain-report-')), 'report.html');
-execFileSync(process.execPath, ['bin/ratchain.mjs', 'hunt', 'examples/', '--html', html, '-q'], {
+execFileSync(process.execPath, ['dist/ratchain.mjs', 'hunt', 'examples/', '--html', html, '-q'], {
   cwd: root,
 });
 const browser = await launchChromium();

@@ -1,4 +1,6 @@
-// Runs every *.test.ts under src/ and test/ with node:test (Node 20 expands no globs itself).
+// `npm test`: builds dist/ (tests that need a process of their own run the built CLI), then runs
+// every *.test.ts under src/ and test/ with node:test (Node 20 expands no globs itself), or only
+// the files given.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +14,12 @@ function find(dir, out) {
   return out;
 }
 
+function run(args) {
+  return spawnSync(process.execPath, args, { stdio: 'inherit' }).status ?? 1;
+}
+
 const only = process.argv.slice(2);
 const files = only.length ? only : [...find('src', []), ...find('test', [])].sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-});
-process.exit(r.status ?? 1);
+const built = run(['--import', 'tsx', 'scripts/build.ts']);
+if (built !== 0) process.exit(built);
+process.exit(run(['--import', 'tsx', '--test', '--test-concurrency=2', ...files]));

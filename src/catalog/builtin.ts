@@ -4,13 +4,16 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { assetPath, readAsset, readOptionalAsset } from '../assets.ts';
 import { parseRatchainCatalog } from './format.ts';
 import type { CatalogTool } from './types.ts';
 
 export { parseBuiltin };
 
-export const BUILTIN_FILE = fileURLToPath(new URL('./tools.yaml', import.meta.url));
+export const BUILTIN_ASSET = 'catalog/tools.yaml';
+export const BUILTIN_FILE = assetPath(BUILTIN_ASSET);
+/** tools.yaml parsed and checked by the build (scripts/build.ts); only the built package has it. */
+export const BUILTIN_CHECKED_ASSET = 'catalog/tools.checked.json';
 
 function parseBuiltin(text: string): CatalogTool[] {
   const { tools, problems } = parseRatchainCatalog(text, BUILTIN_FILE, 'builtin');
@@ -22,13 +25,16 @@ function parseBuiltin(text: string): CatalogTool[] {
 }
 
 /**
- * Checking the YAML with positions takes a few hundred milliseconds, paid by every command; the
- * checked result is cached as JSON in the user's own cache directory (never a shared temp
- * directory: a planted cache could allowlist an attacker's domain), keyed by the content hash.
- * Any cache trouble falls back to parsing.
+ * The built package reads the catalogue the build checked. Running the sources, checking the YAML
+ * with positions takes a few hundred milliseconds, paid by every command; the checked result is
+ * cached as JSON in the user's own cache directory (never a shared temp directory: a planted
+ * cache could allowlist an attacker's domain), keyed by the content hash. Any cache trouble falls
+ * back to parsing.
  */
 function loadBuiltin(): CatalogTool[] {
-  const text = readFileSync(BUILTIN_FILE, 'utf8');
+  const checked = readOptionalAsset(BUILTIN_CHECKED_ASSET);
+  if (checked) return JSON.parse(checked) as CatalogTool[];
+  const text = readAsset(BUILTIN_ASSET);
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ratchain');
   const cache = join(dir, `catalog-${hash}.json`);

@@ -2,16 +2,16 @@
 // (the WinRecord plus where it lies), and problems on stderr. For looking inside evidence and
 // for comparing the reader with other tools.
 import { createReadStream } from 'node:fs';
-import { Command } from 'commander';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../ingest/windows/evtx/header.ts';
 import { EvtxStream } from '../ingest/windows/evtx/stream.ts';
 import { EXIT } from './exit.ts';
+import type { CliIO, CliStream } from './io.ts';
 
 /** Streams `path` through the EVTX reader, writing JSON lines to `out`. Returns counts. */
 export async function dumpEvtx(
   path: string,
-  out: NodeJS.WritableStream,
-  err: NodeJS.WritableStream,
+  out: CliStream,
+  err: CliStream,
 ): Promise<{ records: number; problems: number }> {
   let problems = 0;
   let lines: string[] = [];
@@ -32,7 +32,7 @@ export async function dumpEvtx(
     if (!lines.length) return;
     const text = `${lines.join('\n')}\n`;
     lines = [];
-    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
   };
   for await (const piece of createReadStream(path, { highWaterMark: 1 << 18 })) {
     stream.write(piece as Buffer);
@@ -43,17 +43,13 @@ export async function dumpEvtx(
   return { records: stream.records, problems };
 }
 
-export function dumpCommand(): Command {
-  return new Command('dump')
-    .description('print the records of an EVTX file as JSON lines (problems go to stderr)')
-    .argument('<file>', '.evtx file')
-    .action(async (file: string) => {
-      try {
-        const r = await dumpEvtx(file, process.stdout, process.stderr);
-        process.stderr.write(`${file}: ${r.records} records, ${r.problems} problems\n`);
-      } catch (e) {
-        process.stderr.write(`${file}: cannot read: ${(e as Error).message}\n`);
-        process.exitCode = EXIT.usage;
-      }
-    });
+export async function runDumpCommand(file: string, io: CliIO): Promise<number> {
+  try {
+    const r = await dumpEvtx(file, io.stdout, io.stderr);
+    io.stderr.write(`${file}: ${r.records} records, ${r.problems} problems\n`);
+    return EXIT.ok;
+  } catch (e) {
+    io.stderr.write(`${file}: cannot read: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
 }

@@ -3,18 +3,14 @@
 // story (src/sinks/explain.ts).
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Command } from 'commander';
 import { hunt } from '../hunt.ts';
 import type { Finding } from '../model/finding.ts';
 import { explainFinding } from '../sinks/explain.ts';
+import type { ExplainFlags } from './commands/explain.ts';
 import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
-
-interface ExplainFlags {
-  findings?: string;
-  config?: string;
-  format?: string;
-}
+import { knownFormat } from './formats.ts';
+import type { CliIO } from './io.ts';
 
 /** Findings from an NDJSON file; bad lines are reported and skipped. */
 export async function readFindings(
@@ -50,50 +46,38 @@ export function pickFinding(findings: Finding[], id: string): Finding | string {
   return `no finding with id "${id}" among ${findings.length}`;
 }
 
-export function explainCommand(): Command {
-  return new Command('explain')
-    .description('tell one finding as a story: each step, its evidence, what is missing, how it was scored')
-    .argument('<id>', 'finding id (or a unique prefix of it)')
-    .argument('[inputs...]', 'logs to hunt again when no --findings file is given')
-    .option('--findings <file>', 'findings NDJSON written by `ratchain hunt -o FILE` (- for stdin)')
-    .option('-c, --config <file>', 'YAML config for re-hunting the inputs')
-    .option('-f, --format <id>', 'force the input format when re-hunting')
-    .action(async (id: string, inputs: string[], o: ExplainFlags) => {
-      process.exitCode = await runExplain(id, inputs, o);
-    });
-}
-
-async function runExplain(id: string, inputs: string[], o: ExplainFlags): Promise<number> {
+export async function runExplain(id: string, inputs: string[], o: ExplainFlags, io: CliIO): Promise<number> {
   let findings: Finding[];
   if (o.findings) {
     try {
       findings = await readFindings(o.findings, (line, msg) =>
-        process.stderr.write(`ratchain: ${o.findings}:${line}: ${msg}; skipped\n`),
+        io.stderr.write(`ratchain: ${o.findings}:${line}: ${msg}; skipped\n`),
       );
     } catch (e) {
-      process.stderr.write(`ratchain: ${o.findings}: cannot read: ${(e as Error).message}\n`);
+      io.stderr.write(`ratchain: ${o.findings}: cannot read: ${(e as Error).message}\n`);
       return EXIT.usage;
     }
   } else if (inputs.length) {
-    const config = loadConfigOrExit(o.config);
+    if (!knownFormat(o.format, io)) return EXIT.usage;
+    const config = loadConfigOrExit(o.config, io);
     if (!config) return EXIT.usage;
     // Signals too, so an id taken from a --min-steps 2 run can still be explained.
     const r = await hunt({
       paths: inputs,
       config: { ...config, MinSteps: Math.min(config.MinSteps, 2) },
-      catalog: loadCatalogOrReport(config),
+      catalog: loadCatalogOrReport(config, io),
       format: o.format,
     });
     findings = r.findings;
   } else {
-    process.stderr.write('ratchain: explain needs --findings FILE or the input logs to hunt again\n');
+    io.stderr.write('ratchain: explain needs --findings FILE or the input logs to hunt again\n');
     return EXIT.usage;
   }
   const f = pickFinding(findings, id);
   if (typeof f === 'string') {
-    process.stderr.write(`ratchain: ${f}\n`);
+    io.stderr.write(`ratchain: ${f}\n`);
     return EXIT.usage;
   }
-  process.stdout.write(explainFinding(f));
+  io.stdout.write(explainFinding(f));
   return EXIT.ok;
 }

@@ -1,43 +1,99 @@
-// The ratchain command line: parsing and wiring only.
-import { Command } from 'commander';
-import { catalogCommand } from './catalog.ts';
-import { configCommand } from './config.ts';
-import { dumpCommand } from './dump.ts';
-import { EXIT } from './exit.ts';
-import { explainCommand } from './explain.ts';
-import { huntCommand } from './hunt.ts';
-import { publishCommand } from './publish.ts';
-import { serveCommand } from './serve.ts';
-import { simulateCommand } from './simulate.ts';
-import { watchCommand } from './watch.ts';
-import { workerCommand } from './worker.ts';
+// The ratchain command line: parsing and wiring only. Each subcommand's module is loaded when it
+// runs, so `ratchain --help` loads commander and the option lists, nothing else.
+import { Command, CommanderError } from 'commander';
+import { catalogCommand } from './commands/catalog.ts';
+import { configCommand } from './commands/config.ts';
+import { dumpCommand } from './commands/dump.ts';
+import { explainCommand } from './commands/explain.ts';
+import { formatsCommand } from './commands/formats.ts';
+import { huntCommand } from './commands/hunt.ts';
+import { publishCommand } from './commands/publish.ts';
+import { serveCommand } from './commands/serve.ts';
+import { simulateCommand } from './commands/simulate.ts';
+import { watchCommand } from './commands/watch.ts';
+import { workerCommand } from './commands/worker.ts';
+import { describeFailure, EXIT } from './exit.ts';
+import type { CliContext, CliIO } from './io.ts';
 
-export async function main(argv: string[]): Promise<number> {
+export const VERSION = '0.1.0';
+
+/** Runs the command line `argv` (as process.argv: node, script, args...) and returns the exit code. */
+export async function main(
+  argv: string[],
+  io: CliIO = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const ctx: CliContext = { stdout: io.stdout, stderr: io.stderr, exitCode: EXIT.ok };
   const program = new Command('ratchain')
     .description('finds remote access tools by their behaviour chain (MITRE ATT&CK DET0496, T1219)')
-    .version('0.1.0')
-    .showHelpAfterError()
-    .exitOverride();
-  program.addCommand(huntCommand());
-  program.addCommand(watchCommand());
-  program.addCommand(serveCommand());
-  program.addCommand(publishCommand());
-  program.addCommand(workerCommand());
-  program.addCommand(configCommand());
-  program.addCommand(explainCommand());
-  program.addCommand(dumpCommand());
-  program.addCommand(catalogCommand());
-  program.addCommand(simulateCommand());
+    .version(VERSION)
+    .addHelpText(
+      'after',
+      '\n`ratchain formats` lists the input formats; `ratchain COMMAND --help` the options.',
+    );
+  for (const make of [
+    huntCommand,
+    watchCommand,
+    serveCommand,
+    publishCommand,
+    workerCommand,
+    configCommand,
+    explainCommand,
+    dumpCommand,
+    catalogCommand,
+    simulateCommand,
+    formatsCommand,
+  ])
+    program.addCommand(make(ctx));
+  configureTree(program, ctx);
   try {
     await program.parseAsync(argv);
+    return ctx.exitCode;
   } catch (e) {
-    const code = (e as { exitCode?: number; code?: string }).exitCode;
-    if (
-      (e as { code?: string }).code === 'commander.helpDisplayed' ||
-      (e as { code?: string }).code === 'commander.version'
-    )
-      return EXIT.ok;
-    return code === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof CommanderError) return commanderExit(e);
+    const { code, line } = describeFailure(e);
+    ctx.stderr.write(`${line}\n`);
+    if (process.env.RATCHAIN_DEBUG && e instanceof Error && e.stack) ctx.stderr.write(`${e.stack}\n`);
+    return code;
   }
-  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+}
+
+/**
+ * Commander copies exitOverride and output settings only to commands made with `.command()`,
+ * not to those added with `addCommand`, so every command of the tree is set up here: usage errors
+ * are thrown (never process.exit) and printed as one line naming the command and its --help.
+ */
+function configureTree(cmd: Command, ctx: CliContext): void {
+  cmd.exitOverride();
+  cmd.configureOutput({
+    writeOut: (s) => ctx.stdout.write(s),
+    writeErr: (s) => ctx.stderr.write(s),
+    outputError: (s, write) => write(`${usageLine(cmd, s)}\n`),
+  });
+  if (cmd.commands.length) {
+    // A command group run without a subcommand says so in one line instead of printing its help.
+    const help = cmd.help.bind(cmd);
+    cmd.help = ((context?: { error: boolean }) => {
+      if (!context?.error) return help(context);
+      const names = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
+      return cmd.error(`give a command: ${names.join(', ')}`);
+    }) as Command['help'];
+  }
+  for (const sub of cmd.commands) configureTree(sub, ctx);
+}
+
+function usageLine(cmd: Command, message: string): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  const text = message
+    .trim()
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ');
+  return `${names.join(' ')}: ${text} (see \`${names.join(' ')} --help\`)`;
+}
+
+function commanderExit(e: CommanderError): number {
+  // --help, --version, and help shown because it was asked for are success; the rest is usage.
+  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+  if (e.exitCode === 0) return EXIT.ok;
+  return EXIT.usage;
 }

@@ -9,6 +9,7 @@ import { macosDay } from './background/macos.ts';
 import { windowsDay } from './background/windows.ts';
 import { buildFleet } from './fleet.ts';
 import { fleetConfigYaml } from './fleet-config.ts';
+import { SIM_FORMATS, type SimFormat } from './formats.ts';
 import type { SimHost, SimRecord } from './model.ts';
 import { createRng } from './rng.ts';
 import { inject } from './scenarios/inject.ts';
@@ -23,16 +24,7 @@ import { SysmonXmlWriter } from './writers/sysmon-xml.ts';
 import { WinlogbeatJsonWriter } from './writers/winlogbeat-json.ts';
 import { ZeekConnWriter } from './writers/zeek-conn.ts';
 
-export const SIM_FORMATS = [
-  'sysmon-xml',
-  'winlogbeat-json',
-  'evtx',
-  'auditd',
-  'eslogger',
-  'osquery',
-  'zeek-conn',
-] as const;
-export type SimFormat = (typeof SIM_FORMATS)[number];
+export { SIM_FORMATS, type SimFormat };
 
 export interface SimulateOptions {
   hosts: number;

@@ -9,14 +9,21 @@ export interface FindingOutput {
   close(): Promise<void>;
 }
 
-/** `path` undefined or "-": stdout. A file is appended to, never truncated. */
-export function openFindingOutput(path: string | undefined): FindingOutput {
+interface LineStream {
+  write(chunk: string, cb?: (err?: Error | null) => void): boolean;
+}
+
+/** `path` undefined or "-": `stdout`. A file is appended to, never truncated. */
+export function openFindingOutput(
+  path: string | undefined,
+  stdout: LineStream = process.stdout,
+): FindingOutput {
   if (!path || path === '-') {
     return {
       write: (f) => {
-        process.stdout.write(findingLine(f));
+        stdout.write(findingLine(f));
       },
-      close: () => new Promise((resolve) => process.stdout.write('', () => resolve())),
+      close: () => new Promise((resolve) => stdout.write('', () => resolve())),
     };
   }
   const fd = openSync(path, 'a');

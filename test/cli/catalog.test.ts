@@ -4,32 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { catalogCommand } from '../../src/cli/catalog.ts';
+import { runCli } from '../support/cli.ts';
 
 async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = '';
-  let err = '';
-  const stdout = process.stdout.write.bind(process.stdout);
-  const stderr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => {
-    out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await catalogCommand().exitOverride().parseAsync(args, { from: 'user' });
-  } finally {
-    process.stdout.write = stdout;
-    process.stderr.write = stderr;
-  }
-  const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
-  process.exitCode = before;
-  return { out, err, code };
+  const r = await runCli('catalog', ...args);
+  return { out: r.stdout, err: r.stderr, code: r.code };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'ratchain-catalog-cli-'));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runHuntCommand } from '../../src/cli/hunt.ts';
+import { runCli } from '../support/cli.ts';
 import { schemaCheck } from '../support/json-schema.ts';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -21,8 +21,18 @@ describe('hunt --ocsf --ecs --html', () => {
         ecs: join(dir, 'f.ecs.ndjson'),
         html: join(dir, 'r.html'),
       };
-      const code = await runHuntCommand([EXAMPLES], { quiet: true, ...files });
-      assert.equal(code, 0);
+      const r = await runCli(
+        'hunt',
+        EXAMPLES,
+        '-q',
+        '--ocsf',
+        files.ocsf,
+        '--ecs',
+        files.ecs,
+        '--html',
+        files.html,
+      );
+      assert.equal(r.code, 0, r.stderr);
       const ocsf = readFileSync(files.ocsf, 'utf8')
         .trim()
         .split('\n')

@@ -3,7 +3,6 @@
 // "internet" C2 on 10.10.10.5, so, as a user would, the hunt carves it out of the internal
 // networks. Expectations come from the datasets' own descriptions (../shared/data/README.md).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -14,6 +13,7 @@ import { configSchema, DEFAULT_INTERNAL_NETWORKS } from '../../src/config/schema
 import { hunt, type RunSummary } from '../../src/hunt.ts';
 import type { Problem } from '../../src/ingest/reader.ts';
 import type { Finding, StepId } from '../../src/model/finding.ts';
+import { runCli } from '../support/cli.ts';
 import { needsData, REPO_ROOT, sharedData } from '../support/data.ts';
 
 const ATOMIC = sharedData('otrf-security-datasets/atomic/windows');
@@ -137,24 +137,11 @@ describe('OTRF atomic Windows datasets and SigmaHQ regression JSON', { ...data }
   describe('the CLI on the same inputs', () => {
     let out: Finding[] = [];
     let stderr = '';
-    before(() => {
+    before(async () => {
       if (data.skip) return;
-      const r = spawnSync(
-        process.execPath,
-        [
-          join(REPO_ROOT, 'bin', 'ratchain.mjs'),
-          'hunt',
-          ...PATHS,
-          '--internal',
-          ...INTERNAL,
-          '--min-steps',
-          '2',
-          '--json',
-        ],
-        { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 26 },
-      );
+      const r = await runCli('hunt', ...PATHS, '--internal', ...INTERNAL, '--min-steps', '2', '--json');
       stderr = r.stderr;
-      assert.equal(r.status, 0, `exit ${r.status}: ${r.stderr.slice(-2000)}`);
+      assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr.slice(-2000)}`);
       out = r.stdout
         .split('\n')
         .filter(Boolean)

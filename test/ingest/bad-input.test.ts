@@ -14,6 +14,7 @@ import { hunt, type RunSummary } from '../../src/hunt.ts';
 import type { Problem } from '../../src/ingest/reader.ts';
 import type { RatEvent } from '../../src/model/event.ts';
 import type { Finding } from '../../src/model/finding.ts';
+import { builtCli } from '../support/cli.ts';
 import { REPO_ROOT } from '../support/data.ts';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'windows');
@@ -220,11 +221,11 @@ describe('bad input: reported with file and line, counted, skipped; the rest goe
 
   test('a 40 MB single line in a process capped at 128 MB of heap: the CLI finishes and finds the chain', () => {
     const p = join(dir, 'huge-line.ndjson'); // written by the test above
-    const r = spawnSync(
-      process.execPath,
-      ['--max-old-space-size=128', join(REPO_ROOT, 'bin', 'ratchain.mjs'), 'hunt', p, '--json'],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 },
-    );
+    const r = spawnSync(process.execPath, ['--max-old-space-size=128', builtCli(), 'hunt', p, '--json'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(-2000)}`);
     assert.match(r.stderr, /huge-line\.ndjson:6: .*longer than/);
     assert.equal(r.stdout.split('\n').filter(Boolean).length, 1);

@@ -21,7 +21,7 @@ import {
 } from '../../src/stream/jetstream/streams.ts';
 import { runWorker } from '../../src/stream/jetstream/worker.ts';
 import { fleetLines } from '../fixtures/stream/fleet.ts';
-import { REPO_ROOT } from '../support/data.ts';
+import { builtCli } from '../support/cli.ts';
 import { type NatsServer, natsServerSkip, startNatsServer } from './nats-server.ts';
 import { defaultConfig } from './watch-harness.ts';
 
@@ -103,19 +103,7 @@ async function checkpointsReach(
 function startWorkerProcess(url: string, own: string): ChildProcess {
   const child = spawn(
     process.execPath,
-    [
-      join(REPO_ROOT, 'bin/ratchain.mjs'),
-      'worker',
-      '-q',
-      '-s',
-      url,
-      '-n',
-      String(PARTITIONS),
-      '--own',
-      own,
-      '--batch',
-      '8',
-    ],
+    [builtCli(), 'worker', '-q', '-s', url, '-n', String(PARTITIONS), '--own', own, '--batch', '8'],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   children.push(child);

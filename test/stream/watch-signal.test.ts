@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.ts';
 import { fleetLines } from '../fixtures/stream/fleet.ts';
-import { REPO_ROOT } from '../support/data.ts';
+import { builtCli } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ratchain-watch-sig-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,17 +19,7 @@ it('stops on SIGTERM with nothing half-written', async () => {
   writeFileSync(input, `${fleetLines({ hosts: 3 }).join('\n')}\n`);
   const child = spawn(
     process.execPath,
-    [
-      join(REPO_ROOT, 'bin/ratchain.mjs'),
-      'watch',
-      input,
-      '-o',
-      output,
-      '--idle-flush',
-      '50ms',
-      '--poll',
-      '50ms',
-    ],
+    [builtCli(), 'watch', input, '-o', output, '--idle-flush', '50ms', '--poll', '50ms'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';

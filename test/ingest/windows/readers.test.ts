@@ -25,6 +25,7 @@ import type {
   RegistryEvent,
 } from '../../../src/model/event.ts';
 import type { Finding } from '../../../src/model/finding.ts';
+import { builtCli } from '../../support/cli.ts';
 import { REPO_ROOT } from '../../support/data.ts';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'windows');
@@ -336,7 +337,7 @@ describe('input shapes: <Events> documents, .gz, directories, globs, stdin', () 
   });
 
   test('stdin: `ratchain hunt - --json` reads piped event XML and prints the finding as NDJSON', () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ratchain.mjs'), 'hunt', '-', '--json'], {
+    const r = spawnSync(process.execPath, [builtCli(), 'hunt', '-', '--json'], {
       input: readFileSync(SYSMON_XML),
       cwd: REPO_ROOT,
       encoding: 'utf8',

@@ -1,0 +1,38 @@
+// `ratchain serve`: its options; the work is in ../serve.ts.
+import { Command } from 'commander';
+import { SERVE_DEFAULTS } from '../../stream/serve-defaults.ts';
+import type { CliContext } from '../io.ts';
+
+export interface ServeFlags {
+  config?: string;
+  host: string;
+  port: string;
+  token?: string;
+  maxBody: string;
+  output?: string;
+  reorder: string;
+  idleFlush: string;
+  requestTimeout: string;
+  quiet?: boolean;
+}
+
+export function serveCommand(ctx: CliContext): Command {
+  return new Command('serve')
+    .description(
+      'HTTP ingest of raw events, a findings API, a live findings stream (SSE), /healthz and /metrics',
+    )
+    .option('-c, --config <file>', 'YAML config (see `ratchain config init`)')
+    .option('--host <addr>', 'address to bind (loopback unless you mean otherwise)', SERVE_DEFAULTS.host)
+    .option('-p, --port <n>', 'port (0: any free port)', String(SERVE_DEFAULTS.port))
+    .option('--token <token>', 'require "Authorization: Bearer <token>" (default: $RATCHAIN_TOKEN)')
+    .option('--max-body <bytes>', 'largest accepted ingest body', String(SERVE_DEFAULTS.maxBodyBytes))
+    .option('-o, --output <file>', 'also append findings as NDJSON to this file')
+    .option('--reorder <duration>', 'event-time window to restore order across senders', '5s')
+    .option('--idle-flush <duration>', 'release held events after this long without input', '1s')
+    .option('--request-timeout <duration>', 'a request must arrive completely within this time', '30s')
+    .option('-q, --quiet', 'no log lines on stderr')
+    .action(async (o: ServeFlags) => {
+      const { runServeCommand } = await import('../serve.ts');
+      ctx.exitCode = await runServeCommand(o, ctx);
+    });
+}
