@@ -189,16 +189,6 @@ describe('the public LOLRMM catalogue', { ...needsData(LOLRMM) }, () => {
     assert.ok(r.tools.length >= 250, `${r.tools.length} tools imported`);
   });
 
-  it('loads in under 200 ms', () => {
-    let best = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      loadCatalog([LOLRMM!]);
-      best = Math.min(best, performance.now() - t0);
-    }
-    assert.ok(best < 200, `best of 5: ${best.toFixed(1)} ms`);
-  });
-
   it('links its entries to the built-in tools, so one tool has one name', () => {
     const { catalog } = loadCatalog([LOLRMM!]);
     const anydesk = catalog.matchImage({

@@ -81,7 +81,7 @@ async function lastSeqs(layout: Layout): Promise<Map<number, number>> {
 async function checkpointsReach(
   kv: KV,
   target: (p: number, last: number) => boolean,
-  timeoutMs = 45_000,
+  timeoutMs = 120_000,
 ): Promise<void> {
   const reached = new Set<number>();
   const w = await kv.watch({ key: '>' });

@@ -23,7 +23,6 @@ before(async () => {
     port: 0,
     token: TOKEN,
     maxBodyBytes: 256 * 1024,
-    requestTimeoutMs: 600,
     idleFlushMs: 20,
     sseMaxBufferedBytes: 256 * 1024,
   });
@@ -35,8 +34,8 @@ async function post(path: string, body: string, headers: Record<string, string> 
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 }
 
-async function healthy(): Promise<void> {
-  const r = await fetch(`${srv.url}/healthz`);
+async function healthy(server = srv): Promise<void> {
+  const r = await fetch(`${server.url}/healthz`);
   assert.equal(r.status, 200, 'the server still answers');
   await r.arrayBuffer();
 }
@@ -135,19 +134,32 @@ describe('serve', () => {
   });
 
   it('times out an upload that never finishes with 408, while other clients are served', async () => {
-    const sock = connect(Number(new URL(srv.url).port), '127.0.0.1');
-    let answer = '';
-    sock.on('data', (d) => {
-      answer += d.toString();
+    // A server of its own with a short request timeout: the shared one gives a busy machine time.
+    const slow = await serve({
+      ...SERVE_DEFAULTS,
+      config: defaultConfig(),
+      catalog: builtinCatalog(),
+      port: 0,
+      token: TOKEN,
+      requestTimeoutMs: 300,
     });
-    const closed = new Promise((r) => sock.on('close', r));
-    sock.write(
-      `POST /ingest HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-length: 100000\r\n\r\n<Event>`,
-    );
-    await healthy(); // answered while the slow upload hangs
-    await closed;
-    assert.match(answer, /^HTTP\/1\.1 408/);
-    await healthy();
+    try {
+      const sock = connect(Number(new URL(slow.url).port), '127.0.0.1');
+      let answer = '';
+      sock.on('data', (d) => {
+        answer += d.toString();
+      });
+      const closed = new Promise((r) => sock.on('close', r));
+      sock.write(
+        `POST /ingest HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-length: 100000\r\n\r\n<Event>`,
+      );
+      await healthy(slow); // answered while the slow upload hangs
+      await closed;
+      assert.match(answer, /^HTTP\/1\.1 408/);
+      await healthy(slow);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('drops a stream reader that stops reading, instead of buffering for it', async () => {

@@ -77,7 +77,7 @@ export function startWatch(inputs: string[], extra: WatchExtra = {}): Watching {
       for (const { f } of findings) if ((m.get(f.id)?.revision ?? -1) <= f.revision) m.set(f.id, f);
       return m;
     },
-    until(what, cond, timeoutMs = 10_000) {
+    until(what, cond, timeoutMs = 60_000) {
       if (cond()) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const check = () => {
