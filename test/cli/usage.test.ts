@@ -110,7 +110,7 @@ describe('inputs and outputs', () => {
       .split('\n')
       .filter(Boolean)
       .map((l) => l.split(/\s+/)[0]);
-    assert.ok(ids.includes('evtx') && ids.includes('zeek-conn') && ids.includes('eslogger'), r.stdout);
+    assert.ok(ids.includes('evtx') && ids.includes('auditd') && ids.includes('eslogger'), r.stdout);
     for (const id of ids)
       assert.equal(
         (await runCli('hunt', junk, '-q', '--format', id)).stderr.includes('is not a format id'),
