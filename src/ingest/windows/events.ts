@@ -128,6 +128,16 @@ export function decodeXmlEntities(s: string): string {
   });
 }
 
+/** A logon id as one spelling: "0x00000000000003e7" (Security) and "0x3e7" (Sysmon) are one session. */
+export function logonId(s: string | undefined): string | undefined {
+  if (!s || !/^0x[0-9a-f]{1,16}$/i.test(s)) return undefined;
+  const hex = s
+    .slice(2)
+    .replace(/^0+(?=.)/, '')
+    .toLowerCase();
+  return hex === '0' ? undefined : `0x${hex}`;
+}
+
 function sysmonProc(d: Record<string, string>): ProcRef {
   return { guid: val(d, 'ProcessGuid'), pid: parsePid(val(d, 'ProcessId')), image: val(d, 'Image') };
 }
@@ -192,6 +202,7 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
             pid: parsePid(val(d, 'ProcessId')),
             image,
             start: Number.isFinite(t) ? t : rec.time,
+            session: logonId(val(d, 'LogonId')),
           },
           parent: {
             guid: val(d, 'ParentProcessGuid'),
@@ -316,13 +327,40 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
           platform,
           src,
           kind: 'process',
-          proc: { pid, image, start: rec.time },
+          proc: {
+            pid,
+            image,
+            start: rec.time,
+            // Version 2 names the new process's own logon; older records only the creator's.
+            session: logonId(val(d, 'TargetLogonId')) ?? logonId(val(d, 'SubjectLogonId')),
+          },
           parent: { pid: parsePid(val(d, 'ProcessId')), image: val(d, 'ParentProcessName') },
           commandLine: val(d, 'CommandLine'),
           user:
             account(val(d, 'TargetDomainName'), val(d, 'TargetUserName')) ??
             account(val(d, 'SubjectDomainName'), val(d, 'SubjectUserName')),
           integrity: INTEGRITY[val(d, 'MandatoryLabel') ?? ''] ?? val(d, 'MandatoryLabel'),
+        };
+        break;
+      }
+      case 4624: {
+        // Remote interactive logons (RDP, type 10) with the address they came from: the ones a
+        // tunnel can carry. Other logon types are the system's own traffic.
+        const ip = val(d, 'IpAddress');
+        if (val(d, 'LogonType') !== '10' || !ip || ip === '-') break;
+        ev = {
+          time,
+          host,
+          platform,
+          src,
+          kind: 'login',
+          user: account(val(d, 'TargetDomainName'), val(d, 'TargetUserName')),
+          srcIp: ip,
+          srcPort: port(val(d, 'IpPort')),
+          method: 'logon type 10',
+          service: 'rdp',
+          session: logonId(val(d, 'TargetLogonId')),
+          proc: { pid: parsePid(val(d, 'ProcessId')), image: val(d, 'ProcessName') },
         };
         break;
       }

@@ -107,7 +107,14 @@ describe('Sysmon event XML, one <Event> per line', () => {
   test('Sysmon 1: image, keys, parent, user, hashes, version metadata, time and evidence position', () => {
     const p = r.events[0] as ProcessStartEvent;
     assert.equal(p.time, iso('2026-01-05T10:00:00.118Z'));
-    assert.deepEqual(p.proc, { guid: G_PORTABLE, pid: 6412, image: PORTABLE, start: p.time });
+    // The logon session, in the one spelling Security (0x00000000000b8e4c) and Sysmon share.
+    assert.deepEqual(p.proc, {
+      guid: G_PORTABLE,
+      pid: 6412,
+      image: PORTABLE,
+      start: p.time,
+      session: '0xb8e4c',
+    });
     assert.equal(p.parent?.guid, '{3f1b2a6c-7d10-6779-1a00-000000000e00}');
     assert.equal(p.parent?.pid, 4120);
     assert.equal(p.parent?.image, 'C:\\Windows\\explorer.exe');
