@@ -21,6 +21,7 @@ import {
   type Score,
 } from '../src/simulate/eval/match.ts';
 import { simulate } from '../src/simulate/simulate.ts';
+import { runScenario, scenarioDirs } from './scenarios/run.ts';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const hosts = env('EVAL_HOSTS', 500);
@@ -172,6 +173,45 @@ if (misses.length || bgAlerts.length) {
     console.log(`  background FP on ${f.host}: ${f.severity} "${f.summary}" [${f.agent.images.join(' | ')}]`);
 }
 
+// The other measure: the hand-written scenario corpus (npm run scenarios), beside the generated one.
+const corpus: Array<{ name: string; right: boolean; expected: number; matched: number; wrong: string[] }> =
+  [];
+for (const dir of scenarioDirs(join(new URL('.', import.meta.url).pathname, '..', 'test', 'scenarios'))) {
+  try {
+    const r = await runScenario(dir);
+    corpus.push({
+      name: r.name,
+      right: r.right,
+      expected: r.truth.expect.length,
+      matched: r.matched,
+      wrong: r.wrong,
+    });
+  } catch (e) {
+    // A truth that does not parse is a wrong scenario, as the scorer counts it.
+    corpus.push({ name: dir, right: false, expected: 0, matched: 0, wrong: [(e as Error).message] });
+  }
+}
+const corpusRight = corpus.filter((r) => r.right).length;
+const expected = corpus.reduce((n, r) => n + r.expected, 0);
+const matched = corpus.reduce((n, r) => n + r.matched, 0);
+const extra = corpus.reduce((n, r) => n + r.wrong.filter((w) => !w.startsWith('missing')).length, 0);
+console.log('');
+console.log('the two measures side by side');
+print([
+  ['', 'right', 'chains found', 'wrong alerts'],
+  ['generated fleet (this eval)', `F1 ${pct(all.f1)}`, `${all.tp}/${all.tp + all.fn}`, String(all.fp)],
+  [
+    'scenario corpus (npm run scenarios)',
+    `${corpusRight}/${corpus.length} scenarios`,
+    `${matched}/${expected}`,
+    String(extra),
+  ],
+]);
+console.log(`scenarios_right=${corpusRight}/${corpus.length}`);
+console.log(
+  "note: the generated fleet comes from `ratchain simulate`, written with the engine and sharing its assumptions; its score shows the two agree, not that ratchain is right. The scenario corpus is written by hand from the formats' documentation and real public samples (docs/scenarios.md).",
+);
+
 const results = {
   date: new Date().toISOString(),
   options: { hosts, days, seed, rate },
@@ -192,6 +232,14 @@ const results = {
   backgroundFalsePositives: bgAlerts.length,
   falsePositivesPer1000HostDays: fpPer1000,
   severity: { compared: sevN, exact: sevExact, withinOne: sevNear },
+  scenarioCorpus: {
+    right: corpusRight,
+    scenarios: corpus.length,
+    chainsExpected: expected,
+    chainsFound: matched,
+    wrongAlerts: extra,
+    wrong: corpus.filter((r) => !r.right).map((r) => ({ name: r.name, wrong: r.wrong })),
+  },
   confusion: table,
   misses,
   backgroundAlerts: bgAlerts.map((f) => ({

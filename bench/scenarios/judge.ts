@@ -17,12 +17,24 @@ const sameHost = (a: string, b: string) => {
   return x === y || x.split('.')[0] === y || y.split('.')[0] === x;
 };
 
+/** A path matches a path, or a bare file name matches the path's last part (any case). */
+function sameImage(image: string, wanted: string): boolean {
+  const i = image.toLowerCase();
+  const w = wanted.toLowerCase();
+  return /[\\/]/.test(w) ? i === w : (i.split(/[\\/]/).pop() ?? i) === w;
+}
+
 /** Why `f` is not the chain `e` describes, or undefined when it is. */
 export function mismatch(e: ExpectedChain, f: Finding): string | undefined {
   if (!sameHost(f.host, e.host)) return `host ${f.host}`;
   const images = f.agent.images.map((i) => i.toLowerCase());
   const absent = e.agent.filter((a) => !images.includes(a.toLowerCase()));
   if (absent.length) return `agent ${f.agent.images.join(', ')} lacks ${absent.join(', ')}`;
+  const banned = e.notAgent.filter((n) => images.some((i) => sameImage(i, n)));
+  if (banned.length) return `agent ${f.agent.images.join(', ')} includes ${banned.join(', ')}`;
+  const origins = (f.agent.origin ?? []).map((o) => o.image);
+  const noOrigin = e.origin.filter((n) => !origins.some((i) => sameImage(i, n)));
+  if (noOrigin.length) return `origin ${origins.join(', ') || 'none'} lacks ${noOrigin.join(', ')}`;
   if (f.status !== e.status) return `status ${f.status}, expected ${e.status}`;
   const sev = e.severity === undefined ? undefined : [e.severity].flat();
   if (sev && !sev.includes(f.severity)) return `severity ${f.severity}, expected ${sev.join(' or ')}`;

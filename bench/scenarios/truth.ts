@@ -19,6 +19,10 @@ const expectedChain = z
     severity: z.union([severity, z.array(severity).min(1)]).optional(),
     /** Agent image paths: every one must be among the finding's images. */
     agent: z.array(z.string().min(1)).min(1),
+    /** Images (paths, or file names) none of which may be among the finding's images. */
+    notAgent: z.array(z.string().min(1)).default([]),
+    /** Images (paths, or file names) every one of which the finding must show as the agent's origin. */
+    origin: z.array(z.string().min(1)).default([]),
     /** Steps that must be seen (others may be seen too). */
     steps: z.array(step).default([]),
     /** Reason codes that must be present. */

@@ -123,6 +123,16 @@ export interface ToolMatch {
   ambiguous?: string[];
 }
 
+export interface AgentOrigin {
+  image: string;
+  pid?: number;
+  commandLine?: string;
+  /** What it did for the agent. */
+  how: 'started' | 'wrote' | 'downloaded';
+  time?: number;
+  src?: SourceRef;
+}
+
 export interface AgentInfo {
   /** Stable key of the agent identity on its host. */
   key: string;
@@ -139,6 +149,11 @@ export interface AgentInfo {
   links: string[];
   /** Set when an allowlist entry approves this agent. */
   approvedBy?: string;
+  /**
+   * The programs that downloaded, wrote or started the agent (a stager, installer, script host,
+   * browser or document), nearest first. Never among the images: they are how it got there.
+   */
+  origin?: AgentOrigin[];
 }
 
 export interface EgressDestination {
