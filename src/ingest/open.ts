@@ -1,8 +1,9 @@
 // Turns what the user typed (files, directories, globs, "-") into a list of inputs, and opens
 // one input as a stream of raw bytes (gzip undone). Nothing here knows about formats.
 import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { globSync, isDynamicPattern } from 'tinyglobby';
 
 export interface Input {
   /** Name shown in messages and evidence: the path as found, or "-" for stdin. */
@@ -17,29 +18,30 @@ export interface ExpandResult {
   problems: Array<{ file: string; message: string }>;
 }
 
-const GLOB_CHARS = /[*?[]/;
+/**
+ * The directory a glob starts from (its segments before the first with glob syntax) and the rest:
+ * "logs/web/*.{xml,ndjson}" → ["logs/web", "*.{xml,ndjson}"]. Matches are named from there, as the
+ * user wrote them.
+ */
+function splitGlob(pattern: string): [string, string] {
+  const parts = pattern.split('/');
+  let i = 0;
+  while (i < parts.length - 1 && !isDynamicPattern(parts[i])) i++;
+  const root = parts.slice(0, i).join('/') || (pattern.startsWith('/') ? '/' : '.');
+  return [root, parts.slice(i).join('/')];
+}
 
-function globToRegex(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        re += '.*';
-        i++;
-        if (pattern[i + 1] === '/') i++;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i);
-      if (end < 0) re += '\\[';
-      else {
-        re += pattern.slice(i, end + 1);
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/** Files a glob (braces, `**`, `[!w]` classes) matches, sorted, minus the `!patterns` given. */
+function globFiles(pattern: string, negated: string[]): string[] {
+  const [root, rest] = splitGlob(pattern);
+  const found = globSync(rest, {
+    cwd: root,
+    ignore: negated.map((n) => (root === '.' ? n : relative(root, resolve(n)))),
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    expandDirectories: false,
+  });
+  return found.map((f) => (root === '.' ? f : join(root, f))).sort();
 }
 
 function walk(dir: string, out: string[], seen: Set<string>): void {
@@ -79,26 +81,16 @@ export function expandInputs(args: string[]): ExpandResult {
       problems.push({ file: p, message: `cannot read: ${(e as Error).message}` });
     }
   };
+  // "!pattern" leaves out files a glob matched ('logs/**' '!logs/old/**').
+  const negated = args.filter((a) => a.startsWith('!') && a.length > 1).map((a) => a.slice(1));
   for (const arg of args) {
+    if (arg.startsWith('!') && arg.length > 1) continue;
     if (arg === '-') {
       inputs.push({ name: '-' });
       continue;
     }
-    if (GLOB_CHARS.test(arg)) {
-      // Walk from the longest directory prefix without glob characters.
-      const parts = arg.split('/');
-      const fixed: string[] = [];
-      for (const part of parts) {
-        if (GLOB_CHARS.test(part)) break;
-        fixed.push(part);
-      }
-      const root = fixed.join('/') || (arg.startsWith('/') ? '/' : '.');
-      const re = globToRegex(arg.startsWith('./') ? arg.slice(2) : arg);
-      const files: string[] = [];
-      walk(root, files, new Set());
-      const matched = files
-        .map((f) => (root === '.' && !arg.startsWith('./') ? f.replace(/^\.\//, '') : f))
-        .filter((f) => re.test(f.split(sep).join('/')));
+    if (isDynamicPattern(arg)) {
+      const matched = globFiles(arg.startsWith('./') ? arg.slice(2) : arg, negated);
       if (matched.length === 0) problems.push({ file: arg, message: 'pattern matches no file' });
       for (const f of matched) add(f);
       continue;
