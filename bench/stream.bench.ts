@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, StringCodec } from 'nats';
+import { connect } from '@nats-io/transport-node';
 import { builtinCatalog } from '../src/catalog/index.ts';
 import { loadConfig } from '../src/config/load.ts';
 import { hunt } from '../src/hunt.ts';
@@ -84,7 +84,6 @@ const bench: Benchmark = async ({ scale, workDir }) => {
   const huntSeconds = (performance.now() - t0) / 1000;
 
   const rows: BenchRow[] = [];
-  const sc = StringCodec();
   for (const workers of [1, 2]) {
     const server = await startNatsServer();
     const nc = await connect({ servers: server.url });
@@ -102,7 +101,7 @@ const bench: Benchmark = async ({ scale, workDir }) => {
       const expected = base.findings.length;
       const allIn = (async () => {
         for await (const m of sub) {
-          const f = JSON.parse(sc.decode(m.data)) as Finding;
+          const f = m.json<Finding>();
           finals.add(f.id);
           const at = published.get(`${canonicalHost(f.host)}|${f.lastSeen}`);
           if (at !== undefined) latencies.push(performance.now() - at);
@@ -123,8 +122,8 @@ const bench: Benchmark = async ({ scale, workDir }) => {
       // Done when every partition's checkpoint (saved after its findings are acknowledged)
       // has reached the partition's last message, the close-at-end watermark.
       for (let p = 0; p < PARTITIONS; p++) {
-        const last = (await layout.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: eventsSubject(p) }))
-          .seq;
+        const last =
+          (await layout.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: eventsSubject(p) }))?.seq ?? 0;
         while (((await loadCheckpoint(layout.kv, p))?.last ?? 0) < last)
           await new Promise((r) => setTimeout(r, 10));
       }

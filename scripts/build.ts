@@ -81,6 +81,7 @@ export async function buildPackage(): Promise<void> {
   writeFileSync(join(DIST, BUILTIN_CHECKED_ASSET), JSON.stringify(tools));
 
   writeFileSync(join(DIST, 'THIRD-PARTY-NOTICES.txt'), notices(result.metafile));
+  checkLazyLoading(result.metafile);
 
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const declared = Object.keys(pkg.dependencies ?? {}).sort();
@@ -89,6 +90,48 @@ export async function buildPackage(): Promise<void> {
     throw new Error(
       `package.json dependencies (${declared.join(', ') || 'none'}) differ from what dist/ imports (${used.join(', ') || 'none'}); the build bundles npm packages, so list them under devDependencies`,
     );
+}
+
+/** The inputs an output loads before it runs: itself and its static imports, transitively. */
+function staticInputs(meta: Metafile, output: string): Set<string> {
+  const seen = new Set<string>();
+  const inputs = new Set<string>();
+  const stack = [output];
+  while (stack.length) {
+    const o = stack.pop()!;
+    if (seen.has(o)) continue;
+    seen.add(o);
+    for (const i of Object.keys(meta.outputs[o].inputs)) inputs.add(i);
+    for (const i of meta.outputs[o].imports)
+      if (i.kind === 'import-statement' && !i.external) stack.push(i.path);
+  }
+  return inputs;
+}
+
+/** Packages a command may load, by the module that runs it; the rest load none of these. */
+const ONLY_IN: Array<[RegExp, RegExp]> = [[/node_modules\/@nats-io\//, /src\/cli\/(publish|worker)\.ts$/]];
+/** What `ratchain --help` runs: the entry and the command line it loads. */
+const HELP_PATH = [ENTRY, 'src/cli/main.ts'];
+const NEVER = /node_modules\/(playwright|playwright-core|ajv)\//;
+
+/**
+ * `ratchain --help` loads commander and the option lists only; NATS is loaded by publish and
+ * worker alone; no browser or test library is in the bundle at all.
+ */
+function checkLazyLoading(meta: Metafile): void {
+  for (const [out, o] of Object.entries(meta.outputs)) {
+    if (!o.entryPoint) continue;
+    const inputs = [...staticInputs(meta, out)];
+    const bad = inputs.filter((i) => NEVER.test(i));
+    if (HELP_PATH.includes(o.entryPoint))
+      bad.push(
+        ...inputs.filter((i) => i.includes('node_modules/') && !i.includes('node_modules/commander/')),
+      );
+    for (const [pkg, owner] of ONLY_IN)
+      if (!owner.test(o.entryPoint)) bad.push(...inputs.filter((i) => pkg.test(i)));
+    if (bad.length)
+      throw new Error(`${o.entryPoint} loads ${bad[0]} at start (${bad.length} files); load it on demand`);
+  }
 }
 
 /** The directories of the npm packages whose code went into the bundle. */

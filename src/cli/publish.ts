@@ -1,6 +1,6 @@
 // `ratchain publish`: parse inputs at the edge and publish normalized events to JetStream,
 // partitioned by host (src/stream/jetstream/publish.ts). See docs/scale-out.md.
-import { connect } from 'nats';
+import { connect } from '@nats-io/transport-node';
 import { publishInputs } from '../stream/jetstream/publish.ts';
 import { openLayout } from '../stream/jetstream/streams.ts';
 import type { PublishFlags } from './commands/publish.ts';

@@ -1,7 +1,7 @@
 // `ratchain worker`: consume partitions of the events stream, run the engine, publish findings
 // (src/stream/jetstream/worker.ts). Stops after its current batch on SIGINT/SIGTERM; after a
 // SIGKILL a restart resumes from the last checkpoint. See docs/scale-out.md.
-import { connect } from 'nats';
+import { connect } from '@nats-io/transport-node';
 import { findingLine } from '../sinks/ndjson.ts';
 import { openLayout } from '../stream/jetstream/streams.ts';
 import { runWorker } from '../stream/jetstream/worker.ts';

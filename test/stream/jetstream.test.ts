@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connect, type KV, type NatsConnection, StringCodec } from 'nats';
+import type { KV } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { builtinCatalog } from '../../src/catalog/index.ts';
 import { hunt } from '../../src/hunt.ts';
 import type { Finding } from '../../src/model/finding.ts';
@@ -30,7 +31,6 @@ const skip = natsServerSkip();
 const dir = mkdtempSync(join(tmpdir(), 'ratchain-js-'));
 const file = join(dir, 'fleet.xml');
 writeFileSync(file, `${fleetLines({ hosts: 24, noise: 2 }).join('\n')}\n`);
-const sc = StringCodec();
 const children: ChildProcess[] = [];
 
 type Summary = { severity: string; stepCount: number; seen: string[] };
@@ -51,7 +51,8 @@ async function readFindings(layout: Layout): Promise<Finding[]> {
   const out: Finding[] = [];
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
     const m = await layout.jsm.streams.getMessage(FINDINGS_STREAM, { seq });
-    out.push(JSON.parse(sc.decode(m.data)));
+    assert.ok(m, `findings message ${seq} is stored`);
+    out.push(m.json<Finding>());
   }
   return out;
 }
@@ -72,6 +73,7 @@ async function lastSeqs(layout: Layout): Promise<Map<number, number>> {
   const m = new Map<number, number>();
   for (let p = 0; p < PARTITIONS; p++) {
     const msg = await layout.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: eventsSubject(p) });
+    assert.ok(msg, `partition ${p} has a last message`);
     m.set(p, msg.seq);
   }
   return m;
@@ -90,7 +92,7 @@ async function checkpointsReach(
     for await (const e of w) {
       if (e.operation !== 'PUT' || !/^p\d+$/.test(e.key)) continue;
       const p = Number(e.key.slice(1));
-      if (target(p, JSON.parse(sc.decode(e.value)).last)) reached.add(p);
+      if (target(p, e.json<{ last: number }>().last)) reached.add(p);
       if (reached.size === PARTITIONS) return;
     }
     throw new Error(`checkpoints did not reach their targets in ${timeoutMs} ms (reached ${[...reached]})`);

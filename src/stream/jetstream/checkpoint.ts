@@ -3,7 +3,7 @@
 // state is rebuilt: every event before `low` is older than anything the engine still holds
 // (chains close after TimeWindow+Lateness, process lineage after at most max(4x that, 1 h)).
 // A restarted worker replays [low, last] with its output muted, then carries on.
-import { type KV, StringCodec } from 'nats';
+import type { KV } from '@nats-io/kv';
 
 export interface Checkpoint {
   low: number;
@@ -13,14 +13,13 @@ export interface Checkpoint {
   savedAt: string;
 }
 
-const sc = StringCodec();
 const key = (p: number) => `p${p}`;
 
 export async function loadCheckpoint(kv: KV, partition: number): Promise<Checkpoint | undefined> {
   const e = await kv.get(key(partition));
   if (e?.operation !== 'PUT' || e.value.length === 0) return undefined;
   try {
-    const c = JSON.parse(sc.decode(e.value)) as Checkpoint;
+    const c = e.json<Checkpoint>();
     return Number.isInteger(c.low) && Number.isInteger(c.last) ? c : undefined;
   } catch {
     return undefined;
@@ -28,7 +27,7 @@ export async function loadCheckpoint(kv: KV, partition: number): Promise<Checkpo
 }
 
 export async function saveCheckpoint(kv: KV, partition: number, c: Checkpoint): Promise<void> {
-  await kv.put(key(partition), sc.encode(JSON.stringify(c)));
+  await kv.put(key(partition), JSON.stringify(c));
 }
 
 /**

@@ -7,7 +7,8 @@
 // publisher down instead of growing memory. With `closeAtEnd`, a watermark
 // past the last event is sent to every partition when the inputs are done, which closes every
 // open chain (use it for finite data sets; a live publisher leaves it off).
-import { headers, type JetStreamClient, type NatsConnection, type PubAck } from 'nats';
+import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../../config/schema.ts';
 import { hostFromFileName } from '../../ingest/host-hint.ts';
 import { mergeByTime } from '../../ingest/merge.ts';

@@ -2,14 +2,9 @@
 // per partition, one findings stream that drops duplicate message ids, and a key-value bucket
 // for worker checkpoints (which also records the partition count, so a publisher and a worker
 // started with different counts refuse to run instead of splitting hosts wrongly).
-import {
-  type JetStreamClient,
-  type JetStreamManager,
-  type KV,
-  type NatsConnection,
-  nanos,
-  StringCodec,
-} from 'nats';
+import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { type KV, Kvm } from '@nats-io/kv';
+import { type NatsConnection, nanos } from '@nats-io/transport-node';
 
 export const EVENTS_STREAM = 'RATCHAIN_EVENTS';
 export const FINDINGS_STREAM = 'RATCHAIN_FINDINGS';
@@ -39,8 +34,6 @@ export interface Layout {
   kv: KV;
 }
 
-const sc = StringCodec();
-
 async function ensureStream(
   jsm: JetStreamManager,
   name: string,
@@ -65,29 +58,27 @@ export async function openLayout(
   partitions: number,
   o = STREAM_DEFAULTS,
 ): Promise<Layout> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   await ensureStream(jsm, EVENTS_STREAM, ['ratchain.events.*'], { max_age: nanos(o.eventsMaxAgeMs) });
   await ensureStream(jsm, FINDINGS_STREAM, ['ratchain.findings.*'], {
     duplicate_window: nanos(o.duplicateWindowMs),
   });
-  const js = nc.jetstream();
-  const kv = await js.views.kv(CHECKPOINT_BUCKET, { history: 1 });
+  const js = jetstream(nc);
+  const kv = await new Kvm(js).create(CHECKPOINT_BUCKET, { history: 1 });
   const recorded = await kv.get('partitions');
   if (recorded && recorded.operation === 'PUT' && recorded.value.length) {
-    const n = Number(sc.decode(recorded.value));
+    const n = Number(recorded.string());
     if (n !== partitions)
       throw new Error(
         `the stream is partitioned ${n} ways; start with --partitions ${n} (got ${partitions})`,
       );
   } else {
     try {
-      await kv.create('partitions', sc.encode(String(partitions)));
+      await kv.create('partitions', String(partitions));
     } catch {
       const again = await kv.get('partitions');
-      if (again && Number(sc.decode(again.value)) !== partitions)
-        throw new Error(
-          `the stream is partitioned ${sc.decode(again.value)} ways; got --partitions ${partitions}`,
-        );
+      if (again && Number(again.string()) !== partitions)
+        throw new Error(`the stream is partitioned ${again.string()} ways; got --partitions ${partitions}`);
     }
   }
   return { js, jsm, kv };

@@ -5,15 +5,8 @@
 // bucket. On start it replays from `low` with its output muted up to `last`: the engine is
 // deterministic (no wall clock), so the replay rebuilds the same state and the same finding
 // revisions, and nothing is lost or published twice, even after SIGKILL.
-import {
-  AckPolicy,
-  type Consumer,
-  DeliverPolicy,
-  type JsMsg,
-  type NatsConnection,
-  type PubAck,
-  StringCodec,
-} from 'nats';
+import { AckPolicy, type Consumer, DeliverPolicy, type JsMsg, type PubAck } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Catalog } from '../../catalog/types.ts';
 import type { Config } from '../../config/schema.ts';
 import type { RatEvent } from '../../model/event.ts';
@@ -46,8 +39,6 @@ export interface WorkerOptions {
   /** After each checkpoint (tests and benchmarks). */
   onCheckpoint?(partition: number, c: Checkpoint, events: number): void;
 }
-
-const sc = StringCodec();
 
 function isEvent(v: unknown): v is RatEvent {
   const e = v as RatEvent;
@@ -183,7 +174,7 @@ async function runPartition(o: WorkerOptions, p: number): Promise<void> {
       } else {
         let ev: unknown;
         try {
-          ev = JSON.parse(sc.decode(m.data));
+          ev = m.json();
         } catch {}
         if (isEvent(ev)) {
           replay.see(seq, ev.time);
