@@ -13,69 +13,32 @@
 // the chain's windows compare like with like. A flow from a host whose sensor logs connections
 // waits for the host's record as long as the host's clock is ahead (up to MaxClockSkew before the
 // offset is known); a host behind has already sent it, and its records are kept that long.
+//
+// The join decides which agent a flow belongs to and hands that decision back as data (a
+// FlowPlacement); the egress step records it. It takes the engine context, never callbacks.
 import type { Config } from '../config/schema.ts';
 import type { DnsEvent, LeaseEvent, NetworkEvent } from '../model/event.ts';
 import type { EvidenceProcess } from '../model/finding.ts';
-import { addressBook } from './address-book.ts';
-import { type ClockOffset, clockSkew } from './clock-skew.ts';
+import { type AddressBook, addressBook } from './address-book.ts';
+import { newAgentFor } from './chain.ts';
+import { type ClockSkew, clockSkew } from './clock-skew.ts';
+import { type EngineContext, hostFor } from './context.ts';
 import { endpointFact, evidence } from './evidence.ts';
 import { live, merge } from './identity.ts';
-import type { Destinations } from './network.ts';
 import { fileName } from './paths.ts';
 import type { Agent, HostState, Proc } from './state.ts';
 import type { ConnectionFact } from './steps/egress.ts';
 
-export interface FlowCounters {
-  internalConnections: number;
-  allowlistedConnections: number;
-  flowsJoined: number;
-  flowsHostLevel: number;
-}
-
-export interface FlowJoinDeps {
-  cfg: Config;
-  dest: Destinations;
-  stats: FlowCounters;
-  hostFor(name: string, platform: HostState['platform']): HostState;
-  connect(a: Agent, fact: ConnectionFact, p?: Proc): void;
-  newAgentFor(h: HostState, p: Proc, time: number): Agent;
-}
-
-export interface FlowJoin {
-  /** A host used this address as its source: flows from it belong to that host. */
-  learnAddress(h: HostState, ip: string, time: number): void;
-  /** A network sensor saw the address leased to a host (DHCP). */
-  lease(ev: LeaseEvent): void;
-  /** A network sensor saw a lookup: the asking host's destinations get their names. */
-  networkDns(ev: DnsEvent & { clientIp: string }): void;
-  /** A connection a host sensor saw, for flows to join. */
-  hostConnection(
-    h: HostState,
-    srcPort: number | undefined,
-    dstIp: string,
-    dstPort: number | undefined,
-    agent: Agent,
-    proc: Proc,
-    time: number,
-  ): void;
-  /** A flow; it waits one join tolerance so the host's own record can arrive first. */
-  queue(ev: NetworkEvent): void;
-  /** Joins or places every queued flow up to `upTo`. */
-  resolve(upTo: number): void;
-  /** Forgets host connections too old to be joined. */
-  expire(now: number): void;
-  /** An agent takes over host-level flows whose sensor named a process of its tree. */
-  adopt(h: HostState, a: Agent, p: Proc): void;
-  pending(): number;
-  /** Addresses the address book holds. */
-  addresses(): number;
-  /** Each host's estimated clock offset to the flow sensor. */
-  clockOffsets(): ClockOffset[];
-}
-
+/** A host with more source addresses than this is a router or a NAT: stop learning them. */
 const MAX_ADDRESSES_PER_HOST = 32;
 /** Host connection records kept for flows to join (the oldest are dropped first). */
 const MAX_RECENT = 200_000;
+/** Host-level flow agents kept per host for adoption by the process the flow sensor named. */
+const MAX_FLOWS_BY_PROCESS = 256;
+/** Host connections stay joinable at least this many join tolerances (the flow may be stamped late). */
+const RECENT_TOLERANCES = 2;
+/** Offsets below this are jitter between two sensors' stamps, not worth a word in the evidence. */
+const NOTABLE_OFFSET_MS = 2000;
 
 /** A host connection record, for flows to join. */
 interface HostRecord {
@@ -93,12 +56,39 @@ interface Held {
   done: boolean;
 }
 
+/** The join's own state: address bindings, clock offsets, flows waiting, recent host records. */
+export interface FlowState {
+  book: AddressBook;
+  skew: ClockSkew;
+  /** Flows waiting one join tolerance, in time order. */
+  pending: NetworkEvent[];
+  /** Flows from hosts that log connections, waiting for the host's record (arrival order). */
+  held: Held[];
+  heldByKey: Map<string, Held>;
+  recent: Map<string, HostRecord>;
+}
+
+/** A decision of the join: this connection fact belongs to this agent (and process, when joined). */
+export interface FlowPlacement {
+  agent: Agent;
+  fact: ConnectionFact;
+  proc?: Proc;
+}
+
+export function newFlowState(cfg: Config): FlowState {
+  return {
+    book: addressBook(cfg.HostAliases),
+    skew: clockSkew(),
+    pending: [],
+    held: [],
+    heldByKey: new Map(),
+    recent: new Map(),
+  };
+}
+
 function connKey(host: string, sp: number | undefined, ip: string, dp: number | undefined): string {
   return `${host}|${sp ?? ''}|${ip}|${dp ?? ''}`;
 }
-
-/** Offsets below this are jitter between two sensors' stamps, not worth a word in the evidence. */
-const NOTABLE_OFFSET_MS = 2000;
 
 function flowSummary(ev: NetworkEvent, name: string | undefined, offsetMs: number): string {
   const dur = ev.durationSec !== undefined ? `, ${Math.round(ev.durationSec)} s` : '';
@@ -116,222 +106,274 @@ function flowProcess(image: string, pid: number | undefined): EvidenceProcess {
   return pid === undefined ? { image } : { pid, image };
 }
 
-export function flowJoin(deps: FlowJoinDeps): FlowJoin {
-  const { cfg, dest, stats } = deps;
-  const book = addressBook(cfg.HostAliases);
-  const skew = clockSkew();
-  const pending: NetworkEvent[] = [];
-  const held: Held[] = [];
-  const heldByKey = new Map<string, Held>();
-  const recent = new Map<string, HostRecord>();
+/** How long a flow from host `key` waits for the host's own record of it. */
+function holdFor(ctx: EngineContext, key: string): number {
+  const { FlowJoinTolerance: tol, MaxClockSkew: max } = ctx.cfg;
+  const offset = ctx.flows.skew.offset(key);
+  if (offset === undefined) return Math.max(tol, max);
+  return Math.min(Math.max(tol, offset + tol), Math.max(tol, max));
+}
 
-  /** How long a flow from host `key` waits for the host's own record of it. */
-  function holdFor(key: string): number {
-    const tol = cfg.FlowJoinTolerance;
-    const offset = skew.offset(key);
-    if (offset === undefined) return Math.max(tol, cfg.MaxClockSkew);
-    return Math.min(Math.max(tol, offset + tol), Math.max(tol, cfg.MaxClockSkew));
+/** The host that held `ip` at `time`; else the host the sensor named; else the address itself. */
+function hostAt(ctx: EngineContext, ip: string, time: number, named: string | undefined): HostState {
+  const name = ctx.flows.book.ownerAt(ip, time)?.host ?? (named && named !== ip ? named : ip);
+  return hostFor(ctx, name, 'network');
+}
+
+function flowHost(ctx: EngineContext, ev: NetworkEvent): HostState {
+  return hostAt(ctx, ev.srcIp, ev.time, ev.host);
+}
+
+/** A host used this address as its source: flows from it belong to that host. */
+export function learnAddress(ctx: EngineContext, h: HostState, ip: string, time: number): void {
+  if (h.addresses.has(ip) || h.addresses.size >= MAX_ADDRESSES_PER_HOST) return;
+  h.addresses.add(ip);
+  // The host stamps its own time, which may be up to MaxClockSkew off the flows' clock.
+  ctx.flows.book.bind(ip, h.displayName, time - ctx.cfg.MaxClockSkew, Number.POSITIVE_INFINITY, 'host');
+}
+
+/** A network sensor saw the address leased to a host (DHCP), or released. */
+export function recordLease(flows: FlowState, ev: LeaseEvent): void {
+  if (ev.leaseSec === 0) flows.book.release(ev.ip, ev.host, ev.time);
+  else {
+    const until = ev.leaseSec === undefined ? Number.POSITIVE_INFINITY : ev.time + ev.leaseSec * 1000;
+    flows.book.bind(ev.ip, ev.host, ev.time, until, 'dhcp');
   }
+}
 
-  /** The host that held `ip` at `time`; else the host the sensor named; else the address itself. */
-  function hostAt(ip: string, time: number, named: string | undefined): HostState {
-    const name = book.ownerAt(ip, time)?.host ?? (named && named !== ip ? named : ip);
-    return deps.hostFor(name, 'network');
+/** A network sensor saw a lookup: the asking host's destinations get their names. */
+export function networkDns(ctx: EngineContext, ev: DnsEvent & { clientIp: string }): void {
+  const h = hostAt(ctx, ev.clientIp, ev.time, undefined);
+  for (const ip of ev.answers) h.dnsNames.set(ip, ev.query.toLowerCase());
+}
+
+/**
+ * A connection a host sensor saw, kept for flows to join. Returns the placement of a flow that
+ * arrived first (the host's clock is ahead) and was waiting for this record.
+ */
+export function hostConnection(
+  ctx: EngineContext,
+  h: HostState,
+  conn: { srcPort?: number; dstIp: string; dstPort?: number },
+  agent: Agent,
+  proc: Proc,
+  time: number,
+): FlowPlacement | undefined {
+  const flows = ctx.flows;
+  const key = connKey(h.name, conn.srcPort, conn.dstIp, conn.dstPort);
+  const record = { agent, proc, time };
+  flows.recent.delete(key);
+  flows.recent.set(key, record);
+  if (flows.recent.size > MAX_RECENT) flows.recent.delete(flows.recent.keys().next().value!);
+  const w = conn.srcPort === undefined ? undefined : flows.heldByKey.get(key);
+  if (!w || w.done || Math.abs(time - w.ev.time) > ctx.cfg.MaxClockSkew) return undefined;
+  w.done = true;
+  flows.heldByKey.delete(key);
+  flows.skew.sample(h.name, h.displayName, time - w.ev.time);
+  return place(ctx, w.ev, record);
+}
+
+/**
+ * A flow. It waits one join tolerance so the host's own record can arrive first, or, from a host
+ * whose sensor logs connections, until that record comes; returns a placement when it can be
+ * placed at once (the host's record is already here).
+ */
+export function queueFlow(ctx: EngineContext, ev: NetworkEvent): FlowPlacement | undefined {
+  const flows = ctx.flows;
+  // Only hosts whose sensor logs connections can send a record to wait for.
+  const owner = ev.srcPort === undefined ? undefined : flows.book.ownerAt(ev.srcIp, ev.time);
+  if (owner?.via !== 'host') {
+    flows.pending.push(ev);
+    return undefined;
   }
+  const h = flowHost(ctx, ev);
+  const key = connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort);
+  // The host's record came first (clocks in step, or the host behind): join now.
+  const record = flows.recent.get(key);
+  if (record && Math.abs(record.time - ev.time) <= ctx.cfg.MaxClockSkew) return place(ctx, ev);
+  const w: Held = { ev, key, host: h.name, done: false };
+  flows.held.push(w);
+  flows.heldByKey.set(key, w);
+  return undefined;
+}
 
-  function flowHost(ev: NetworkEvent): HostState {
-    return hostAt(ev.srcIp, ev.time, ev.host);
+/** Flows waiting (queued or held). */
+export function flowsWaiting(flows: FlowState): number {
+  return flows.pending.length + flows.held.length;
+}
+
+/**
+ * Joins or places every queued flow up to `upTo`, then every held flow whose wait is over, one
+ * at a time: the caller records each placement before the next flow is looked at.
+ */
+export function* joinFlows(ctx: EngineContext, upTo: number): Generator<FlowPlacement> {
+  const { pending, held, heldByKey } = ctx.flows;
+  let i = 0;
+  try {
+    while (i < pending.length && pending[i].time <= upTo) {
+      const p = place(ctx, pending[i++]);
+      if (p) yield p;
+    }
+  } finally {
+    if (i > 0) pending.splice(0, i);
   }
-
-  /** The host's record of this flow's connection, if any; samples the host's clock offset. */
-  function joinFor(h: HostState, ev: NetworkEvent): HostRecord | undefined {
-    const tol = cfg.FlowJoinTolerance;
-    const offset = skew.correction(h.name);
-    const exact =
-      ev.srcPort === undefined ? undefined : recent.get(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort));
-    if (exact) {
-      const diff = exact.time - ev.time;
-      // Before the offset is known, the source port alone makes it the same connection.
-      const near = skew.settled(h.name) ? Math.abs(diff - offset) <= tol : Math.abs(diff) <= cfg.MaxClockSkew;
-      if (near) {
-        skew.sample(h.name, h.displayName, diff);
-        return exact;
-      }
-    }
-    // Host sensors without source ports (auditd connect) join on the destination and time.
-    const loose = recent.get(connKey(h.name, undefined, ev.dstIp, ev.dstPort));
-    return loose && Math.abs(loose.time - (ev.time + offset)) <= tol ? loose : undefined;
-  }
-
-  function place(ev: NetworkEvent, claimed?: HostRecord): void {
-    let h = flowHost(ev);
-    if (!dest.isExternal(ev.dstIp)) {
-      stats.internalConnections++;
-      return;
-    }
-    const name = ev.dstName ?? h.dnsNames.get(ev.dstIp);
-    if (dest.allowlisted(ev.dstIp, name)) {
-      stats.allowlistedConnections++;
-      return;
-    }
-    const joined = claimed ?? joinFor(h, ev);
-    if (joined) h = joined.agent.host;
-    // Into the host's clock: the chain's other steps are stamped by the host.
-    const offset = skew.correction(h.name);
-    const time = ev.time + offset;
-    const fact: ConnectionFact = {
-      time,
-      ip: ev.dstIp,
-      port: ev.dstPort,
-      name,
-      durationSec: ev.durationSec,
-      bytesOut: ev.bytesOut,
-      bytesIn: ev.bytesIn,
-      open: ev.open,
-      hostLevel: !joined,
-      evidence: evidence(time, flowSummary(ev, name, offset), ev.src, {
-        ...(ev.proc?.image ? { process: flowProcess(ev.proc.image, ev.proc.pid) } : {}),
-        endpoint: endpointFact({
-          ip: ev.dstIp,
-          port: ev.dstPort,
-          name,
-          protocol: ev.protocol,
-          direction: ev.direction,
-          srcIp: ev.srcIp,
-          srcPort: ev.srcPort,
-        }),
-      }),
-    };
-    if (joined) {
-      stats.flowsJoined++;
-      const a = live(joined.agent);
-      const d = a.egress.get(`${fact.ip}|${fact.port ?? ''}`);
-      // The host sensor already counted this connection: add only what the flow knows.
-      if (d) {
-        d.connections--;
-        const i = d.times.lastIndexOf(joined.time);
-        d.times.splice(i >= 0 ? i : d.times.length - 1, 1);
-      }
-      deps.connect(a, fact, joined.proc);
-      return;
-    }
-    stats.flowsHostLevel++;
-    const guid = `flow:${ev.dstIp}:${ev.dstPort ?? ''}`;
-    let proc = h.procsByGuid.get(guid);
-    if (!proc) {
-      proc = {
-        id: h.nextProcId++,
-        image: `flow to ${ev.dstIp}:${ev.dstPort ?? '?'}`,
-        key: guid,
-        guid,
-        children: [],
-        lastSeen: ev.time,
-      };
-      h.procsByGuid.set(guid, proc);
-    }
-    const a = proc.agent ? live(proc.agent) : deps.newAgentFor(h, proc, ev.time);
-    deps.connect(a, fact);
-    // Flow sensors that name the process (VMConnection) let a later agent adopt the flow.
-    if (ev.proc?.image) {
-      h.flowsByProcess.set(fileName(ev.proc.image), a);
-      if (h.flowsByProcess.size > 256) h.flowsByProcess.delete(h.flowsByProcess.keys().next().value!);
-    }
-  }
-
-  return {
-    learnAddress(h, ip, time) {
-      if (h.addresses.has(ip) || h.addresses.size >= MAX_ADDRESSES_PER_HOST) return;
-      h.addresses.add(ip);
-      // The host stamps its own time, which may be up to MaxClockSkew off the flows' clock.
-      book.bind(ip, h.displayName, time - cfg.MaxClockSkew, Number.POSITIVE_INFINITY, 'host');
-    },
-    lease(ev) {
-      if (ev.leaseSec === 0) book.release(ev.ip, ev.host, ev.time);
-      else {
-        const until = ev.leaseSec === undefined ? Number.POSITIVE_INFINITY : ev.time + ev.leaseSec * 1000;
-        book.bind(ev.ip, ev.host, ev.time, until, 'dhcp');
-      }
-    },
-    networkDns(ev) {
-      const h = hostAt(ev.clientIp, ev.time, undefined);
-      for (const ip of ev.answers) h.dnsNames.set(ip, ev.query.toLowerCase());
-    },
-    hostConnection(h, srcPort, dstIp, dstPort, agent, proc, time) {
-      const key = connKey(h.name, srcPort, dstIp, dstPort);
-      const record = { agent, proc, time };
-      recent.delete(key);
-      recent.set(key, record);
-      if (recent.size > MAX_RECENT) recent.delete(recent.keys().next().value!);
-      // A flow that arrived first (the host's clock is ahead) was waiting for this record.
-      const w = srcPort === undefined ? undefined : heldByKey.get(key);
-      if (w && !w.done && Math.abs(time - w.ev.time) <= cfg.MaxClockSkew) {
+  // Held flows leave in arrival order once their host's wait is over (or a record took them).
+  const now = upTo + ctx.cfg.FlowJoinTolerance;
+  let j = 0;
+  try {
+    while (j < held.length) {
+      const w = held[j];
+      if (!w.done) {
+        if (upTo !== Number.POSITIVE_INFINITY && w.ev.time + holdFor(ctx, w.host) > now) break;
         w.done = true;
-        heldByKey.delete(key);
-        skew.sample(h.name, h.displayName, time - w.ev.time);
-        place(w.ev, record);
-      }
-    },
-    queue(ev) {
-      // Only hosts whose sensor logs connections can send a record to wait for.
-      const owner = ev.srcPort === undefined ? undefined : book.ownerAt(ev.srcIp, ev.time);
-      if (owner?.via !== 'host') {
-        pending.push(ev);
-        return;
-      }
-      const h = flowHost(ev);
-      const key = connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort);
-      // The host's record came first (clocks in step, or the host behind): join now.
-      const record = recent.get(key);
-      if (record && Math.abs(record.time - ev.time) <= cfg.MaxClockSkew) {
-        place(ev);
-        return;
-      }
-      const w: Held = { ev, key, host: h.name, done: false };
-      held.push(w);
-      heldByKey.set(key, w);
-    },
-    resolve(upTo) {
-      let i = 0;
-      while (i < pending.length && pending[i].time <= upTo) place(pending[i++]);
-      if (i > 0) pending.splice(0, i);
-      // Held flows leave in arrival order once their host's wait is over (or a record took them).
-      const now = upTo + cfg.FlowJoinTolerance;
-      let j = 0;
-      while (j < held.length) {
-        const w = held[j];
-        if (!w.done) {
-          if (upTo !== Number.POSITIVE_INFINITY && w.ev.time + holdFor(w.host) > now) break;
-          w.done = true;
-          if (heldByKey.get(w.key) === w) heldByKey.delete(w.key);
-          place(w.ev);
-        }
+        if (heldByKey.get(w.key) === w) heldByKey.delete(w.key);
+        const p = place(ctx, w.ev);
         j++;
+        if (p) yield p;
+        continue;
       }
-      if (j > 0) held.splice(0, j);
-    },
-    expire(now) {
-      const keep = Math.max(2 * cfg.FlowJoinTolerance, cfg.MaxClockSkew + cfg.FlowJoinTolerance);
-      for (const [k, v] of recent) {
-        if (v.time >= now - keep) break; // insertion order: the rest is newer
-        recent.delete(k);
-      }
-      book.expire(now - cfg.TimeWindow - cfg.Lateness);
-    },
-    adopt(h, a, p) {
-      if (h.flowsByProcess.size === 0) return;
-      const name = fileName(p.image);
-      const flows = h.flowsByProcess.get(name);
-      if (!flows) return;
-      h.flowsByProcess.delete(name);
-      const f = live(flows);
-      if (f === live(a) || !h.agents.has(f.key)) return;
-      for (const d of f.egress.values()) d.hostLevel = false;
-      merge(a, f, `network flows name process ${name}, which runs in the agent's process tree`, true);
-    },
-    pending() {
-      return pending.length + held.length;
-    },
-    addresses: () => book.size(),
-    clockOffsets: () => skew.all(),
+      j++;
+    }
+  } finally {
+    if (j > 0) held.splice(0, j);
+  }
+}
+
+/** The host's record of this flow's connection, if any; samples the host's clock offset. */
+function joinFor(ctx: EngineContext, h: HostState, ev: NetworkEvent): HostRecord | undefined {
+  const { cfg, flows } = ctx;
+  const tol = cfg.FlowJoinTolerance;
+  const offset = flows.skew.correction(h.name);
+  const exact =
+    ev.srcPort === undefined
+      ? undefined
+      : flows.recent.get(connKey(h.name, ev.srcPort, ev.dstIp, ev.dstPort));
+  if (exact) {
+    const diff = exact.time - ev.time;
+    // Before the offset is known, the source port alone makes it the same connection.
+    const near = flows.skew.settled(h.name)
+      ? Math.abs(diff - offset) <= tol
+      : Math.abs(diff) <= cfg.MaxClockSkew;
+    if (near) {
+      flows.skew.sample(h.name, h.displayName, diff);
+      return exact;
+    }
+  }
+  // Host sensors without source ports (auditd connect) join on the destination and time.
+  const loose = flows.recent.get(connKey(h.name, undefined, ev.dstIp, ev.dstPort));
+  return loose && Math.abs(loose.time - (ev.time + offset)) <= tol ? loose : undefined;
+}
+
+function flowFact(
+  ev: NetworkEvent,
+  name: string | undefined,
+  offset: number,
+  hostLevel: boolean,
+): ConnectionFact {
+  // Into the host's clock: the chain's other steps are stamped by the host.
+  const time = ev.time + offset;
+  return {
+    time,
+    ip: ev.dstIp,
+    port: ev.dstPort,
+    name,
+    durationSec: ev.durationSec,
+    bytesOut: ev.bytesOut,
+    bytesIn: ev.bytesIn,
+    open: ev.open,
+    hostLevel,
+    evidence: evidence(time, flowSummary(ev, name, offset), ev.src, {
+      ...(ev.proc?.image ? { process: flowProcess(ev.proc.image, ev.proc.pid) } : {}),
+      endpoint: endpointFact({
+        ip: ev.dstIp,
+        port: ev.dstPort,
+        name,
+        protocol: ev.protocol,
+        direction: ev.direction,
+        srcIp: ev.srcIp,
+        srcPort: ev.srcPort,
+      }),
+    }),
   };
+}
+
+/** Where one flow goes: nowhere (internal, allowlisted), the joined agent, or a host-level agent. */
+function place(ctx: EngineContext, ev: NetworkEvent, claimed?: HostRecord): FlowPlacement | undefined {
+  const { dest, stats } = ctx;
+  let h = flowHost(ctx, ev);
+  if (!dest.isExternal(ev.dstIp)) {
+    stats.internalConnections++;
+    return undefined;
+  }
+  const name = ev.dstName ?? h.dnsNames.get(ev.dstIp);
+  if (dest.allowlisted(ev.dstIp, name)) {
+    stats.allowlistedConnections++;
+    return undefined;
+  }
+  const joined = claimed ?? joinFor(ctx, h, ev);
+  if (joined) h = joined.agent.host;
+  const fact = flowFact(ev, name, ctx.flows.skew.correction(h.name), !joined);
+  if (joined) {
+    stats.flowsJoined++;
+    const a = live(joined.agent);
+    const d = a.egress.get(`${fact.ip}|${fact.port ?? ''}`);
+    // The host sensor already counted this connection: add only what the flow knows.
+    if (d) {
+      d.connections--;
+      const i = d.times.lastIndexOf(joined.time);
+      d.times.splice(i >= 0 ? i : d.times.length - 1, 1);
+    }
+    return { agent: a, fact, proc: joined.proc };
+  }
+  stats.flowsHostLevel++;
+  const a = hostLevelAgent(ctx, h, ev);
+  // Flow sensors that name the process (VMConnection) let a later agent adopt the flow.
+  if (ev.proc?.image) {
+    h.flowsByProcess.set(fileName(ev.proc.image), a);
+    if (h.flowsByProcess.size > MAX_FLOWS_BY_PROCESS)
+      h.flowsByProcess.delete(h.flowsByProcess.keys().next().value!);
+  }
+  return { agent: a, fact };
+}
+
+/** The agent standing for flows to one destination that no process on the host claimed. */
+function hostLevelAgent(ctx: EngineContext, h: HostState, ev: NetworkEvent): Agent {
+  const guid = `flow:${ev.dstIp}:${ev.dstPort ?? ''}`;
+  let proc = h.procsByGuid.get(guid);
+  if (!proc) {
+    proc = {
+      id: h.nextProcId++,
+      image: `flow to ${ev.dstIp}:${ev.dstPort ?? '?'}`,
+      key: guid,
+      guid,
+      children: [],
+      lastSeen: ev.time,
+    };
+    h.procsByGuid.set(guid, proc);
+  }
+  return proc.agent ? live(proc.agent) : newAgentFor(ctx, h, proc, ev.time);
+}
+
+/** Forgets host connections too old to be joined, and address bindings past every window. */
+export function expireFlows(ctx: EngineContext): void {
+  const { cfg, now, flows } = ctx;
+  const keep = Math.max(RECENT_TOLERANCES * cfg.FlowJoinTolerance, cfg.MaxClockSkew + cfg.FlowJoinTolerance);
+  for (const [k, v] of flows.recent) {
+    if (v.time >= now - keep) break; // insertion order: the rest is newer
+    flows.recent.delete(k);
+  }
+  flows.book.expire(now - cfg.TimeWindow - cfg.Lateness);
+}
+
+/** An agent takes over host-level flows whose sensor named a process of its tree. */
+export function adoptFlows(h: HostState, a: Agent, p: Proc): void {
+  if (h.flowsByProcess.size === 0) return;
+  const name = fileName(p.image);
+  const flows = h.flowsByProcess.get(name);
+  if (!flows) return;
+  h.flowsByProcess.delete(name);
+  const f = live(flows);
+  if (f === live(a) || !h.agents.has(f.key)) return;
+  for (const d of f.egress.values()) d.hostLevel = false;
+  merge(a, f, `network flows name process ${name}, which runs in the agent's process tree`, true);
 }

@@ -7,6 +7,9 @@ import { fileName } from './paths.ts';
 import { isGeneric } from './roles.ts';
 import type { Agent, HostState, Proc, StepLog } from './state.ts';
 
+/** Descendants attached to a new agent at most: bounds the walk over a huge process tree. */
+const MAX_ATTACHED = 256;
+
 const emptyLog = (): StepLog => ({ evidence: [], count: 0, times: [] });
 
 export function live(a: Agent): Agent {
@@ -183,7 +186,7 @@ export function attach(a: Agent, p: Proc, catalog: Catalog): void {
   learn(a, p, catalog);
   const stack = [...p.children];
   let guard = 0;
-  while (stack.length && guard++ < 256) {
+  while (stack.length && guard++ < MAX_ATTACHED) {
     const c = stack.pop()!;
     if (c.agent && live(c.agent) !== a) continue;
     c.agent = a;

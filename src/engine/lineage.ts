@@ -7,6 +7,16 @@ import type { HostState, Proc } from './state.ts';
 
 /** A process whose end was seen stays resolvable this long (late network/child events). */
 const END_GRACE_MS = 60_000;
+/** Processes remembered per pid: pids are reused, and a late event may name an earlier holder. */
+const MAX_PER_PID = 4;
+/** A start stamped this far after the event is still the process it names (sensor clock jitter). */
+const START_JITTER_MS = 1000;
+/** Two records of one start (Sysmon 1 and 4688, two sensors) lie at most this far apart. */
+const SAME_START_MS = 2000;
+/** Children kept per process: an agent's sessions, not a build server's thousand compilers. */
+const MAX_CHILDREN = 64;
+/** Recent starts searched for a second record of the same start. */
+const RECENT_STARTS = 64;
 
 function index(host: HostState, p: Proc): void {
   if (p.guid) host.procsByGuid.set(p.guid, p);
@@ -15,7 +25,7 @@ function index(host: HostState, p: Proc): void {
     if (!list) host.procsByPid.set(p.pid, [p]);
     else {
       list.push(p);
-      if (list.length > 4) list.shift();
+      if (list.length > MAX_PER_PID) list.shift();
     }
   }
   host.procCount++;
@@ -32,11 +42,12 @@ export function findProc(host: HostState, ref: ProcRef | undefined, time: number
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const p = list[i];
-    if (p.start !== undefined && p.start > time + 1000) continue;
+    if (p.start !== undefined && p.start > time + START_JITTER_MS) continue;
     if (p.end !== undefined && p.end + END_GRACE_MS < time) continue;
     // A pid-only reference whose image disagrees is a different (reused) process.
     if (ref.image && pathKey(ref.image) !== p.key && !ref.guid) continue;
-    if (ref.start !== undefined && p.start !== undefined && Math.abs(ref.start - p.start) > 2000) continue;
+    if (ref.start !== undefined && p.start !== undefined && Math.abs(ref.start - p.start) > SAME_START_MS)
+      continue;
     return p;
   }
   return undefined;
@@ -99,7 +110,7 @@ export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc;
     existing &&
     existing.start !== undefined &&
     !(existing.guid && ev.proc.guid && existing.guid !== ev.proc.guid) &&
-    Math.abs(existing.start - (ev.proc.start ?? ev.time)) <= 2000
+    Math.abs(existing.start - (ev.proc.start ?? ev.time)) <= SAME_START_MS
   ) {
     existing.guid ??= ev.proc.guid;
     existing.commandLine ??= ev.commandLine;
@@ -128,10 +139,10 @@ export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc;
     startSrc: ev.src,
     lastSeen: ev.time,
   };
-  if (parent && parent.children.length < 64) parent.children.push(p);
+  if (parent && parent.children.length < MAX_CHILDREN) parent.children.push(p);
   index(host, p);
   host.recentStarts.push(p);
-  if (host.recentStarts.length > 64) host.recentStarts.shift();
+  if (host.recentStarts.length > RECENT_STARTS) host.recentStarts.shift();
   return { proc: p, fresh: true };
 }
 
@@ -145,7 +156,7 @@ function sameStart(host: HostState, ev: ProcessStartEvent): Proc | undefined {
   const t = ev.proc.start ?? ev.time;
   for (let i = host.recentStarts.length - 1; i >= 0; i--) {
     const p = host.recentStarts[i];
-    if (p.start === undefined || Math.abs(p.start - t) > 2000) continue;
+    if (p.start === undefined || Math.abs(p.start - t) > SAME_START_MS) continue;
     if (p.key !== key || (p.commandLine ?? '') !== (ev.commandLine ?? '')) continue;
     if (
       (p.guid && ev.proc.guid && p.guid !== ev.proc.guid) ||

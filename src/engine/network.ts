@@ -53,6 +53,9 @@ function ipv4(ip: string): number {
   return v * 256 + part;
 }
 
+/** Non-IPv4 addresses whose answer is cached; cleared when full (the same peers come back). */
+const MAX_CACHED = 8192;
+
 export class CidrSet {
   /** IPv4 ranges as [first, last] numbers: the common case, checked without parsing. */
   private v4: Array<[number, number]> = [];
@@ -96,7 +99,7 @@ export class CidrSet {
     } else if (a) {
       for (const range of this.v6) if (a.match(range as never)) r = true;
     }
-    if (this.cache.size > 8192) {
+    if (this.cache.size > MAX_CACHED) {
       this.cache.clear();
       this.invalid.clear();
     }

@@ -35,6 +35,8 @@ function expandVars(p: string): string {
   return p.replace(/%%?[a-z0-9_()]+%%?/g, (v) => WIN_VARS[v.replace(/%%/g, '%')] ?? v);
 }
 
+/** File names memoised: a host's working set of images, cleared when full. */
+const MAX_NAMES = 4096;
 const names = new Map<string, string>();
 
 /** File name of a path, lower-case (memoised: the same images come back all the time). */
@@ -43,7 +45,7 @@ export function fileName(path: string): string {
   if (hit !== undefined) return hit;
   const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
   const name = (i >= 0 ? path.slice(i + 1) : path).toLowerCase().replace(/"$/, '');
-  if (names.size > 4096) names.clear();
+  if (names.size > MAX_NAMES) names.clear();
   names.set(path, name);
   return name;
 }

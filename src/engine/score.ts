@@ -10,13 +10,13 @@ import {
   type FindingStep,
   isAccountId,
   type Reason,
-  type Severity,
   STEP_LABEL,
   STEPS,
   type StepId,
 } from '../model/finding.ts';
 import type { Approval } from './approval.ts';
-import type { Agent, EgressDest } from './state.ts';
+import { ALERT_STEPS, severityOf } from './severity.ts';
+import type { Agent, EgressDest, FlagCode } from './state.ts';
 import { clientHeavy } from './steps/egress.ts';
 
 const ANALYTIC: Record<Platform, Finding['analytic']> = {
@@ -26,6 +26,7 @@ const ANALYTIC: Record<Platform, Finding['analytic']> = {
   network: 'AN1366',
 };
 
+/** Score by the number of steps inside the window (index = steps): the chain is the signal. */
 const BASE_BY_STEPS = [0, 10, 30, 50, 70];
 
 /** Times at which each step is supported, with egress times taken from qualifying destinations. */
@@ -90,13 +91,44 @@ export function stepCount(a: Agent, cfg: Config): number {
   return bestWindow(stepTimes(a, cfg), cfg.TimeWindow).steps.size;
 }
 
-function severityOf(score: number, steps: number): Severity {
-  let s: Severity =
-    score >= 85 ? 'critical' : score >= 65 ? 'high' : score >= 45 ? 'medium' : score >= 25 ? 'low' : 'info';
-  // Two steps are a signal, never more than low.
-  if (steps <= 2 && (s === 'medium' || s === 'high' || s === 'critical')) s = 'low';
-  return s;
-}
+/** What each modifier adds to the score; a reason carries its delta, so severity is explained. */
+const WEIGHT = {
+  /** Start, persistence, egress, child in that order is how an install-and-use session runs. */
+  canonicalOrder: 5,
+  /** Only connection starts seen: a long session is likely but not shown. */
+  egressDurationUnknown: -5,
+  /** Only flows, not tied to a process: the link to the agent is by host address alone. */
+  egressHostLevel: -5,
+  /** Much more sent than received: a screen being uploaded. */
+  clientHeavy: 10,
+  /** Not a catalogued tool: a custom RAT is as suspect as a known one, slightly more. */
+  unknownTool: 5,
+  /** A catalogued remote-access tool: its identity is certain. */
+  knownTool: 5,
+  /** An approved tool behaving as approved: far below alert level, but kept for the record. */
+  allowlisted: -60,
+} as const;
+
+/** What each flag on the agent adds (a typed table: a flag without a weight does not compile). */
+const FLAG_DELTA: Record<FlagCode, number> = {
+  temp_path: 10,
+  renamed: 10,
+  suspicious_child: 15,
+  standard_user: 5,
+  hidden_plist: 10,
+  apple_lookalike: 10,
+  service_shell: 10,
+};
+
+/** Confidence that the steps are one agent's one chain: a base, plus per step, minus per doubt. */
+const CONFIDENCE = {
+  floor: 0.3,
+  base: 0.6,
+  perStep: 0.1,
+  weakEgressOnly: 0.1,
+  hostLevelOnly: 0.2,
+  productLink: 0.05,
+} as const;
 
 function inWindow(t: number, start: number, window: number): boolean {
   return t >= start && t <= start + window;
@@ -106,158 +138,166 @@ export function findingId(host: string, agentKey: string, start: number): string
   return createHash('sha256').update(`${host}\n${agentKey}\n${start}`).digest('hex').slice(0, 24);
 }
 
-export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefined): Finding {
+interface ChainWindow {
+  times: Record<StepId, number[]>;
+  start: number;
+  steps: Set<StepId>;
+  /** Qualifying egress destinations inside the window. */
+  egress: EgressDest[];
+  /** Egress counted only from weak qualifications / only from host-level flows. */
+  weakOnly: boolean;
+  hostLevelOnly: boolean;
+}
+
+function chainWindow(a: Agent, cfg: Config): ChainWindow {
   const times = stepTimes(a, cfg);
   const win = bestWindow(times, cfg.TimeWindow);
-  const n = win.steps.size;
-  const reasons: Reason[] = [];
-  const stepNames = [...win.steps].map((s) => STEP_LABEL[s].split(' ')[0]).join(', ');
-  reasons.push({
-    code: 'steps',
-    text: `${n} of 4 steps inside one ${Math.round(cfg.TimeWindow / 60000)}-minute window (${stepNames})`,
-    delta: BASE_BY_STEPS[n],
-  });
+  const egress = [...a.egress.values()].filter(
+    (d) => qualifies(d, cfg, a) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow),
+  );
+  const seen = win.steps.has('egress');
+  return {
+    times,
+    start: win.start,
+    steps: win.steps,
+    egress,
+    weakOnly: seen && egress.every((d) => d.qualified!.weak),
+    hostLevelOnly: seen && egress.every((d) => d.hostLevel),
+  };
+}
 
+function orderReasons(w: ChainWindow, cfg: Config): { reasons: Reason[]; inOrder: boolean } {
+  const n = w.steps.size;
+  const stepNames = [...w.steps].map((s) => STEP_LABEL[s].split(' ')[0]).join(', ');
+  const reasons: Reason[] = [
+    {
+      code: 'steps',
+      text: `${n} of 4 steps inside one ${Math.round(cfg.TimeWindow / 60000)}-minute window (${stepNames})`,
+      delta: BASE_BY_STEPS[n],
+    },
+  ];
   // Canonical order: start, persistence, egress, child.
-  const firsts = STEPS.filter((s) => win.steps.has(s)).map((s) =>
-    Math.min(...times[s].filter((t) => inWindow(t, win.start, cfg.TimeWindow))),
+  const firsts = STEPS.filter((s) => w.steps.has(s)).map((s) =>
+    Math.min(...w.times[s].filter((t) => inWindow(t, w.start, cfg.TimeWindow))),
   );
   const inOrder = firsts.every((t, i) => i === 0 || t >= firsts[i - 1]);
-  if (n >= 3 && inOrder)
+  if (n >= ALERT_STEPS && inOrder)
     reasons.push({
       code: 'canonical_order',
       text: 'steps happened in the canonical order (start, persistence, egress, child)',
-      delta: 5,
+      delta: WEIGHT.canonicalOrder,
     });
+  return { reasons, inOrder };
+}
 
-  const egress: EgressDestination[] = [];
-  let weakOnly = win.steps.has('egress');
-  let hostLevelOnly = win.steps.has('egress');
-  for (const d of a.egress.values()) {
-    const q = qualifies(d, cfg, a) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow);
-    if (q) {
-      if (!d.qualified!.weak) weakOnly = false;
-      if (!d.hostLevel) hostLevelOnly = false;
-    }
-    egress.push({
-      ip: d.ip,
-      port: d.port,
-      name: d.name,
-      connections: d.connections,
-      durationSec: d.maxDurationSec,
-      bytesOut: d.bytesOut || undefined,
-      bytesIn: d.bytesIn || undefined,
-      hostLevel: d.hostLevel || undefined,
-    });
-  }
-  if (win.steps.has('egress') && weakOnly)
+function egressReasons(a: Agent, w: ChainWindow, cfg: Config): Reason[] {
+  const reasons: Reason[] = [];
+  if (w.weakOnly)
     reasons.push({
       code: 'egress_duration_unknown',
       text: 'egress seen only as connection starts; session length unknown',
-      delta: -5,
+      delta: WEIGHT.egressDurationUnknown,
     });
-  if (win.steps.has('egress') && hostLevelOnly)
+  if (w.hostLevelOnly)
     reasons.push({
       code: 'egress_host_level',
       text: 'egress known only from network flows, not tied to the process',
-      delta: -5,
+      delta: WEIGHT.egressHostLevel,
     });
   for (const d of a.egress.values()) {
     if (qualifies(d, cfg, a) && clientHeavy(d, cfg.EgressHeuristics.BytesOutInRatio)) {
       reasons.push({
         code: 'client_heavy',
         text: `client-heavy egress to ${d.ip}: ${d.bytesOut} bytes out vs ${d.bytesIn} in (screen upload?)`,
-        delta: 10,
+        delta: WEIGHT.clientHeavy,
       });
       break;
     }
   }
+  return reasons;
+}
 
-  const FLAG_DELTA: Record<string, number> = {
-    temp_path: 10,
-    renamed: 10,
-    suspicious_child: 15,
-    unknown_tool: 5,
-    known_tool: 5,
-    standard_user: 5,
-    hidden_plist: 10,
-    apple_lookalike: 10,
-    service_shell: 10,
-  };
-  for (const [code, text] of a.flags) reasons.push({ code, text, delta: FLAG_DELTA[code] ?? 0 });
+function identityReasons(a: Agent, n: number): Reason[] {
+  const reasons: Reason[] = [];
+  for (const [code, text] of a.flags) reasons.push({ code, text, delta: FLAG_DELTA[code] });
   if (!a.tool && n >= 2)
     reasons.push({
       code: 'unknown_tool',
       text: 'not in the remote-access tool catalogue',
-      delta: FLAG_DELTA.unknown_tool,
+      delta: WEIGHT.unknownTool,
     });
   if (a.tool)
     reasons.push({
       code: 'known_tool',
       text: `catalogue names it ${a.tool.tool.name} (by ${a.tool.by.replace(/_/g, ' ')})${a.tool.ambiguous.length ? `; could also be ${a.tool.ambiguous.map((t) => t.name).join(', ')}` : ''}`,
-      delta: FLAG_DELTA.known_tool,
+      delta: WEIGHT.knownTool,
     });
+  return reasons;
+}
 
-  let status: Finding['status'] = n >= Math.max(3, cfg.MinSteps) ? 'alert' : 'signal';
-  if (approval) {
-    if (approval.anomalies.length === 0) {
-      status = 'suppressed';
-      reasons.push({ code: 'allowlisted', text: `approved by ${approval.entry}`, delta: -60 });
-    } else {
-      reasons.push({
-        code: 'approved_but_anomalous',
-        text: `approved by ${approval.entry}, but behaved anomalously: ${approval.anomalies.join('; ')}`,
-        delta: 0,
-      });
-    }
+/** Alert or signal by steps; an approval suppresses, or names the anomalies that keep it alive. */
+function statusOf(
+  n: number,
+  cfg: Config,
+  approval: Approval | undefined,
+  reasons: Reason[],
+): Finding['status'] {
+  const status: Finding['status'] = n >= Math.max(ALERT_STEPS, cfg.MinSteps) ? 'alert' : 'signal';
+  if (!approval) return status;
+  if (approval.anomalies.length === 0) {
+    reasons.push({ code: 'allowlisted', text: `approved by ${approval.entry}`, delta: WEIGHT.allowlisted });
+    return 'suppressed';
   }
+  reasons.push({
+    code: 'approved_but_anomalous',
+    text: `approved by ${approval.entry}, but behaved anomalously: ${approval.anomalies.join('; ')}`,
+    delta: 0,
+  });
+  return status;
+}
 
-  let score = 0;
-  for (const r of reasons) score += r.delta;
-  score = Math.max(0, Math.min(100, score));
-  const severity = status === 'suppressed' ? 'info' : severityOf(score, n);
+function egressStep(a: Agent, w: ChainWindow, cfg: Config): FindingStep {
+  const q = w.egress;
+  const ev = q
+    .flatMap((d) => d.evidence)
+    .sort((x, y) => x.time - y.time)
+    .slice(0, cfg.Limits.EvidencePerStep);
+  const seen = w.steps.has('egress');
+  return {
+    step: 'egress',
+    seen,
+    first: seen ? Math.min(...q.map((d) => d.firstTime)) : undefined,
+    last: seen ? Math.max(...q.map((d) => d.lastTime)) : undefined,
+    count: q.reduce((m, d) => m + d.connections, 0),
+    summary: seen
+      ? q
+          .map(
+            (d) =>
+              `${d.name ? `${d.name} ` : ''}${d.ip}${d.port ? `:${d.port}` : ''}: ${egressWhy(d, cfg)}${d.hostLevel ? ' [flow only, no process]' : ''}`,
+          )
+          .join('; ')
+      : egressMissing(a),
+    link: seen
+      ? q.every((d) => d.hostLevel)
+        ? 'network flow joined by host address'
+        : 'connections made by the agent process'
+      : undefined,
+    evidence: ev,
+  };
+}
 
-  const steps: FindingStep[] = STEPS.map((s) => {
+function findingSteps(a: Agent, w: ChainWindow, cfg: Config): FindingStep[] {
+  return STEPS.map((s) => {
+    if (s === 'egress') return egressStep(a, w, cfg);
     const log = a.steps[s];
-    if (s === 'egress') {
-      const q = [...a.egress.values()].filter(
-        (d) => qualifies(d, cfg, a) && inWindow(d.qualified!.time, win.start, cfg.TimeWindow),
-      );
-      const ev = q
-        .flatMap((d) => d.evidence)
-        .sort((x, y) => x.time - y.time)
-        .slice(0, cfg.Limits.EvidencePerStep);
-      const seen = win.steps.has('egress');
-      return {
-        step: s,
-        seen,
-        first: seen ? Math.min(...q.map((d) => d.firstTime)) : undefined,
-        last: seen ? Math.max(...q.map((d) => d.lastTime)) : undefined,
-        count: q.reduce((m, d) => m + d.connections, 0),
-        summary: seen
-          ? q
-              .map(
-                (d) =>
-                  `${d.name ? `${d.name} ` : ''}${d.ip}${d.port ? `:${d.port}` : ''}: ${egressWhy(d, cfg)}${d.hostLevel ? ' [flow only, no process]' : ''}`,
-              )
-              .join('; ')
-          : egressMissing(a),
-        link: seen
-          ? q.every((d) => d.hostLevel)
-            ? 'network flow joined by host address'
-            : 'connections made by the agent process'
-          : undefined,
-        evidence: ev,
-      };
-    }
-    const inWin = log.evidence.filter((e) => inWindow(e.time, win.start, cfg.TimeWindow));
-    const seen = win.steps.has(s);
+    const inWin = log.evidence.filter((e) => inWindow(e.time, w.start, cfg.TimeWindow));
+    const seen = w.steps.has(s);
     return {
       step: s,
       seen,
       first: seen ? inWin[0]?.time : undefined,
       last: seen ? inWin[inWin.length - 1]?.time : undefined,
-      count: seen ? log.times.filter((t) => inWindow(t, win.start, cfg.TimeWindow)).length : 0,
+      count: seen ? log.times.filter((t) => inWindow(t, w.start, cfg.TimeWindow)).length : 0,
       summary: seen
         ? inWin
             .map((e) => e.summary)
@@ -268,82 +308,107 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
       evidence: seen ? inWin.slice(0, cfg.Limits.EvidencePerStep) : [],
     };
   });
+}
 
+function egressList(a: Agent): EgressDestination[] {
+  return [...a.egress.values()].map((d) => ({
+    ip: d.ip,
+    port: d.port,
+    name: d.name,
+    connections: d.connections,
+    durationSec: d.maxDurationSec,
+    bytesOut: d.bytesOut || undefined,
+    bytesIn: d.bytesIn || undefined,
+    hostLevel: d.hostLevel || undefined,
+  }));
+}
+
+function agentInfo(a: Agent, approval: Approval | undefined): Finding['agent'] {
+  return {
+    key: a.key,
+    images: [...a.images],
+    names: [...new Set([...a.images].map((i) => i.split(/[\\/]/).pop() ?? i))],
+    hashes: [...a.hashes],
+    originalFileName: a.meta.originalFileName,
+    product: a.meta.product,
+    company: a.meta.company,
+    signer: a.meta.signer,
+    tool: a.tool
+      ? {
+          id: a.tool.tool.id,
+          name: a.tool.tool.name,
+          category: a.tool.tool.category,
+          catalog: a.tool.tool.source,
+          by: a.tool.by,
+          ambiguous: a.tool.ambiguous.length ? a.tool.ambiguous.map((t) => t.name) : undefined,
+        }
+      : undefined,
+    links: [...new Set(a.links)],
+    approvedBy: approval?.entry,
+  };
+}
+
+function confidenceOf(a: Agent, w: ChainWindow): number {
+  const c = CONFIDENCE;
+  const raw =
+    c.base +
+    c.perStep * w.steps.size -
+    (w.weakOnly ? c.weakEgressOnly : 0) -
+    (w.hostLevelOnly ? c.hostLevelOnly : 0) -
+    (a.links.some((l) => l.startsWith('same product')) ? c.productLink : 0);
+  return Math.round(Math.max(c.floor, Math.min(1, raw)) * 100) / 100;
+}
+
+export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefined): Finding {
+  const w = chainWindow(a, cfg);
+  const n = w.steps.size;
+  const order = orderReasons(w, cfg);
+  const reasons = [...order.reasons, ...egressReasons(a, w, cfg), ...identityReasons(a, n)];
+  const status = statusOf(n, cfg, approval, reasons);
+  let score = 0;
+  for (const r of reasons) score += r.delta;
+  score = Math.max(0, Math.min(100, score));
+  const steps = findingSteps(a, w, cfg);
   const name =
     a.tool?.tool.name ?? [...a.images].map((i) => i.split(/[\\/]/).pop()).filter(Boolean)[0] ?? a.key;
   const seenTimes = steps
     .filter((s) => s.seen)
     .flatMap((s) => [s.first!, s.last!])
     .filter((t) => t !== undefined);
-  const firstSeen = Math.min(...seenTimes);
-  const lastSeen = Math.max(...seenTimes);
-  // Fixed by the agent's identity and first activity, not by the window: hunt and streaming agree.
-  const id = a.findingId ?? findingId(a.host.name, a.key, a.firstTime);
-  const missing = STEPS.filter((s) => !win.steps.has(s));
+  const missing = STEPS.filter((s) => !w.steps.has(s));
   const user = [...a.users][0];
-  const confidence = Math.max(
-    0.3,
-    Math.min(
-      1,
-      0.6 +
-        0.1 * n -
-        (weakOnly ? 0.1 : 0) -
-        (hostLevelOnly ? 0.2 : 0) -
-        (a.links.some((l) => l.startsWith('same product')) ? 0.05 : 0),
-    ),
-  );
-
+  const seenText = steps
+    .filter((s) => s.seen)
+    .map((s) => STEP_LABEL[s.step].split(' ').slice(1).join(' '))
+    .join(' → ');
   return {
     schema: FINDING_SCHEMA,
-    id,
+    // Fixed by the agent's identity and first activity, not by the window: hunt and streaming agree.
+    id: a.findingId ?? findingId(a.host.name, a.key, a.firstTime),
     revision: a.revision,
     title: `${name} on ${a.host.displayName}: ${n}-step remote-access chain${status === 'suppressed' ? ' (approved, suppressed)' : ''}`,
     strategy: 'DET0496',
     analytic: ANALYTIC[a.host.platform],
     technique: { id: 'T1219', name: 'Remote Access Tools', tactic: 'TA0011' },
     status,
-    severity,
+    severity: status === 'suppressed' ? 'info' : severityOf(score, n),
     score,
-    confidence: Math.round(confidence * 100) / 100,
+    confidence: confidenceOf(a, w),
     host: a.host.displayName,
     hostId: a.host.name,
     platform: a.host.platform,
     user,
     userId: user !== undefined && isAccountId(user) ? user : undefined,
-    agent: {
-      key: a.key,
-      images: [...a.images],
-      names: [...new Set([...a.images].map((i) => i.split(/[\\/]/).pop() ?? i))],
-      hashes: [...a.hashes],
-      originalFileName: a.meta.originalFileName,
-      product: a.meta.product,
-      company: a.meta.company,
-      signer: a.meta.signer,
-      tool: a.tool
-        ? {
-            id: a.tool.tool.id,
-            name: a.tool.tool.name,
-            category: a.tool.tool.category,
-            catalog: a.tool.tool.source,
-            by: a.tool.by,
-            ambiguous: a.tool.ambiguous.length ? a.tool.ambiguous.map((t) => t.name) : undefined,
-          }
-        : undefined,
-      links: [...new Set(a.links)],
-      approvedBy: approval?.entry,
-    },
-    firstSeen,
-    lastSeen,
+    agent: agentInfo(a, approval),
+    firstSeen: Math.min(...seenTimes),
+    lastSeen: Math.max(...seenTimes),
     stepCount: n,
-    inOrder,
+    inOrder: order.inOrder,
     steps,
     missing,
-    egress,
+    egress: egressList(a),
     reasons,
-    summary: `${name} ${steps
-      .filter((s) => s.seen)
-      .map((s) => STEP_LABEL[s.step].split(' ').slice(1).join(' '))
-      .join(' → ')}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
+    summary: `${name} ${seenText}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
   };
 }
 

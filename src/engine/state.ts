@@ -65,6 +65,16 @@ export interface EgressDest {
   qualified?: { time: number; why: string; weak: boolean };
 }
 
+/** What can be said of an agent beyond its steps; each scores (score.ts FLAG_DELTA) with its one-line reason. */
+export type FlagCode =
+  | 'temp_path'
+  | 'renamed'
+  | 'suspicious_child'
+  | 'standard_user'
+  | 'hidden_plist'
+  | 'apple_lookalike'
+  | 'service_shell';
+
 export interface Agent {
   key: string;
   host: HostState;
@@ -81,7 +91,7 @@ export interface Agent {
   /** Names of the persistence entries (service, task, unit, launchd label) this agent owns. */
   entryNames: Set<string>;
   /** Modifier flags with their one-line reason. */
-  flags: Map<string, string>;
+  flags: Map<FlagCode, string>;
   users: Set<string>;
   integrity?: string;
   instance: boolean;

@@ -1,10 +1,19 @@
 // S3: long-lived or repeated outbound connections to external infrastructure
 // (EgressHeuristics). A destination qualifies by a long session (flow duration), by repeated
 // connections inside the window (beaconing, reconnects), or, weaker, by a connection never
-// seen to close from a process never seen to end.
+// seen to close from a process never seen to end. This module attributes host-sensor
+// connections to the process that made them and records the flow join's placements.
 import type { Config } from '../../config/schema.ts';
+import type { DnsEvent, NetworkEvent } from '../../model/event.ts';
 import type { Evidence } from '../../model/finding.ts';
-import type { EgressDest } from '../state.ts';
+import { changed, touch } from '../chain.ts';
+import type { EngineContext } from '../context.ts';
+import { endpointFact, evidence, processFact } from '../evidence.ts';
+import { type FlowPlacement, hostConnection, joinFlows, learnAddress, queueFlow } from '../flow-join.ts';
+import { procFor } from '../lineage.ts';
+import { fileName } from '../paths.ts';
+import type { Agent, EgressDest, HostState, Proc } from '../state.ts';
+import { actingAgent, observe } from './execution.ts';
 
 export interface ConnectionFact {
   time: number;
@@ -21,7 +30,16 @@ export interface ConnectionFact {
   evidence: Evidence;
 }
 
+/** Connection times kept per destination: enough to count MinConnections inside any window. */
 const MAX_TIMES = 64;
+/** Destinations kept per agent: a scanner or crawler would otherwise hold one per address. */
+const MAX_DESTINATIONS = 64;
+/** Below this many bytes out, no ratio makes a session a screen upload. */
+const CLIENT_HEAVY_MIN_BYTES = 64 * 1024;
+/** Addresses that say nothing about which host a flow came from. */
+const UNSPECIFIED_OR_LOOPBACK = /^(127\.|::1$|0\.0\.0\.0|::$)/;
+/** DNS answers kept per host for naming destinations; cleared when full (names come back). */
+export const MAX_DNS_NAMES = 2000;
 
 export function newDest(f: ConnectionFact): EgressDest {
   return {
@@ -42,7 +60,6 @@ export function newDest(f: ConnectionFact): EgressDest {
 
 /** Adds a connection to a destination and returns whether it qualified now (first time). */
 export function addConnection(d: EgressDest, f: ConnectionFact, cfg: Config, maxEvidence: number): boolean {
-  const h = cfg.EgressHeuristics;
   d.connections++;
   d.lastTime = Math.max(d.lastTime, f.time);
   d.name ??= f.name;
@@ -61,7 +78,12 @@ export function addConnection(d: EgressDest, f: ConnectionFact, cfg: Config, max
       d.qualified = { time: f.time, why: 'accepted a session from outside (a listener)', weak: true };
     return d.qualified.time === f.time;
   }
+  return qualify(d, f, cfg);
+}
 
+/** Whether the destination qualifies with this connection, recording why. */
+function qualify(d: EgressDest, f: ConnectionFact, cfg: Config): boolean {
+  const h = cfg.EgressHeuristics;
   const minDur = h.MinSessionDuration / 1000;
   if (f.durationSec !== undefined && f.durationSec >= minDur) {
     d.qualified = {
@@ -97,5 +119,109 @@ export function addConnection(d: EgressDest, f: ConnectionFact, cfg: Config, max
 
 /** Client-heavy: much more sent than received (screen upload). */
 export function clientHeavy(d: EgressDest, ratio: number): boolean {
-  return d.bytesOut > 64 * 1024 && d.bytesOut >= ratio * Math.max(1, d.bytesIn);
+  return d.bytesOut > CLIENT_HEAVY_MIN_BYTES && d.bytesOut >= ratio * Math.max(1, d.bytesIn);
+}
+
+/** Adds a connection to the agent's destination (creating it, up to the cap). */
+export function connect(ctx: EngineContext, a: Agent, fact: ConnectionFact, p?: Proc): void {
+  const k = `${fact.ip}|${fact.port ?? ''}`;
+  let d = a.egress.get(k);
+  if (!d) {
+    if (a.egress.size >= MAX_DESTINATIONS) return;
+    d = newDest(fact);
+    a.egress.set(k, d);
+  }
+  if (p) d.proc = p;
+  touch(a, fact.time);
+  if (addConnection(d, fact, ctx.cfg, ctx.cfg.Limits.EvidencePerStep)) changed(ctx, a);
+}
+
+function record(ctx: EngineContext, placed: FlowPlacement | undefined): void {
+  if (placed) connect(ctx, placed.agent, placed.fact, placed.proc);
+}
+
+/** A flow from a network sensor: the join places it now or later. */
+export function onFlow(ctx: EngineContext, ev: NetworkEvent): void {
+  record(ctx, queueFlow(ctx, ev));
+}
+
+/** Records every flow the join has placed up to `upTo`. */
+export function resolveFlows(ctx: EngineContext, upTo: number): void {
+  for (const placed of joinFlows(ctx, upTo)) record(ctx, placed);
+}
+
+/** DNS answers name the addresses a host talks to. */
+export function rememberAnswers(h: HostState, ev: DnsEvent): void {
+  for (const ip of ev.answers) h.dnsNames.set(ip, ev.query.toLowerCase());
+}
+
+/**
+ * The external side of a connection. Inbound: a listener that accepted a session from outside
+ * (a bind shell); the peer is the external side, whichever field the sensor put it in.
+ */
+function peerOf(ctx: EngineContext, ev: NetworkEvent) {
+  const inbound = ev.direction === 'inbound';
+  const swapped = inbound && !ctx.dest.isExternal(ev.dstIp) && ctx.dest.isExternal(ev.srcIp);
+  return {
+    inbound,
+    ip: swapped ? ev.srcIp : ev.dstIp,
+    port: swapped ? ev.srcPort : ev.dstPort,
+    localIp: swapped ? ev.dstIp : ev.srcIp,
+    localPort: swapped ? ev.dstPort : ev.srcPort,
+  };
+}
+
+/** A connection a host sensor saw, with the process that made it. */
+export function onNetwork(ctx: EngineContext, h: HostState, ev: NetworkEvent): void {
+  const { dest, stats } = ctx;
+  if (
+    ev.srcIp &&
+    !dest.isExternal(ev.srcIp) &&
+    !UNSPECIFIED_OR_LOOPBACK.test(ev.srcIp) &&
+    ev.direction !== 'inbound'
+  ) {
+    learnAddress(ctx, h, ev.srcIp, ev.time);
+  }
+  const peer = peerOf(ctx, ev);
+  if (!dest.isExternal(peer.ip)) {
+    stats.internalConnections++;
+    return;
+  }
+  const name = ev.dstName ?? h.dnsNames.get(peer.ip);
+  if (dest.allowlisted(peer.ip, name)) {
+    stats.allowlistedConnections++;
+    return;
+  }
+  const p = procFor(h, ev.proc, ev.time);
+  if (!p) return;
+  observe(ctx, h, p, ev.time, ev.src);
+  const a = actingAgent(ctx, h, p, ev.time);
+  const where = `${name ? `${name} ` : ''}${peer.ip}:${peer.port ?? '?'}${ev.protocol ? `/${ev.protocol}` : ''}`;
+  const summary = peer.inbound
+    ? `${fileName(p.image)} accepted a session from ${where}`
+    : `${fileName(p.image)} connected to ${where}`;
+  const endpoint = endpointFact({
+    ip: peer.ip,
+    port: peer.port,
+    name,
+    protocol: ev.protocol,
+    direction: ev.direction,
+    srcIp: peer.localIp,
+    srcPort: peer.localPort,
+  });
+  const fact: ConnectionFact = {
+    time: ev.time,
+    ip: peer.ip,
+    port: peer.port,
+    name,
+    hostLevel: false,
+    inbound: peer.inbound,
+    durationSec: ev.durationSec,
+    bytesOut: ev.bytesOut,
+    bytesIn: ev.bytesIn,
+    open: ev.open,
+    evidence: evidence(ev.time, summary, ev.src, { process: processFact(p), endpoint }),
+  };
+  connect(ctx, a, fact, p);
+  record(ctx, hostConnection(ctx, h, ev, a, p, ev.time));
 }

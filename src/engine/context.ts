@@ -1,0 +1,145 @@
+// What every part of the engine shares, as one explicit object: the configuration, the
+// catalogue, the compiled rules, the host table, the flow-join state, the counters and where
+// findings go. Step modules take it as their first argument instead of closing over the engine.
+import type { Catalog } from '../catalog/types.ts';
+import {
+  type Config,
+  DEFAULT_ACCEPTABLE_CHILDREN,
+  DEFAULT_INSTALL_PATH_REGEX,
+  DEFAULT_INTERNAL_NETWORKS,
+  DEFAULT_SHELLS,
+  DEFAULT_SUSPICIOUS_CHILDREN,
+} from '../config/schema.ts';
+import type { Finding } from '../model/finding.ts';
+import type { ClockOffset } from './clock-skew.ts';
+import { type FlowState, newFlowState } from './flow-join.ts';
+import { type HostTable, hostTable } from './hosts.ts';
+import { type Destinations, destinations } from './network.ts';
+import type { HostState } from './state.ts';
+import { type ControlRules, controlRules } from './steps/control.ts';
+
+export interface EngineStats {
+  events: number;
+  hosts: number;
+  agents: number;
+  agentsEvicted: number;
+  processesEvicted: number;
+  hostsEvicted: number;
+  allowlistedConnections: number;
+  internalConnections: number;
+  flowsJoined: number;
+  flowsHostLevel: number;
+  findings: number;
+  /** What the engine holds right now (memory follows these, not the input size). */
+  live?: { hosts: number; agents: number; processes: number; pendingFlows: number };
+  /** The most it held at once, sampled at each expiry sweep. */
+  peak: { hosts: number; agents: number; processes: number };
+  /** Each host's estimated clock offset to the flow sensor (from connections both saw). */
+  clockOffsets?: ClockOffset[];
+}
+
+export interface EngineOptions {
+  /** Streaming: called when a chain first reaches alert level and on every later change. */
+  onFinding?: (f: Finding) => void;
+  /** Called with the final state of every chain that closes at or above MinSteps. */
+  onClose?: (f: Finding) => void;
+  /** Keep closed findings for finish() (hunt). Streaming sets false so memory stays bounded. */
+  collect?: boolean;
+}
+
+/** The configuration's pattern lists, compiled once. */
+export interface EngineRules {
+  control: ControlRules;
+  /** User-writable and temporary locations, one pattern each (allowlist anomalies name them). */
+  installPaths: RegExp[];
+  /** The same locations as one alternation: one pass over an image path instead of one per pattern. */
+  installPath: RegExp;
+  supportHosts: RegExp[];
+  adminUsers: RegExp[];
+}
+
+export interface EngineContext {
+  readonly cfg: Config;
+  readonly catalog: Catalog;
+  readonly rules: EngineRules;
+  readonly dest: Destinations;
+  readonly stats: EngineStats;
+  readonly hosts: HostTable;
+  readonly flows: FlowState;
+  readonly out: EngineOptions & { finished: Finding[] };
+  /** The latest event time seen: the engine's clock (it never reads the wall clock). */
+  now: number;
+}
+
+function compileRules(cfg: Config): EngineRules {
+  const installPaths = cfg.InstallPathRegex ?? DEFAULT_INSTALL_PATH_REGEX.map((r) => new RegExp(r, 'i'));
+  return {
+    control: controlRules(cfg, {
+      shells: new RegExp(DEFAULT_SHELLS, 'i'),
+      acceptable: DEFAULT_ACCEPTABLE_CHILDREN.map((a) => ({
+        parent: new RegExp(a.parent, 'i'),
+        child: new RegExp(a.child, 'i'),
+      })),
+      suspicious: DEFAULT_SUSPICIOUS_CHILDREN.map((s) => new RegExp(s, 'i')),
+    }),
+    installPaths,
+    installPath: new RegExp(installPaths.map((r) => `(?:${r.source})`).join('|'), 'i'),
+    supportHosts: cfg.UserContext.SupportHosts,
+    adminUsers: cfg.UserContext.AdminUsers,
+  };
+}
+
+function newStats(): EngineStats {
+  return {
+    events: 0,
+    hosts: 0,
+    agents: 0,
+    agentsEvicted: 0,
+    processesEvicted: 0,
+    hostsEvicted: 0,
+    allowlistedConnections: 0,
+    internalConnections: 0,
+    flowsJoined: 0,
+    flowsHostLevel: 0,
+    findings: 0,
+    peak: { hosts: 0, agents: 0, processes: 0 },
+  };
+}
+
+/**
+ * A fresh context. `evictHost` is called with a host the table drops when full (the engine closes
+ * its chains); it receives the context so it needs no closure over the engine.
+ */
+export function createContext(
+  cfg: Config,
+  catalog: Catalog,
+  opts: EngineOptions,
+  evictHost: (ctx: EngineContext, h: HostState) => void,
+): EngineContext {
+  const presetDomains = cfg.ExternalIPAllowlist.presets.flatMap((id) => catalog.byId(id)?.domains ?? []);
+  const stats = newStats();
+  const ctx: EngineContext = {
+    cfg,
+    catalog,
+    rules: compileRules(cfg),
+    dest: destinations(cfg.InternalNetworks ?? DEFAULT_INTERNAL_NETWORKS, cfg.ExternalIPAllowlist.cidrs, [
+      ...cfg.ExternalIPAllowlist.domains,
+      ...presetDomains,
+    ]),
+    stats,
+    hosts: hostTable(
+      cfg.Limits.Hosts,
+      (h) => evictHost(ctx, h),
+      () => stats.hosts++,
+    ),
+    flows: newFlowState(cfg),
+    out: { ...opts, finished: [] },
+    now: Number.NEGATIVE_INFINITY,
+  };
+  return ctx;
+}
+
+/** The host an event names, created on first sight. */
+export function hostFor(ctx: EngineContext, name: string, platform: HostState['platform']): HostState {
+  return ctx.hosts.get(name, platform, ctx.now);
+}

@@ -1,0 +1,144 @@
+// S1: the agent runs. Which agent a started (or merely seen) process belongs to: an image the
+// host already knows as an agent's (same path, hash, product metadata, writer, catalogue entry),
+// a child inside an agent's process tree, a catalogued remote-access tool, or the parent of a
+// control child. Also the flags that depend on the agent's own image and user.
+import type { FileEvent, ProcessStartEvent, SourceRef } from '../../model/event.ts';
+import { addStep, newAgentFor } from '../chain.ts';
+import type { EngineContext } from '../context.ts';
+import { evidence, processFact, short } from '../evidence.ts';
+import { adoptFlows } from '../flow-join.ts';
+import { attach, knownAgentFor, live, toolOf } from '../identity.ts';
+import { fileName, pathKey } from '../paths.ts';
+import { isDownloader, isGeneric, isTool, spawnsShellsByDesign } from '../roles.ts';
+import type { Agent, HostState, Proc } from '../state.ts';
+import { creditChildren, isControlChild, recordControl } from './control.ts';
+
+/** Executables remembered per host with their writer, to tie an image to who dropped it. */
+const MAX_WRITTEN = 4096;
+/** `cp` run by `sudo` run by a shell: hops up through copying tools to the real writer. */
+const MAX_COPY_HOPS = 3;
+/** Files that run, and the directories agents are dropped in, on the three platforms. */
+const EXECUTABLE_OR_DROP_PATH =
+  /(\.(exe|dll|scr|com|bat|ps1|sh|app)$)|^\/(tmp|var\/tmp|usr|opt|dev\/shm|private\/tmp|users|home|library)\//i;
+
+/** Flags that depend on the agent's own image and user. */
+export function imageFlags(ctx: EngineContext, a: Agent, p: Proc): void {
+  const img = p.image.toLowerCase();
+  if (!a.flags.has('temp_path') && ctx.rules.installPath.test(img)) {
+    a.flags.set('temp_path', `runs from a user-writable or temporary path: ${p.image}`);
+  }
+  const ofn = p.meta?.originalFileName;
+  if (ofn && ofn !== '-' && !a.flags.has('renamed')) {
+    const strip = (s: string) => s.toLowerCase().replace(/\.(exe|mui)$/g, '');
+    if (strip(ofn) !== strip(fileName(p.image)))
+      a.flags.set('renamed', `image ${fileName(p.image)} was renamed from ${ofn}`);
+  }
+  if (!a.flags.has('standard_user') && p.integrity && /^medium/i.test(p.integrity) && p.user) {
+    const { supportHosts, adminUsers } = ctx.rules;
+    const support = supportHosts.some((r) => r.test(a.host.name) || r.test(a.host.displayName));
+    const admin = adminUsers.some((r) => r.test(p.user!));
+    if (!support && !admin)
+      a.flags.set('standard_user', `runs as standard user ${p.user} on a host that is not a support host`);
+  }
+}
+
+/** Records the process's start as S1 of `a` (when the start was seen), with its image flags. */
+export function addExecution(ctx: EngineContext, a: Agent, p: Proc, link: string): void {
+  imageFlags(ctx, a, p);
+  if (!p.startSrc || p.start === undefined) return;
+  const cmd = p.commandLine ? ` ${short(p.commandLine)}` : '';
+  const parent = p.parent ? ` (parent ${fileName(p.parent.image)})` : '';
+  const summary = `${p.image} started${parent}${p.user ? ` as ${p.user}` : ''}:${cmd}`;
+  addStep(ctx, a, 'execution', evidence(p.start, summary, p.startSrc, { process: processFact(p) }), link);
+}
+
+/** Agent for a process that just did something step-worthy; records its start as S1. */
+export function actingAgent(ctx: EngineContext, h: HostState, p: Proc, time: number): Agent {
+  if (p.agent) return live(p.agent);
+  const a = newAgentFor(ctx, h, p, time);
+  addExecution(ctx, a, p, 'the process that made the other steps');
+  creditChildren(ctx, a, p);
+  adoptFlows(h, a, p);
+  return live(a);
+}
+
+/**
+ * A process seen acting (writing a file, connecting) whose start was not in the logs: if the
+ * catalogue knows its image, the remote-access tool is running, which is S1.
+ */
+export function observe(
+  ctx: EngineContext,
+  h: HostState,
+  p: Proc | undefined,
+  time: number,
+  src: SourceRef,
+): void {
+  if (!p || p.agent || p.startSrc || isGeneric(p.image) || toolOf(p, ctx.catalog) === undefined) return;
+  const a = newAgentFor(ctx, h, p, time);
+  imageFlags(ctx, a, p);
+  addStep(
+    ctx,
+    a,
+    'execution',
+    evidence(time, `${p.image} seen running (its start is not in the logs)`, src, {
+      process: processFact(p),
+    }),
+    `catalogue entry ${a.tool?.tool.name ?? ''}`.trim(),
+  );
+}
+
+/** A fork keeps its parent's image and tree: lineage only, no step. */
+export function inheritFork(p: Proc): void {
+  if (p.parent?.agent) {
+    p.agent = live(p.parent.agent);
+    p.agentImage = p.parent.agentImage;
+  }
+}
+
+/**
+ * Attributes a fresh process start. Returns true when the image is a known agent's (nothing
+ * else about this start needs looking at), false when other steps may still read it.
+ */
+export function attributeStart(ctx: EngineContext, h: HostState, p: Proc, ev: ProcessStartEvent): boolean {
+  const known = knownAgentFor(h, p, ctx.catalog);
+  if (known) {
+    const a = known.agent;
+    if (!a.keys.has(p.key) && !a.links.includes(known.link)) a.links.push(known.link);
+    attach(a, p, ctx.catalog);
+    addExecution(ctx, a, p, known.link);
+    return true;
+  }
+  const parent = p.parent;
+  const control = ctx.rules.control;
+  if (parent?.agent) {
+    const a = live(parent.agent);
+    p.agent = a;
+    if (isControlChild(control, parent.image, p.image)) recordControl(ctx, a, parent, p, ev);
+    adoptFlows(h, a, p);
+  } else if (!isGeneric(p.image) && toolOf(p, ctx.catalog) !== undefined) {
+    const a = newAgentFor(ctx, h, p, ev.time);
+    addExecution(ctx, a, p, `catalogue entry ${a.tool?.tool.name ?? ''}`.trim());
+  } else if (
+    parent &&
+    !spawnsShellsByDesign(parent.image) &&
+    isControlChild(control, parent.image, p.image)
+  ) {
+    const a = actingAgent(ctx, h, parent, ev.time);
+    p.agent = a;
+    recordControl(ctx, a, parent, p, ev);
+  }
+  return false;
+}
+
+/**
+ * A program writing an executable: that image, when it runs, is the writer's agent (once the
+ * writer is one). Browsers and the like download for the user and link nothing; `cp`,
+ * `install` and the like copy for whoever ran them.
+ */
+export function rememberWriter(h: HostState, writer: Proc | undefined, path: string, ev: FileEvent): void {
+  let w = writer;
+  for (let i = 0; i < MAX_COPY_HOPS && w && isTool(w.image); i++) w = w.parent;
+  if (!w || isGeneric(w.image) || isDownloader(w.image) || !EXECUTABLE_OR_DROP_PATH.test(path)) return;
+  h.writtenBy.set(pathKey(path), { writer: w, time: ev.time, src: ev.src });
+  if (h.writtenBy.size > MAX_WRITTEN) h.writtenBy.delete(h.writtenBy.keys().next().value!);
+}
