@@ -4,7 +4,7 @@
 // executable itself; every data file of the package build is embedded as an SEA asset. It is
 // built from the Node that runs this script, so the executable has that Node's version.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { buildPackage, dataFiles, ENTRY } from './build.ts';
@@ -26,7 +26,7 @@ const seaAssets: Plugin = {
 };
 
 async function bundle(file: string): Promise<void> {
-  const r = await build({
+  await build({
     absWorkingDir: ROOT,
     entryPoints: [ENTRY],
     outfile: file,
@@ -38,11 +38,15 @@ async function bundle(file: string): Promise<void> {
     minifySyntax: true,
     legalComments: 'none',
     plugins: [seaAssets],
+    // ESM-only packages (fdir, under tinyglobby) call createRequire(import.meta.url); CommonJS has
+    // no import.meta, so it is the executable's own URL here.
+    define: { 'import.meta.url': 'RATCHAIN_SEA_URL' },
+    banner: { js: "var RATCHAIN_SEA_URL=require('node:url').pathToFileURL(process.execPath).href;" },
     logLevel: 'silent',
   });
-  // import.meta has no meaning in CommonJS: any use left would be a path that cannot work here.
-  const bad = r.warnings.filter((w) => /import\.meta/.test(w.text));
-  if (bad.length) throw new Error(`the single executable cannot use import.meta: ${bad[0].location?.file}`);
+  // Any other use of import.meta left in the bundle would be empty in CommonJS, and wrong.
+  if (/\bimport_meta\s*=\s*\{\}/.test(readFileSync(file, 'utf8')))
+    throw new Error('the single executable bundle uses import.meta, which CommonJS does not have');
 }
 
 export async function buildBinary(): Promise<string> {
