@@ -14,6 +14,7 @@ export function runSimulateCommand(o: SimulateFlags, io: CliIO): number {
     rate: o.rate,
     scenarios: o.scenarios,
     formats: o.formats,
+    window: o.window,
   });
   const say = (s: string) => io.stderr.write(`${s}\n`);
   const mb = r.bytes / 1e6;

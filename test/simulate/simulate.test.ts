@@ -100,4 +100,32 @@ describe('simulate', () => {
     const full = a.truth.find((t) => t.kind === 'rmm-full')!;
     assert.ok(alertHosts.has(full.host.toLowerCase()), `rmm-full on ${full.host} alerted`);
   });
+
+  it('writes only the events of a window when asked, and labels only the scenarios inside it', async () => {
+    const out = tmp();
+    const hour = 3_600_000;
+    const w = simulate({
+      hosts: 30,
+      days: 1,
+      seed: 5,
+      out,
+      rate: 150,
+      window: { from: 10 * hour, to: 12 * hour },
+    });
+    assert.ok(w.events > 0 && w.events < a.events / 3, `${w.events} events of ${a.events}`);
+    const day = Date.UTC(2026, 10, 2);
+    for (const t of w.truth) assert.ok(t.start >= day + 10 * hour && t.start < day + 12 * hour);
+    const parsed = parseConfig(readFileSync(join(out, 'ratchain.yaml'), 'utf8'), 'ratchain.yaml');
+    assert.ok(parsed.ok);
+    let outside = 0;
+    await hunt({
+      paths: [w.logDir],
+      config: parsed.config,
+      catalog: builtinCatalog(),
+      onEvent: (e) => {
+        if (e.time < day + 10 * hour || e.time >= day + 12 * hour) outside++;
+      },
+    });
+    assert.equal(outside, 0, 'every event read lies inside the window');
+  });
 });

@@ -1,5 +1,5 @@
 // `ratchain simulate`: its options; the generator is src/simulate/, loaded when the command runs.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { SIM_FORMATS, type SimFormat } from '../../simulate/formats.ts';
 import type { CliContext } from '../io.ts';
 import { count } from './values.ts';
@@ -12,6 +12,19 @@ export interface SimulateFlags {
   rate: number;
   scenarios?: number;
   formats?: SimFormat[];
+  window?: { from: number; to: number };
+}
+
+const CLOCK_WINDOW = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
+
+/** "09:00-10:00" as ms after midnight. */
+function clockWindow(v: string): { from: number; to: number } {
+  const m = CLOCK_WINDOW.exec(v);
+  const ms = (h: string, min: string) => (Number(h) * 60 + Number(min)) * 60_000;
+  const w = m ? { from: ms(m[1], m[2]), to: ms(m[3], m[4]) } : undefined;
+  if (!w || w.to <= w.from || w.to > 86_400_000)
+    throw new InvalidArgumentError(`--window must be HH:MM-HH:MM within one day, got "${v}"`);
+  return w;
 }
 
 export function simulateCommand(ctx: CliContext): Command {
@@ -30,6 +43,11 @@ export function simulateCommand(ctx: CliContext): Command {
       count('--scenarios'),
     )
     .addOption(new Option('--formats <formats...>', 'output formats').choices([...SIM_FORMATS]))
+    .option(
+      '--window <HH:MM-HH:MM>',
+      'write only the events between these UTC times of the first day (a short window of a large fleet)',
+      clockWindow,
+    )
     .action(async (o: SimulateFlags) => {
       const { runSimulateCommand } = await import('../simulate.ts');
       ctx.exitCode = runSimulateCommand(o, ctx);
