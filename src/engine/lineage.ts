@@ -190,6 +190,9 @@ export function endProc(host: HostState, ref: ProcRef, time: number): void {
  * Drops processes that ended or went quiet before `horizon`, unless an agent still holds them,
  * and keeps the table under `cap` entries. Returns how many were evicted for the cap.
  */
+/** Share of the process cap freed when a host goes over it. */
+const EVICT_SLACK = 0.25;
+
 export function expireProcs(host: HostState, horizon: number, cap: number): number {
   let evicted = 0;
   // One rule for every process, agent or not: quiet since the horizon, or ended before it, goes.
@@ -212,12 +215,14 @@ export function expireProcs(host: HostState, horizon: number, cap: number): numb
     if (p.parent && !alive.has(p.parent)) p.parent = undefined;
   }
   host.procCount = alive.size;
-  // Cap: evict the least recently seen processes, those outside any agent's tree first.
+  // Cap: evict the least recently seen processes, those outside any agent's tree first, down to
+  // a low-water mark, so that a host that stays busy is swept once per EVICT_SLACK new processes
+  // rather than on every upkeep (each sweep sorts the whole table).
   if (host.procCount > cap) {
     const victims = [...alive].sort(
       (a, b) => (a.agent ? 1 : 0) - (b.agent ? 1 : 0) || a.lastSeen - b.lastSeen,
     );
-    const n = host.procCount - cap;
+    const n = host.procCount - Math.floor(cap * (1 - EVICT_SLACK));
     for (let i = 0; i < n && i < victims.length; i++) {
       const p = victims[i];
       if (p.guid) host.procsByGuid.delete(p.guid);
