@@ -1,17 +1,22 @@
-// EVTX reader throughput and memory. A large file is generated with the test writer (realistic
-// Sysmon and Security shapes), then read three ways in one run: our stream reader (records ->
-// WinRecord), the full `evtx` decoder (-> normalized events), and the baseline
-// `evtxexport -f xml` (libevtx) on the same file. Peak RSS is measured in child processes at
-// two file sizes: it must stay flat as the file grows.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, existsSync, openSync, statSync, writeSync } from 'node:fs';
+// EVTX: `hunt` (the CLI, whole process) against `evtxexport -f xml` (libevtx), each a process
+// of its own on the same file. One large file generated with the project's EVTX writer
+// (realistic Sysmon and Security shapes), and the real EVTX files of ../shared/data hunted in
+// one run against one evtxexport per file (there start-up is most of the cost).
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { evtx } from '../src/ingest/windows/evtx/decoder.ts';
-import { EvtxStream } from '../src/ingest/windows/evtx/stream.ts';
 import { evtxChunks, fileHeader, type WriterEvent } from '../src/ingest/windows/evtx/writer.ts';
-import type { RatEvent } from '../src/model/event.ts';
-import type { Benchmark, BenchRow } from './row.ts';
+import { benchRuns, cli, mustRun, ROOT, runProcess, versus } from './process.ts';
+import { type Benchmark, type BenchRow, skippedRow } from './row.ts';
 
 const MB = 1e6;
 const GENERATOR_VERSION = 3;
@@ -170,136 +175,103 @@ function generate(workDir: string, bytes: number): string {
   return path;
 }
 
-/** Reads `path` through the stream reader; returns records, problems and seconds. */
-async function readCore(path: string): Promise<{ records: number; problems: number; seconds: number }> {
-  let records = 0;
-  let problems = 0;
-  const s = new EvtxStream({
-    record() {
-      records++;
-    },
-    problem() {
-      problems++;
-    },
-  });
-  const t0 = performance.now();
-  for await (const piece of createReadStream(path, { highWaterMark: 1 << 18 })) s.write(piece as Buffer);
-  s.end();
-  return { records, problems, seconds: (performance.now() - t0) / 1000 };
+const EVTXEXPORT_GOAL = 4;
+const SMALL_FILES = 49;
+const REAL_DATA = join(ROOT, '..', 'shared', 'data');
+
+function hasEvtxexport(): boolean {
+  return spawnSync('evtxexport', ['-V']).status === 0;
 }
 
-/** Reads `path` through the registered `evtx` format to normalized events. */
-async function readFull(path: string): Promise<{ events: number; seconds: number }> {
-  let events = 0;
-  const ctx = {
-    file: path,
-    problem() {},
-    emit(_e: RatEvent) {
-      events++;
-    },
-    ignored() {},
-  };
-  const dec = evtx.decoder(ctx);
-  if (dec.mode !== 'chunks') throw new Error('evtx decoder must take chunks');
-  const t0 = performance.now();
-  for await (const piece of createReadStream(path, { highWaterMark: 1 << 18 })) dec.write(piece as Buffer);
-  dec.end();
-  return { events, seconds: (performance.now() - t0) / 1000 };
-}
-
-function evtxexportSeconds(path: string): number | undefined {
-  if (spawnSync('evtxexport', ['-V']).status !== 0) return undefined;
-  const devnull = openSync('/dev/null', 'w');
-  try {
-    const t0 = performance.now();
-    const r = spawnSync('evtxexport', ['-f', 'xml', path], { stdio: ['ignore', devnull, devnull] });
-    if (r.status !== 0) return undefined;
-    return (performance.now() - t0) / 1000;
-  } finally {
-    closeSync(devnull);
+/** Every .evtx file under `dir`, sorted. */
+function evtxFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...evtxFiles(p));
+    else if (e.name.endsWith('.evtx')) out.push(p);
   }
+  return out.sort();
 }
 
-/** Peak RSS (bytes) of a fresh process that reads `path` (or, without a path, only loads the reader). */
-function childPeakRss(path?: string): Promise<number> {
-  const self = fileURLToPath(import.meta.url);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', self, '--rss', ...(path ? [path] : [])], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const m = /maxRss=(\d+)/.exec(out);
-      if (code !== 0 || !m) reject(new Error(`rss child failed (${code}): ${out}`));
-      else resolve(Number(m[1]) * 1024);
-    });
-  });
-}
+const huntFiles = (files: string[]) => () => mustRun(cli('hunt', '-q', ...files));
 
-const bench: Benchmark = async ({ scale, workDir }) => {
+async function largeRow(workDir: string, scale: number): Promise<BenchRow> {
+  const name = `hunt ${Math.round(110 * scale)} MB EVTX (generated Sysmon + Security)`;
+  const goal = `>= ${EVTXEXPORT_GOAL}x faster than evtxexport -f xml`;
+  if (!hasEvtxexport()) return skippedRow(name, goal, 'evtxexport not installed (libevtx-utils)');
   const small = generate(workDir, 10 * MB * scale);
-  const large = generate(workDir, 100 * MB * scale);
-  const bytes = statSync(large).size;
-
-  await readCore(small); // warm up the JIT
-  // The machine is shared: best of three runs is the reader's speed, the median its typical one.
-  const cores = [await readCore(large), await readCore(large), await readCore(large)].sort(
-    (a, b) => a.seconds - b.seconds,
+  const large = generate(workDir, 110 * MB * scale);
+  const c = versus(
+    huntFiles([large]),
+    () => mustRun(['evtxexport', '-f', 'xml', large], {}, [0]),
+    benchRuns(),
   );
-  const fulls = [await readFull(large), await readFull(large), await readFull(large)].sort(
-    (a, b) => a.seconds - b.seconds,
-  );
-  const core = cores[0];
-  const full = fulls[0];
-  const base = evtxexportSeconds(large);
-  const rssIdle = await childPeakRss();
-  const rssSmall = await childPeakRss(small);
-  const rssLarge = await childPeakRss(large);
+  const rssSmall = runProcess(cli('hunt', '-q', small)).maxRss;
+  const speedup = 1 / c.wallRatio;
+  return {
+    name,
+    bytes: statSync(large).size,
+    seconds: c.subject.wall,
+    cpuSeconds: c.subject.cpu,
+    baseline: 'evtxexport -f xml',
+    baselineSeconds: c.baseline.wall,
+    figure: `${speedup.toFixed(2)}x faster`,
+    goal,
+    met: speedup >= EVTXEXPORT_GOAL,
+    peakRss: c.subject.maxRss,
+    extra: {
+      MB_s: (statSync(large).size / MB / c.subject.wall).toFixed(1),
+      cpu_ratio: (1 / c.cpuRatio).toFixed(2),
+      rss_at_10MB: (rssSmall / MB).toFixed(0),
+    },
+  };
+}
 
-  const rows: BenchRow[] = [
-    {
-      name: 'evtx reader (records -> WinRecord)',
-      bytes,
-      events: core.records,
-      seconds: core.seconds,
-      baseline: base === undefined ? undefined : 'evtxexport -f xml',
-      baselineSeconds: base,
-      ratio: base === undefined ? undefined : base / core.seconds,
-      peakRss: rssLarge,
-      extra: {
-        rss_small_MB: (rssSmall / MB).toFixed(1),
-        small_MB: (statSync(small).size / MB).toFixed(0),
-        rss_growth: (rssLarge / rssSmall).toFixed(2),
-        // What reading adds over a process that only loaded node, tsx and the reader.
-        rss_idle_MB: (rssIdle / MB).toFixed(1),
-        reader_MB_small: ((rssSmall - rssIdle) / MB).toFixed(1),
-        reader_MB_large: ((rssLarge - rssIdle) / MB).toFixed(1),
-        problems: core.problems,
-        median_MB_s: (bytes / MB / cores[1].seconds).toFixed(1),
-      },
-    },
-    {
-      name: 'evtx decoder (-> normalized events)',
-      bytes,
-      events: full.events,
-      seconds: full.seconds,
-      baseline: base === undefined ? undefined : 'evtxexport -f xml',
-      baselineSeconds: base,
-      ratio: base === undefined ? undefined : base / full.seconds,
-      extra: { median_MB_s: (bytes / MB / fulls[1].seconds).toFixed(1) },
-    },
+async function smallRow(workDir: string): Promise<BenchRow> {
+  const name = `hunt ${SMALL_FILES} small real EVTX files in one run`;
+  const goal = `<= 1x the CPU of ${SMALL_FILES} evtxexport runs`;
+  if (!hasEvtxexport()) return skippedRow(name, goal, 'evtxexport not installed (libevtx-utils)');
+  if (!existsSync(REAL_DATA)) return skippedRow(name, goal, `${REAL_DATA} absent`);
+  const real = evtxFiles(REAL_DATA);
+  if (!real.length) return skippedRow(name, goal, `no .evtx under ${REAL_DATA}`);
+  // The real files repeated to the count, each copy its own path, in the bench's scratch folder
+  // (never committed).
+  const dir = join(workDir, 'evtx-real');
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (let i = 0; i < SMALL_FILES; i++) {
+    const src = real[i % real.length];
+    const dst = join(dir, `${String(i).padStart(2, '0')}-${src.split('/').pop()}`);
+    if (!existsSync(dst)) copyFileSync(src, dst);
+    files.push(dst);
+  }
+  const each = [
+    'sh',
+    '-c',
+    'for f in "$@"; do evtxexport -f xml "$f" >/dev/null || exit 1; done',
+    'sh',
+    ...files,
   ];
-  return rows;
-};
+  const c = versus(huntFiles(files), () => mustRun(each, {}, [0]), benchRuns());
+  return {
+    name,
+    bytes: files.reduce((n, f) => n + statSync(f).size, 0),
+    seconds: c.subject.wall,
+    cpuSeconds: c.subject.cpu,
+    baseline: `${SMALL_FILES} x evtxexport -f xml`,
+    baselineSeconds: c.baseline.wall,
+    figure: `${c.cpuRatio.toFixed(2)}x the CPU`,
+    goal,
+    met: c.cpuRatio <= 1,
+    peakRss: c.subject.maxRss,
+    extra: { distinct_files: real.length, baseline_cpu_s: c.baseline.cpu.toFixed(2) },
+  };
+}
+
+const bench: Benchmark = async ({ scale, workDir }) => [
+  await largeRow(workDir, scale),
+  await smallRow(workDir),
+];
 
 export default bench;
-
-// Child mode for the RSS measurement: read the file, print peak RSS (KiB), exit.
-if (process.argv[2] === '--rss') {
-  const r = process.argv[3] ? await readCore(process.argv[3]) : { records: 0 };
-  process.stdout.write(`records=${r.records} maxRss=${process.resourceUsage().maxRSS}\n`);
-}

@@ -1,12 +1,10 @@
 // Linux and network reader throughput: raw auditd, Zeek conn TSV and a Zeek NSM NDJSON stream
 // (conn mixed with other log types). Each input is generated here (deterministic, realistic
-// record shapes) and read through the real pipeline (readSource: file read, line split, sniff,
-// decode). The baseline is a bare line-split loop over the same file: the cost of just reading
-// lines, so the ratio says what the parsing itself costs.
-import { closeSync, createReadStream, existsSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+// record shapes) and hunted by the CLI, whole process. The baseline is a process that only
+// reads and splits the same file into lines, so the ratio says what parsing and the engine cost.
+import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
-import { newStats, readSource } from '../src/ingest/source.ts';
+import { huntRow } from './process.ts';
 import type { Benchmark, BenchRow } from './row.ts';
 
 const GENERATOR_VERSION = 1;
@@ -185,65 +183,11 @@ function* zeekNsmLines(records: number): Generator<string> {
   }
 }
 
-/** The baseline: read the file and split it into lines, doing nothing with them. */
-async function lineSplit(path: string): Promise<number> {
-  const dec = new StringDecoder('utf8');
-  let carry = '';
-  let lines = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const s = carry + dec.write(chunk as Buffer);
-    let start = 0;
-    for (let nl = s.indexOf('\n'); nl >= 0; nl = s.indexOf('\n', start)) {
-      const line = s.slice(start, nl);
-      if (line.length >= 0) lines++;
-      start = nl + 1;
-    }
-    carry = s.slice(start);
-  }
-  return lines;
-}
+/** Parsing may cost this much over splitting the lines (auditd assembles multi-record events). */
+const READER_GOAL = 3;
 
-async function readAll(path: string): Promise<{ events: number; format?: string; problems: number }> {
-  const stats = newStats(path);
-  let problems = 0;
-  for await (const _ of readSource({ name: path, path }, { onProblem: () => problems++ }, stats)) {
-    // batches are dropped: only the reader's cost is measured
-  }
-  return { events: stats.events, format: stats.format, problems };
-}
-
-/** Best of `runs` wall-clock timings: the machine is shared, the minimum is the least disturbed. */
-async function best<T>(runs: number, f: () => Promise<T>): Promise<{ secs: number; value: T }> {
-  let secs = Number.POSITIVE_INFINITY;
-  let value: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    value = await f();
-    secs = Math.min(secs, (performance.now() - t) / 1000);
-  }
-  return { secs, value: value as T };
-}
-
-async function measure(name: string, path: string): Promise<BenchRow> {
-  await lineSplit(path); // warm the file cache
-  const base = await best(3, () => lineSplit(path));
-  const rss0 = process.memoryUsage().rss;
-  const r = await best(3, () => readAll(path));
-  return {
-    name,
-    bytes: statSync(path).size,
-    events: r.value.events,
-    seconds: r.secs,
-    baseline: 'bare line split',
-    baselineSeconds: base.secs,
-    ratio: base.secs / r.secs,
-    extra: {
-      format: r.value.format ?? '?',
-      lines: base.value,
-      problems: r.value.problems,
-      rssGrowthMB: ((process.memoryUsage().rss - rss0) / 1e6).toFixed(1),
-    },
-  };
+function measure(name: string, path: string): BenchRow {
+  return huntRow({ name, files: [path], baselineScript: 'split-lines.mjs', goal: READER_GOAL });
 }
 
 const bench: Benchmark = async ({ scale, workDir }) => {
@@ -256,9 +200,9 @@ const bench: Benchmark = async ({ scale, workDir }) => {
   generate(tsv, () => zeekTsvLines(conns));
   generate(nsm, () => zeekNsmLines(conns));
   return [
-    await measure('auditd reader (raw audit.log)', audit),
-    await measure('zeek conn reader (TSV)', tsv),
-    await measure('zeek conn reader (NSM NDJSON, 30% conn)', nsm),
+    measure('hunt raw audit.log', audit),
+    measure('hunt Zeek conn TSV', tsv),
+    measure('hunt Zeek NSM NDJSON (30% conn)', nsm),
   ];
 };
 

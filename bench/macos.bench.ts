@@ -1,18 +1,10 @@
-// Issue 5's benchmark: the eslogger reader (sniff, line split, JSON.parse, normalization) over a
-// generated eslogger NDJSON file, as a ratio to a bare read + split + JSON.parse loop over the
-// same file; and the Kibana export splitter over pretty-printed Elastic documents, against the
-// same baseline over their NDJSON form. Each measurement runs in its own process (peak RSS is
-// per process; each figure is the best of three runs); this module is also that child process
-// when run with `child <kind> <file>`.
-import { execFileSync } from 'node:child_process';
+// macOS inputs: `hunt` (the CLI, whole process) over a generated eslogger NDJSON file against a
+// process that JSON.parses every line of the same file; and over pretty-printed Elastic
+// Endpoint documents (Kibana export) against the same baseline over their NDJSON form.
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { newStats, readSource } from '../src/ingest/source.ts';
-import type { Benchmark, BenchRow } from './row.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SELF = fileURLToPath(import.meta.url);
+import { huntRow, ROOT } from './process.ts';
+import type { Benchmark } from './row.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: generated fixture records are rewritten in place.
 type Obj = Record<string, any>;
@@ -91,97 +83,41 @@ async function makeElastic(pretty: string, ndjson: string, targetBytes: number):
   await writeLines(ndjson, targetBytes, (copy) => shifted(copy).map((o) => JSON.stringify({ _source: o })));
 }
 
-/** Best (fastest) of three child runs: the machines are shared, and noise only ever adds time. */
-function child(args: string[]): Record<string, number> {
-  let best: Record<string, number> | undefined;
-  for (let i = 0; i < 3; i++) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', ...args], {
-      cwd: ROOT,
-      maxBuffer: 1 << 20,
-    });
-    const r = JSON.parse(out.toString()) as Record<string, number>;
-    if (!best || r.seconds < best.seconds) best = r;
-  }
-  return best!;
-}
-
-/** Child mode: read one file with one format, print {seconds, events, bytes, problems, maxRssBytes}. */
-async function runChild(format: string, file: string): Promise<void> {
-  const stats = newStats(file);
-  let problems = 0;
-  const t0 = performance.now();
-  for await (const _batch of readSource(
-    { name: file, path: file },
-    { format, onProblem: () => problems++ },
-    stats,
-  )) {
-    // Events are counted in stats; the batch is dropped as a hunt's merge would consume it.
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(
-    JSON.stringify({
-      seconds,
-      events: stats.events,
-      bytes: stats.bytes,
-      problems,
-      maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    }),
-  );
-}
+/** The readers may cost this much over parsing every line (normalization and the engine). */
+const READER_GOAL = 1.5;
 
 const bench: Benchmark = async ({ scale, workDir }) => {
-  const rows: BenchRow[] = [];
   const size = Math.round(20e6 * scale);
   const es = join(workDir, `eslogger-${size}.ndjson`);
   await makeEslogger(es, size);
-  const base = child([join(ROOT, 'bench/children/parse.ts'), es]);
-  const r = child([SELF, 'child', 'eslogger', es]);
-  rows.push({
-    name: 'eslogger reader (NDJSON)',
-    bytes: r.bytes,
-    events: r.events,
-    seconds: r.seconds,
-    baseline: 'read+JSON.parse loop',
-    baselineSeconds: base.seconds,
-    ratio: base.seconds / r.seconds,
-    peakRss: r.maxRssBytes,
-    extra: { problems: r.problems },
-  });
-
   const kSize = Math.round(20e6 * scale);
   const pretty = join(workDir, `elastic-pretty-${kSize}.json`);
   const flat = join(workDir, `elastic-flat-${kSize}.ndjson`);
   await makeElastic(pretty, flat, kSize);
-  const kb = child([join(ROOT, 'bench/children/parse.ts'), flat]);
-  const k = child([SELF, 'child', 'elastic-endpoint', pretty]);
-  const kn = child([SELF, 'child', 'elastic-endpoint', flat]);
-  // The baseline child reports no byte count: per-byte cost from the files' sizes.
-  const perByte = (x: Record<string, number>, bytes: number) => x.seconds / bytes;
-  rows.push({
-    name: 'elastic-endpoint reader (Kibana pretty JSON)',
-    bytes: k.bytes,
-    events: k.events,
-    seconds: k.seconds,
-    baseline: 'read+JSON.parse loop on its NDJSON form (per byte)',
-    baselineSeconds: kb.seconds,
-    ratio: perByte(kb, statSync(flat).size) / perByte(k, k.bytes),
-    peakRss: k.maxRssBytes,
-    extra: { problems: k.problems },
-  });
-  rows.push({
-    name: 'elastic-endpoint reader (NDJSON)',
-    bytes: kn.bytes,
-    events: kn.events,
-    seconds: kn.seconds,
-    baseline: 'read+JSON.parse loop',
-    baselineSeconds: kb.seconds,
-    ratio: kb.seconds / kn.seconds,
-    peakRss: kn.maxRssBytes,
-    extra: { problems: kn.problems },
-  });
-  return rows;
+  const json = 'json-parse-lines.mjs';
+  return [
+    huntRow({
+      name: 'hunt eslogger NDJSON',
+      files: [es],
+      args: ['--host', 'mac-bench'],
+      baselineScript: json,
+      goal: READER_GOAL,
+    }),
+    // The pretty export is compared with parsing its NDJSON form: the same documents.
+    huntRow({
+      name: 'hunt elastic-endpoint (Kibana pretty JSON)',
+      files: [pretty],
+      baselineFiles: [flat],
+      baselineScript: json,
+      goal: READER_GOAL,
+    }),
+    huntRow({
+      name: 'hunt elastic-endpoint (NDJSON)',
+      files: [flat],
+      baselineScript: json,
+      goal: READER_GOAL,
+    }),
+  ];
 };
 
 export default bench;
-
-if (process.argv[1] === SELF && process.argv[2] === 'child') await runChild(process.argv[3], process.argv[4]);

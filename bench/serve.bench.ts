@@ -1,0 +1,136 @@
+// `ratchain serve` with one sender: a multi-host fleet in event XML POSTed to /ingest in batches,
+// one request after another, while a reader follows /findings/stream. Throughput (events/s from
+// the first request to the last answer) against `ratchain hunt` of the same file, a whole
+// process; and finding latency: from sending the batch that holds the event which completes or
+// changes a chain to that finding arriving on the stream.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../src/model/finding.ts';
+import { fleet } from '../test/fixtures/stream/fleet.ts';
+import { cli, median, mustRun } from './process.ts';
+import type { Benchmark, BenchRow } from './row.ts';
+
+const THROUGHPUT_GOAL = 0.8;
+const LATENCY_GOAL_MS = 250;
+const BATCH_LINES = 500;
+/** No new finding for this long after the last answer: the server has said all it will. */
+const QUIET_MS = 2500;
+
+function startServe(): Promise<{ child: ChildProcess; url: string }> {
+  const [cmd, ...args] = cli('serve', '-p', '0', '--idle-flush', '200ms');
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(log);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.once('exit', (c) => reject(new Error(`serve exited ${c}: ${log}`)));
+  });
+}
+
+const hostKey = (h: string) => h.toLowerCase().split('.')[0];
+
+function percentile(sorted: number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : Number.NaN;
+}
+
+/** Follows the SSE stream, calling `on` with each finding and its arrival time. */
+async function follow(url: string, signal: AbortSignal, on: (f: Finding, at: number) => void): Promise<void> {
+  const r = await fetch(`${url}/findings/stream?replay=0`, { signal });
+  const dec = new TextDecoder();
+  let buf = '';
+  try {
+    for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+      const at = performance.now();
+      buf += dec.decode(chunk, { stream: true });
+      for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+        const frame = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const data = /^data: (.*)$/m.exec(frame);
+        if (/^event: finding$/m.test(frame) && data) on(JSON.parse(data[1]) as Finding, at);
+      }
+    }
+  } catch (e) {
+    if (!signal.aborted) throw e;
+  }
+}
+
+const bench: Benchmark = async ({ scale, workDir }) => {
+  const hosts = Math.max(50, Math.round(800 * scale));
+  const lines = fleet({ hosts, noise: 20, spacingMs: 20_000 });
+  const file = join(workDir, `serve-fleet-${hosts}.xml`);
+  writeFileSync(file, `${lines.map((l) => l.line).join('\n')}\n`);
+  const hunt = mustRun(cli('hunt', '-q', file));
+
+  const { child, url } = await startServe();
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  let lastFinding = performance.now();
+  let findings = 0;
+  const ctl = new AbortController();
+  const following = follow(url, ctl.signal, (f, at) => {
+    findings++;
+    lastFinding = at;
+    const t = sent.get(`${hostKey(f.host)}|${f.lastSeen}`);
+    if (t !== undefined) latencies.push(at - t);
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 200)); // the stream is open before the first event
+    const start = performance.now();
+    for (let i = 0; i < lines.length; i += BATCH_LINES) {
+      const batch = lines.slice(i, i + BATCH_LINES);
+      const at = performance.now();
+      for (const l of batch) sent.set(`${hostKey(l.host)}|${l.time}`, at);
+      const r = await fetch(`${url}/ingest?source=bench`, {
+        method: 'POST',
+        body: `${batch.map((l) => l.line).join('\n')}\n`,
+      });
+      if (r.status !== 200) throw new Error(`ingest answered ${r.status}: ${await r.text()}`);
+      await r.arrayBuffer();
+    }
+    const seconds = (performance.now() - start) / 1000;
+    while (performance.now() - lastFinding < QUIET_MS) await new Promise((r) => setTimeout(r, 100));
+    latencies.sort((a, b) => a - b);
+    const ratio = hunt.wall / seconds;
+    const p99 = percentile(latencies, 0.99);
+    const common = { events: lines.length, bytes: Buffer.byteLength(lines.map((l) => l.line).join('\n')) };
+    const rows: BenchRow[] = [
+      {
+        name: `serve, one sender, ${hosts} hosts (events/s vs hunt)`,
+        ...common,
+        seconds,
+        baseline: 'hunt of the same file',
+        baselineSeconds: hunt.wall,
+        figure: `${ratio.toFixed(2)}x hunt's events/s`,
+        goal: `>= ${THROUGHPUT_GOAL}x`,
+        met: ratio >= THROUGHPUT_GOAL,
+        extra: { batch_lines: BATCH_LINES, events_s: Math.round(lines.length / seconds) },
+      },
+      {
+        name: `serve finding latency, ${hosts} hosts`,
+        ...common,
+        seconds,
+        figure: `p99 ${p99.toFixed(0)} ms`,
+        goal: `p99 < ${LATENCY_GOAL_MS} ms`,
+        met: p99 < LATENCY_GOAL_MS,
+        extra: {
+          p50_ms: percentile(latencies, 0.5).toFixed(0),
+          median_ms: median(latencies).toFixed(0),
+          timed: `${latencies.length}/${findings}`,
+        },
+      },
+    ];
+    return rows;
+  } finally {
+    ctl.abort();
+    await following.catch(() => {});
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await gone;
+  }
+};
+
+export default bench;
