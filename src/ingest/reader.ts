@@ -57,5 +57,10 @@ export interface Format {
    * from 0 (not mine) to 1 (certain). Must be cheap and must not throw.
    */
   sniff(head: Buffer, text: string): number;
+  /**
+   * For binary formats: whether the first bytes make the format certain. Checked before the head
+   * is decoded as text, so a binary file never goes through the text formats' sniffers.
+   */
+  magic?(head: Buffer): boolean;
   decoder(ctx: DecodeContext): Decoder;
 }

@@ -48,6 +48,7 @@ export function chunkSizeFor(inputs: number): number {
 }
 
 export function sniffFormat(head: Buffer): { format?: Format; score: number } {
+  for (const f of FORMATS) if (f.magic?.(head)) return { format: f, score: 1 };
   const text = decodeHead(head);
   let best: Format | undefined;
   let score = 0;

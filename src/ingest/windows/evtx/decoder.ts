@@ -35,5 +35,8 @@ export const evtx: Format = {
   sniff(head) {
     return hasMagic(head, 0, FILE_MAGIC) ? 1 : 0;
   },
+  magic(head) {
+    return hasMagic(head, 0, FILE_MAGIC);
+  },
   decoder,
 };
