@@ -9,7 +9,7 @@ import type { Platform } from '../model/event.ts';
 import type { EgressDestination, Finding, Severity } from '../model/finding.ts';
 import { STEP_LABEL } from '../model/finding.ts';
 import { ANALYTICS, PRODUCT, STRATEGY, tacticUrl, techniqueUrl } from './analytic.ts';
-import { accountOf, baseName, parseHashes } from './finding-parts.ts';
+import { accountOf, agentProcess, baseName, commandArgs, parseHashes } from './finding-parts.ts';
 
 export const ECS_VERSION = '8.11.0';
 
@@ -80,24 +80,44 @@ function threat(f: Finding): object {
   };
 }
 
+/** The agent's process: from the record that identifies it, else from the agent's first image. */
 function processFields(f: Finding): object | undefined {
-  const image = f.agent.images[0];
+  const proc = agentProcess(f);
+  const image = proc?.image ?? f.agent.images[0];
   if (!image) return undefined;
-  const hashes = hashFields(f.agent.hashes);
+  const windows = f.platform === 'windows';
+  const hashes = hashFields(proc?.hashes ?? f.agent.hashes);
   const pe =
-    f.platform === 'windows' && (f.agent.originalFileName || f.agent.product || f.agent.company)
+    windows && (f.agent.originalFileName || f.agent.product || f.agent.company)
       ? compact({
           original_file_name: f.agent.originalFileName,
           product: f.agent.product,
           company: f.agent.company,
         })
       : undefined;
+  const args = proc?.commandLine ? commandArgs(proc.commandLine, windows, proc.image) : undefined;
+  const parent = proc?.parent;
+  const parentArgs = parent?.commandLine ? commandArgs(parent.commandLine, windows, parent.image) : undefined;
   return compact({
+    pid: proc?.pid,
+    entity_id: proc?.guid,
     executable: image,
     name: baseName(image),
+    command_line: proc?.commandLine,
+    args: args?.length ? args : undefined,
+    args_count: args?.length || undefined,
     hash: Object.keys(hashes).length ? hashes : undefined,
     pe,
     code_signature: f.agent.signer ? { subject_name: f.agent.signer, exists: true } : undefined,
+    parent: parent
+      ? compact({
+          pid: parent.pid,
+          executable: parent.image,
+          name: parent.image ? baseName(parent.image) : undefined,
+          command_line: parent.commandLine,
+          args: parentArgs?.length ? parentArgs : undefined,
+        })
+      : undefined,
   });
 }
 

@@ -2,11 +2,12 @@
 // data lakes that speak OCSF. Target: OCSF 1.8.0 with the Host profile (actor). Every event is
 // validated against the real 1.8.0 schema source by test/sinks/schemas.test.ts, and
 // schema/ocsf-detection-finding.schema.json is generated from that source (scripts/schemas.ts).
-import type { Platform, SourceRef } from '../model/event.ts';
-import type { EgressDestination, Evidence, Finding, FindingStep, Severity } from '../model/finding.ts';
+import type { Platform } from '../model/event.ts';
+import type { EgressDestination, Finding, Severity } from '../model/finding.ts';
 import { STEP_LABEL } from '../model/finding.ts';
 import { ANALYTICS, PRODUCT, STRATEGY, tacticUrl, techniqueUrl } from './analytic.ts';
-import { accountOf, baseName, type Hash, parseHashes } from './finding-parts.ts';
+import { accountOf, agentProcess, baseName, type Hash, parseHashes } from './finding-parts.ts';
+import { defined, executableFile, ocsfProcess, ocsfUser, stepEvidences } from './ocsf-evidence.ts';
 import { ocsfObservables } from './ocsf-observables.ts';
 
 export const OCSF_VERSION = '1.8.0';
@@ -32,37 +33,6 @@ const OS: Partial<Record<Platform, { name: string; type_id: number; type: string
   macos: { name: 'macOS', type_id: 300, type: 'macOS' },
 };
 
-/** OCSF fingerprint.algorithm_id. */
-const HASH_ALGO: Record<string, { id: number; name: string }> = {
-  md5: { id: 1, name: 'MD5' },
-  sha1: { id: 2, name: 'SHA-1' },
-  sha256: { id: 3, name: 'SHA-256' },
-  sha512: { id: 4, name: 'SHA-512' },
-  ssdeep: { id: 5, name: 'CTPH' },
-  tlsh: { id: 6, name: 'TLSH' },
-  sha384: { id: 9, name: 'SHA-384' },
-  imphash: { id: 18, name: 'Imphash' },
-};
-
-/** OCSF file.type_id. */
-const FILE_TYPE = {
-  regular: { id: 1, name: 'Regular File' },
-  executable: { id: 8, name: 'Executable File' },
-};
-
-export interface OcsfFingerprint {
-  algorithm_id: number;
-  algorithm: string;
-  value: string;
-}
-
-function fingerprints(hashes: Hash[]): OcsfFingerprint[] {
-  return hashes.map((h) => {
-    const known = HASH_ALGO[h.algorithm];
-    return { algorithm_id: known?.id ?? 99, algorithm: known?.name ?? h.algorithm, value: h.value };
-  });
-}
-
 /** Confidence 0..1 to OCSF confidence_id: 1 Low, 2 Medium, 3 High. */
 function confidenceId(c: number): { id: number; name: string } {
   if (c >= 0.8) return { id: 3, name: 'High' };
@@ -70,53 +40,14 @@ function confidenceId(c: number): { id: number; name: string } {
   return { id: 1, name: 'Low' };
 }
 
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function sourceData(src: SourceRef): object {
-  return defined({
-    file: src.file,
-    format: src.format,
-    line: src.line,
-    offset: src.offset,
-    record: src.record,
-    event_id: src.eventId,
-  });
-}
-
-function evidenceUid(s: SourceRef): string {
-  const pos = s.line !== undefined ? `:${s.line}` : s.offset !== undefined ? `@${s.offset}` : '';
-  return `${s.file}${pos}${s.record ? `#${s.record}` : ''}`;
-}
-
 /** An executable as an OCSF file object, with what the binary says about itself. */
 function executable(path: string, f: Finding, hashes: Hash[]): object {
   const a = f.agent;
   return defined({
-    name: baseName(path),
-    path,
-    type_id: FILE_TYPE.executable.id,
-    type: FILE_TYPE.executable.name,
-    hashes: hashes.length ? fingerprints(hashes) : undefined,
+    ...executableFile(path, hashes),
     company_name: a.company,
     product: a.product ? defined({ name: a.product, vendor_name: a.company }) : undefined,
   });
-}
-
-/** One evidences entry per record behind a step; `data` keeps the exact source location. */
-function stepEvidences(s: FindingStep): object[] {
-  return s.evidence.map((e: Evidence) => ({
-    name: STEP_LABEL[s.step],
-    uid: evidenceUid(e.src),
-    data: defined({
-      step: s.step,
-      time: e.time,
-      summary: e.summary,
-      link: s.link,
-      source: sourceData(e.src),
-    }),
-  }));
 }
 
 function destinationEvidence(d: EgressDestination): object {
@@ -220,10 +151,15 @@ function device(f: Finding): object {
   });
 }
 
+/** The agent's process (when a record identifies it) and the account the chain ran as. */
 function actor(f: Finding): object {
-  const account = accountOf(f);
+  const proc = agentProcess(f);
+  const process = proc ? ocsfProcess(proc) : undefined;
   return defined({
-    user: account ? defined({ ...account }) : undefined,
+    process: process
+      ? { ...process, file: executable(proc!.image, f, parseHashes(proc!.hashes ?? f.agent.hashes)) }
+      : undefined,
+    user: ocsfUser(accountOf(f)),
     app_name: f.agent.tool?.name ?? baseName(f.agent.images[0] ?? f.agent.key),
   });
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.ts';
 import { ECS_VERSION, toEcs } from '../../src/sinks/ecs.ts';
+import { CORPUS_CASES, huntCase } from '../support/corpus.ts';
 import { approvedButAnomalous, fullChain, partialChain } from '../support/findings.ts';
 import { schemaCheck } from '../support/json-schema.ts';
 
@@ -99,5 +100,20 @@ describe('toEcs (ECS 8.11 alert)', () => {
     assert.notDeepEqual(check({ ...d, '@timestamp': 1793610723204 }), []);
     assert.notDeepEqual(check({ ...d, hostname: 'top-level typo' }), []);
     assert.notDeepEqual(check({ ...d, host: { ...d.host, nickname: 'typo' } }), []);
+  });
+
+  it("fills process.pid, entity_id, command_line, args and parent from the agent's own record", async () => {
+    const f = (await huntCase(CORPUS_CASES[0])).find((x) => x.title.startsWith('AnyDesk'))!;
+    const p = exported(f).process;
+    assert.equal(p.pid, 7312);
+    assert.equal(p.entity_id, '{8a3f2c1d-0001-6571-2a03-000000000b00}');
+    assert.deepEqual(p.args, ['C:\\Users\\jdoe\\Downloads\\AnyDesk.exe']);
+    assert.deepEqual(p.parent, {
+      pid: 4480,
+      executable: 'C:\\Windows\\explorer.exe',
+      name: 'explorer.exe',
+      command_line: 'C:\\Windows\\Explorer.EXE',
+      args: ['C:\\Windows\\Explorer.EXE'],
+    });
   });
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.ts';
 import { OCSF_VERSION, toOcsf } from '../../src/sinks/ocsf.ts';
+import { CORPUS_CASES, huntCase } from '../support/corpus.ts';
 import { approvedButAnomalous, fullChain, partialChain } from '../support/findings.ts';
 import { schemaCheck } from '../support/json-schema.ts';
 
@@ -123,5 +124,47 @@ describe('toOcsf (OCSF 1.8.0 Detection Finding)', () => {
     assert.notDeepEqual(check({ ...o, metadata: { ...o.metadata, version: '1.3.0' } }), []);
     assert.notDeepEqual(check({ ...o, evidences: [{ name: 'empty' }] }), []);
     assert.notDeepEqual(check({ ...o, type_uid: 200402 }), []);
+  });
+
+  it('maps the records of the AnyDesk example to OCSF process, job-free data, endpoint and connection objects', async () => {
+    const f = (await huntCase(CORPUS_CASES[0])).find((x) => x.title.startsWith('AnyDesk'))!;
+    const o = exported(f);
+    assert.equal(o.actor.process.pid, 7312);
+    assert.equal(o.actor.process.uid, '{8a3f2c1d-0001-6571-2a03-000000000b00}');
+    assert.equal(o.actor.process.parent_process.name, 'explorer.exe');
+    assert.equal(o.actor.process.file.product.vendor_name, 'AnyDesk Software GmbH');
+    const byStep = (label: string) => o.evidences.filter((e: { name: string }) => e.name === label);
+    const shell = byStep('S4 interactive control')[1];
+    assert.match(shell.process.cmd_line, /^powershell\.exe -nop -w hidden -enc /);
+    assert.equal(shell.process.parent_process.pid, 6016);
+    assert.deepEqual(shell.process.user, { name: 'SYSTEM', domain: 'NT AUTHORITY' });
+    assert.deepEqual(byStep('S2 persistence')[0].data.entry, {
+      mechanism: 'service',
+      name: 'AnyDesk',
+      command: '"C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe" --service',
+    });
+    const egress = byStep('S3 egress')[0];
+    assert.equal(egress.dst_endpoint.ip, '203.0.113.45');
+    assert.equal(egress.dst_endpoint.port, 443);
+    assert.equal(egress.connection_info.direction_id, 2);
+  });
+
+  it('maps a launchd plist to a file evidence and an accepted connection to src_endpoint', async () => {
+    const [mac] = (await huntCase(CORPUS_CASES[0])).filter((x) => x.platform === 'macos');
+    const o = exported(mac);
+    const plist = o.evidences.find((e: { file?: { path: string } }) => e.file?.path.endsWith('.plist'));
+    assert.equal(plist.file.path, '/Users/alice/Library/LaunchAgents/com.syncd.agent.plist');
+    const f = partialChain();
+    f.steps[2].evidence[0].endpoint = {
+      ip: '198.51.100.7',
+      port: 51000,
+      direction: 'inbound',
+      srcIp: '10.0.0.5',
+      srcPort: 22,
+    };
+    const inbound = exported(f).evidences.find((e: { connection_info?: unknown }) => e.connection_info);
+    assert.deepEqual(inbound.src_endpoint, { ip: '198.51.100.7', port: 51000 });
+    assert.deepEqual(inbound.dst_endpoint, { ip: '10.0.0.5', port: 22 });
+    assert.equal(inbound.connection_info.direction, 'Inbound');
   });
 });
