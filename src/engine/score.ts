@@ -14,6 +14,7 @@ import {
   STEPS,
   type StepId,
 } from '../model/finding.ts';
+import { remediationFor } from '../model/remediation.ts';
 import type { Approval } from './approval.ts';
 import { ALERT_STEPS, severityOf } from './severity.ts';
 import type { Agent, EgressDest, FlagCode } from './state.ts';
@@ -381,7 +382,7 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
     .filter((s) => s.seen)
     .map((s) => STEP_LABEL[s.step].split(' ').slice(1).join(' '))
     .join(' → ');
-  return {
+  const finding: Finding = {
     schema: FINDING_SCHEMA,
     // Fixed by the agent's identity and first activity, not by the window: hunt and streaming agree.
     id: a.findingId ?? findingId(a.host.name, a.key, a.firstTime),
@@ -410,6 +411,8 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
     reasons,
     summary: `${name} ${seenText}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
   };
+  finding.remediation = remediationFor(finding);
+  return finding;
 }
 
 /** Why a destination counts, with the longest session when flows gave durations. */

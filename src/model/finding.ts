@@ -2,6 +2,7 @@
 // every step backed by evidence. Documented for users in schema/finding.schema.json; sinks
 // (NDJSON, OCSF, ECS, terminal, HTML) render this type and nothing else.
 import type { PersistenceMechanism, Platform, SourceRef } from './event.ts';
+import type { RemediationAction } from './remediation.ts';
 
 export const FINDING_SCHEMA = 'ratchain.finding/1';
 
@@ -205,4 +206,6 @@ export interface Finding {
   egress: EgressDestination[];
   reasons: Reason[];
   summary: string;
+  /** What to remove or block, each action read off the evidence (src/model/remediation.ts). */
+  remediation?: RemediationAction[];
 }

@@ -172,6 +172,7 @@ function chain(f: Finding): object {
     ),
     egress: f.egress,
     reasons: f.reasons,
+    ...(f.remediation?.length ? { remediation: f.remediation } : {}),
   };
 }
 

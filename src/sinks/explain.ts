@@ -145,6 +145,53 @@ function explainAllowlist(f: Finding, lines: string[]): void {
   }
 }
 
+/** "a.xml:4", "a.xml:6", "a.xml:7" → "a.xml lines 4, 6-7": the records an action cites, short. */
+export function citeRecords(refs: readonly string[]): string {
+  const byFile = new Map<string, string[]>();
+  for (const r of refs) {
+    const m = /^(.*?)([:@])(\d+)$/.exec(r);
+    const file = m ? `${m[1]}${m[2] === '@' ? ' at byte' : ''}` : r;
+    if (!byFile.has(file)) byFile.set(file, []);
+    if (m) byFile.get(file)!.push(m[3]);
+  }
+  return [...byFile]
+    .map(([file, nums]) => {
+      if (!nums.length) return file;
+      if (file.endsWith(' at byte')) return `${file}${nums.length > 1 ? 's' : ''} ${nums.join(', ')}`;
+      const n = [...new Set(nums.map(Number))].sort((a, b) => a - b);
+      const runs: string[] = [];
+      for (let i = 0; i < n.length; i++) {
+        let j = i;
+        while (j + 1 < n.length && n[j + 1] === n[j] + 1) j++;
+        runs.push(j > i ? `${n[i]}-${n[j]}` : `${n[i]}`);
+        i = j;
+      }
+      return `${file} line${n.length > 1 ? 's' : ''} ${runs.join(', ')}`;
+    })
+    .join('; ');
+}
+
+/**
+ * The remediation block as text: a heading, then each action, the command that does it (to
+ * review before running) and the records it was read from.
+ */
+export function remediationLines(f: Finding): string[] {
+  const actions = f.remediation ?? [];
+  if (f.status === 'suppressed') return ['Remediation: none (an approved tool that behaved as approved).'];
+  if (!actions.length) return ['Remediation: nothing named by the evidence; investigate the host.'];
+  const lines = [
+    f.status === 'signal'
+      ? 'Remediation (a two-step signal: confirm it is unwanted before acting)'
+      : 'Remediation (review each command before running it)',
+  ];
+  actions.forEach((a, i) => {
+    lines.push(`  ${i + 1}. ${a.text}`);
+    if (a.command) lines.push(`     $ ${a.command}`);
+    lines.push(`     from ${citeRecords(a.evidence)}`);
+  });
+  return lines;
+}
+
 export function explainFinding(f: Finding): string {
   const lines: string[] = [];
   lines.push(`Finding ${f.id}${f.revision ? ` (revision ${f.revision})` : ''}`);
@@ -192,5 +239,6 @@ export function explainFinding(f: Finding): string {
   const allow: string[] = [];
   explainAllowlist(f, allow);
   if (allow.length) lines.push('', ...allow);
+  lines.push('', ...remediationLines(f));
   return `${lines.join('\n')}\n`;
 }

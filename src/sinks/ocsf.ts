@@ -164,6 +164,14 @@ function actor(f: Finding): object {
   });
 }
 
+/** OCSF's remediation guidance: the actions as numbered lines, each with its command. */
+function remediation(f: Finding): object {
+  const lines = (f.remediation ?? []).map(
+    (a, i) => `${i + 1}. ${a.text}${a.command ? `\n   ${a.command}` : ''}`,
+  );
+  return { desc: lines.join('\n'), references: [STRATEGY.url, techniqueUrl(f.technique.id)] };
+}
+
 export function toOcsf(f: Finding): object {
   const evidences = [
     ...f.steps.filter((s) => s.seen).flatMap(stepEvidences),
@@ -189,6 +197,7 @@ export function toOcsf(f: Finding): object {
     evidences,
     device: device(f),
     actor: actor(f),
+    ...(f.remediation?.length ? { remediation: remediation(f) } : {}),
     // What OCSF has no attribute for: the score's reasons and the chain's shape.
     unmapped: {
       ratchain: defined({
@@ -204,6 +213,7 @@ export function toOcsf(f: Finding): object {
         approved_by: f.agent.approvedBy,
         signer: f.agent.signer,
         reasons: f.reasons,
+        remediation: f.remediation?.length ? f.remediation : undefined,
       }),
     },
   };

@@ -2,7 +2,8 @@
 // why it counts, the key that linked it, what is missing, and how each reason moved the score.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { explainFinding } from '../../src/sinks/explain.ts';
+import { remediationFor } from '../../src/model/remediation.ts';
+import { citeRecords, explainFinding } from '../../src/sinks/explain.ts';
 import { approvedButAnomalous, fullChain, partialChain } from '../support/findings.ts';
 
 describe('explainFinding', () => {
@@ -68,5 +69,25 @@ describe('explainFinding', () => {
       /Suppressed: approved by ProcessAllowlist\[1\] \(tool anydesk\)\. .*lowered by 60 and the severity set to info\. It is kept for the record, never hidden\./,
     );
     assert.match(text, /Lowered by: allowlisted \(-60\)\./);
+  });
+
+  it('ends with the remediation block: each action, its command and the records it came from', () => {
+    const f = fullChain();
+    f.steps[1].evidence[0].entry = { mechanism: 'service', name: 'AnyDesk' };
+    f.remediation = remediationFor(f);
+    const text = explainFinding(f);
+    const tail = text.slice(text.indexOf('\nRemediation'));
+    assert.match(
+      tail,
+      /^\nRemediation \(review each command before running it\)\n {2}1\. Stop and delete the service AnyDesk\n {5}\$ sc\.exe stop "AnyDesk" & sc\.exe delete "AnyDesk"\n {5}from logs\/ws-fin-07-sysmon\.xml line 3\n$/,
+    );
+    assert.match(explainFinding(fullChain({ status: 'suppressed' })), /Remediation: none \(an approved tool/);
+  });
+
+  it('cites records compactly: line runs per file, byte offsets as they are', () => {
+    assert.equal(
+      citeRecords(['a.xml:4', 'a.xml:6', 'a.xml:7', 'a.xml:8', 'b.evtx@4096']),
+      'a.xml lines 4, 6-8; b.evtx at byte 4096',
+    );
   });
 });

@@ -167,4 +167,12 @@ describe('toOcsf (OCSF 1.8.0 Detection Finding)', () => {
     assert.deepEqual(inbound.dst_endpoint, { ip: '10.0.0.5', port: 22 });
     assert.equal(inbound.connection_info.direction, 'Inbound');
   });
+
+  it("carries the finding's remediation as OCSF remediation guidance", async () => {
+    const f = (await huntCase(CORPUS_CASES[0])).find((x) => x.title.startsWith('AnyDesk'))!;
+    const o = exported(f);
+    assert.match(o.remediation.desc, /^1\. End the agent's process 7312/);
+    assert.match(o.remediation.desc, /\n3\. Stop and delete the service AnyDesk\n {3}sc\.exe stop "AnyDesk"/);
+    assert.equal(o.unmapped.ratchain.remediation.length, f.remediation!.length);
+  });
 });

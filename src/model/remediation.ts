@@ -1,0 +1,311 @@
+// What a responder removes or blocks for one finding, read off its evidence and nothing else: the
+// agent's processes, its persistence entries (service, run key, task, unit, plist, cron, startup
+// item) and where each lives, its binaries with their hashes, the destinations and domains it
+// talked to, download sources in its shells' command lines, and accounts those shells created.
+// Each action names the records it came from; a command is offered only when the artefact's name
+// can be quoted safely for the host's shell (the responder reviews it before running it).
+import type { PersistenceMechanism } from './event.ts';
+import type { Evidence, Finding, FindingStep } from './finding.ts';
+
+export type RemediationKind = 'process' | 'persistence' | 'binary' | 'destination' | 'download' | 'account';
+
+export interface RemediationAction {
+  kind: RemediationKind;
+  /** One line for people: what to do with what. */
+  text: string;
+  /** The artefact: an image path, an entry's name, an address, a URL, an account name. */
+  target: string;
+  /** Where the artefact lives: a registry key, a unit file, a plist, a crontab. */
+  location?: string;
+  mechanism?: PersistenceMechanism;
+  pids?: number[];
+  hashes?: string[];
+  /** Port and name of a destination. */
+  port?: number;
+  domain?: string;
+  /** A command that does it on the host, for the responder to review. */
+  command?: string;
+  /** The records it was read from ("file:line", "file@offset"). */
+  evidence: string[];
+}
+
+type Draft = Omit<RemediationAction, 'evidence'> & { evidence: Set<string> };
+
+function ref(e: Evidence): string {
+  const s = e.src;
+  return `${s.file}${s.line !== undefined ? `:${s.line}` : s.offset !== undefined ? `@${s.offset}` : ''}`;
+}
+
+/** A cmd.exe argument in double quotes, or undefined when the text could break out of them. */
+function winQuote(s: string): string | undefined {
+  return /^[^"%^&|<>\r\n]*$/.test(s) ? `"${s}"` : undefined;
+}
+
+/** A POSIX shell argument in single quotes (always safe). */
+function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A file name without its folder. */
+function leaf(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1) || path;
+}
+
+function seen(f: Finding, step: FindingStep['step']): Evidence[] {
+  return f.steps.find((s) => s.step === step && s.seen)?.evidence ?? [];
+}
+
+function allRecords(f: Finding): Evidence[] {
+  return f.steps.filter((s) => s.seen).flatMap((s) => s.evidence);
+}
+
+/** Collects actions by key so repeated records merge into one action with all their sources. */
+class Actions {
+  readonly byKey = new Map<string, Draft>();
+  add(key: string, e: Evidence, make: () => Omit<Draft, 'evidence'>, merge?: (a: Draft) => void): void {
+    let a = this.byKey.get(key);
+    if (!a) {
+      a = { ...make(), evidence: new Set() };
+      this.byKey.set(key, a);
+    }
+    merge?.(a);
+    a.evidence.add(ref(e));
+  }
+}
+
+function processActions(f: Finding, out: Actions): void {
+  const images = new Set(f.agent.images.map((i) => i.toLowerCase()));
+  const windows = f.platform === 'windows';
+  for (const e of allRecords(f)) {
+    const p = e.process;
+    if (!p || p.pid === undefined || !images.has(p.image.toLowerCase())) continue;
+    const pid = p.pid;
+    out.add(
+      `process\n${p.image.toLowerCase()}`,
+      e,
+      () => ({ kind: 'process', text: '', target: p.image, pids: [] }),
+      (a) => {
+        if (!a.pids!.includes(pid)) a.pids!.push(pid);
+      },
+    );
+  }
+  for (const a of out.byKey.values()) {
+    if (a.kind !== 'process') continue;
+    a.pids!.sort((x, y) => x - y);
+    a.text = `End the agent's process${a.pids!.length > 1 ? 'es' : ''} ${a.pids!.join(', ')} (${a.target})`;
+    a.command = windows
+      ? a.pids!.map((p) => `taskkill /PID ${p} /F`).join(' & ')
+      : `kill -9 ${a.pids!.join(' ')}`;
+  }
+}
+
+/** The registry key that holds a value ("...\Run\AnyDesk" → "...\Run"). */
+function parentKey(key: string): string {
+  return key.slice(0, key.lastIndexOf('\\'));
+}
+
+function persistenceText(
+  m: PersistenceMechanism,
+  name: string,
+  location: string | undefined,
+): { text: string; command?: string } {
+  const where = location ? ` (${location})` : '';
+  switch (m) {
+    case 'service': {
+      const q = winQuote(name);
+      return {
+        text: `Stop and delete the service ${name}${where}`,
+        command: q ? `sc.exe stop ${q} & sc.exe delete ${q}` : undefined,
+      };
+    }
+    case 'run_key': {
+      const key = location ? parentKey(location) : undefined;
+      const q = winQuote(leaf(location ?? name));
+      const k = key ? winQuote(key) : undefined;
+      return {
+        text: `Delete the autostart value ${name}${where}`,
+        command: q && k ? `reg delete ${k} /v ${q} /f` : undefined,
+      };
+    }
+    case 'scheduled_task': {
+      const q = winQuote(name);
+      return {
+        text: `Delete the scheduled task ${name}`,
+        command: q ? `schtasks /delete /tn ${q} /f` : undefined,
+      };
+    }
+    case 'startup_folder': {
+      const q = location ? winQuote(location) : undefined;
+      return { text: `Delete the startup item ${name}${where}`, command: q ? `del /f ${q}` : undefined };
+    }
+    case 'systemd':
+      return {
+        text: `Disable and remove the systemd unit ${name}${where}`,
+        command: `systemctl disable --now ${shQuote(name)}${location ? ` && rm -f ${shQuote(location)}` : ''} && systemctl daemon-reload`,
+      };
+    case 'launchd':
+      return {
+        text: `Unload and remove the launchd item ${name}${where}`,
+        command: location
+          ? `launchctl unload -w ${shQuote(location)} && rm -f ${shQuote(location)}`
+          : `launchctl remove ${shQuote(name)}`,
+      };
+    case 'cron':
+      return { text: `Remove the agent's line from the crontab ${location ?? name}` };
+  }
+}
+
+function persistenceActions(f: Finding, out: Actions): void {
+  for (const e of seen(f, 'persistence')) {
+    const entry = e.entry;
+    if (!entry) continue;
+    const location = entry.location ?? e.file?.path ?? e.registry?.key;
+    // Task Scheduler names a task "\\Name" in some records and "Name" in others.
+    const key = entry.mechanism === 'scheduled_task' ? entry.name.replace(/^\\/, '') : entry.name;
+    out.add(
+      `persistence\n${entry.mechanism}\n${key.toLowerCase()}`,
+      e,
+      () => ({ kind: 'persistence', text: '', target: entry.name, mechanism: entry.mechanism }),
+      (a) => {
+        if (!a.location && location) a.location = location;
+      },
+    );
+  }
+  for (const a of out.byKey.values()) {
+    if (a.kind !== 'persistence') continue;
+    Object.assign(a, persistenceText(a.mechanism!, a.target, a.location));
+    if (a.command === undefined) delete a.command;
+  }
+}
+
+/** Folders the OS or a package manager owns: a binary there is not deleted by hand. */
+const SYSTEM_PATH =
+  /^(\/(usr\/(s?bin|lib|libexec)|s?bin|lib|System|opt\/homebrew\/bin)\/|[a-z]:\\windows\\)/i;
+
+function binaryActions(f: Finding, out: Actions): void {
+  const windows = f.platform === 'windows';
+  for (const image of f.agent.images) {
+    // An image is a path: an entry's label standing in for an unseen binary is not a file.
+    if (!/[\\/]/.test(image)) continue;
+    const records = allRecords(f).filter((e) => e.process?.image.toLowerCase() === image.toLowerCase());
+    if (!records.length) continue;
+    const hashes = [...new Set(records.flatMap((e) => e.process?.hashes ?? []))];
+    if (SYSTEM_PATH.test(image)) {
+      for (const e of records)
+        out.add(`binary\n${image.toLowerCase()}`, e, () => ({
+          kind: 'binary',
+          text: `Do not delete ${image} (an OS or package-managed path): find what made it act as an agent, and remove its package if that is not approved`,
+          target: image,
+          ...(hashes.length ? { hashes } : {}),
+        }));
+      continue;
+    }
+    for (const e of records)
+      out.add(`binary\n${image.toLowerCase()}`, e, () => ({
+        kind: 'binary',
+        text: `Delete ${image}${hashes.length ? ` and block its hashes (${hashes.join(', ')})` : ''}`,
+        target: image,
+        ...(hashes.length ? { hashes } : {}),
+        ...(windows
+          ? winQuote(image)
+            ? { command: `del /f ${winQuote(image)}` }
+            : {}
+          : { command: `rm -f ${shQuote(image)}` }),
+      }));
+  }
+}
+
+function destinationActions(f: Finding, out: Actions): void {
+  const names = new Map(f.egress.filter((d) => d.name).map((d) => [d.ip, d.name!]));
+  for (const e of seen(f, 'egress')) {
+    const ep = e.endpoint;
+    if (!ep?.ip) continue;
+    // A name counts only when the record carries it (as a field or in its own line).
+    const known = names.get(ep.ip);
+    const domain = ep.name ?? (known && e.summary.includes(known) ? known : undefined);
+    out.add(`destination\n${ep.ip}\n${ep.port ?? ''}`, e, () => ({
+      kind: 'destination',
+      text: `Block ${ep.ip}${ep.port !== undefined ? ` port ${ep.port}` : ''}${domain ? ` and the domain ${domain}` : ''} at the egress firewall and proxy`,
+      target: ep.ip,
+      ...(ep.port !== undefined ? { port: ep.port } : {}),
+      ...(domain ? { domain } : {}),
+    }));
+  }
+}
+
+/** URLs in a command line (download cradles: curl, wget, Invoke-WebRequest, certutil). */
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'|;&<>()]{1,2048}/gi;
+
+/** Accounts made by a shell: net user X /add, dscl . -create /Users/X, sysadminctl -addUser X. */
+const ACCOUNT_CREATED: RegExp[] = [
+  /\bnet1?(?:\.exe)?\s+user\s+"?([^\s"/]{1,64})"?\s[^\r\n]{0,200}\/add\b/i,
+  /\bdscl\s+\S{1,64}\s+-create\s+\/Users\/([^\s/]{1,64})/i,
+  /\bsysadminctl\s+-addUser\s+"?([^\s"]{1,64})/i,
+];
+const UNIX_ACCOUNT = /^[a-z_][a-z0-9_.-]{0,31}$/i;
+
+/** useradd / adduser: the account is the last word of the command (options come before it). */
+function unixAccountsCreated(cmd: string): string[] {
+  const out: string[] = [];
+  for (const segment of cmd.split(/[;&|\n]/)) {
+    const words = segment.trim().split(/\s+/);
+    const at = words.findIndex((w) => /(^|\/)(useradd|adduser)$/.test(w));
+    const last = words[words.length - 1];
+    if (at >= 0 && at < words.length - 1 && !last.startsWith('-') && UNIX_ACCOUNT.test(last)) out.push(last);
+  }
+  return out;
+}
+
+function accountsCreated(cmd: string): string[] {
+  const named = ACCOUNT_CREATED.map((re) => re.exec(cmd)?.[1]).filter((n): n is string => !!n);
+  return [...named, ...unixAccountsCreated(cmd)];
+}
+
+function shellActions(f: Finding, out: Actions): void {
+  const windows = f.platform === 'windows';
+  for (const e of seen(f, 'control')) {
+    const cmd = e.process?.commandLine;
+    if (!cmd) continue;
+    for (const m of cmd.matchAll(URL_IN_TEXT)) {
+      const url = m[0];
+      out.add(`download\n${url}`, e, () => ({
+        kind: 'download',
+        text: `Block the download source ${url} and look for what it delivered`,
+        target: url,
+      }));
+    }
+    for (const name of accountsCreated(cmd)) {
+      out.add(`account\n${name.toLowerCase()}`, e, () => ({
+        kind: 'account',
+        text: `Remove the account ${name} that the agent's shell created`,
+        target: name,
+        ...(windows
+          ? winQuote(name)
+            ? { command: `net user ${winQuote(name)} /delete` }
+            : {}
+          : {
+              command:
+                f.platform === 'macos'
+                  ? `sysadminctl -deleteUser ${shQuote(name)}`
+                  : `userdel -r ${shQuote(name)}`,
+            }),
+      }));
+    }
+  }
+}
+
+const ORDER: RemediationKind[] = ['process', 'persistence', 'binary', 'destination', 'download', 'account'];
+
+export function remediationFor(f: Finding): RemediationAction[] {
+  // An approved tool that behaved as approved has nothing to remove.
+  if (f.status === 'suppressed') return [];
+  const out = new Actions();
+  processActions(f, out);
+  persistenceActions(f, out);
+  binaryActions(f, out);
+  destinationActions(f, out);
+  shellActions(f, out);
+  return [...out.byKey.values()]
+    .sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind))
+    .map((a) => ({ ...a, evidence: [...a.evidence] }));
+}
