@@ -4,13 +4,14 @@ import { configSchema } from '../config/schema.ts';
 import { hunt, type RunSummary } from '../hunt.ts';
 import type { Problem } from '../ingest/reader.ts';
 import { SEVERITIES, type Severity } from '../model/finding.ts';
-import { findingLine } from '../sinks/ndjson.ts';
-import { renderReport } from '../sinks/terminal.ts';
-import type { HuntFlags } from './commands/hunt.ts';
+import { openOutputs } from '../sinks/registry.ts';
+import { checkRequests, sinkRequests } from '../sinks/sink-flags.ts';
+import { terminalWidth } from '../sinks/terminal.ts';
+import { HUNT_SINKS, type HuntFlags } from './commands/hunt.ts';
 import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
 import { knownFormat } from './formats.ts';
-import { checkOutputs, startProgress, writeExports, writeFindings } from './hunt-exports.ts';
+import { checkOutputs, startProgress } from './hunt-exports.ts';
 import type { CliIO } from './io.ts';
 
 const MAX_PROBLEMS_SHOWN = 20;
@@ -21,7 +22,8 @@ function rank(s: Severity): number {
 
 export async function runHuntCommand(inputs: string[], o: HuntFlags, io: CliIO): Promise<number> {
   if (!knownFormat(o.format, io)) return EXIT.usage;
-  checkOutputs([o.output, o.ocsf, o.ecs, o.html]);
+  checkRequests(sinkRequests(o, HUNT_SINKS));
+  checkOutputs(sinkRequests(o, HUNT_SINKS).map((r) => r.path));
   const loaded = loadConfigOrExit(o.config, io);
   if (!loaded) return EXIT.usage;
   const config = { ...loaded };
@@ -65,15 +67,19 @@ export async function runHuntCommand(inputs: string[], o: HuntFlags, io: CliIO):
 
   const min = o.minSeverity ? rank(o.minSeverity) : -1;
   const shownFindings = findings.filter((f) => rank(f.severity) >= min);
-  if (o.output) writeFindings(o.output, shownFindings, io);
-  const exported = writeExports(o, shownFindings, summary, io);
-  if (o.json) {
-    for (const f of shownFindings) io.stdout.write(findingLine(f));
-  } else if (!o.quiet) {
-    const color = o.color !== false && io.stdout.isTTY === true && !process.env.NO_COLOR;
-    io.stdout.write(`${renderReport(shownFindings, summary, color)}\n`);
-  }
-  if (!exported) return EXIT.internal;
+  const requests = sinkRequests(o, HUNT_SINKS);
+  if (o.json) requests.push({ sink: 'ndjson', path: '-' });
+  else if (!o.quiet) requests.push({ sink: 'terminal', path: '-' });
+  const outputs = openOutputs(requests, {
+    live: false,
+    stdout: io.stdout,
+    terminal: {
+      color: o.color !== false && io.stdout.isTTY === true && !process.env.NO_COLOR,
+      width: terminalWidth(io.stdout),
+    },
+  });
+  for (const f of shownFindings) outputs.write(f);
+  outputs.close(summary);
   if (summary.inputs.length === 0) return EXIT.usage;
   if (!recognisedAny(summary)) {
     io.stderr.write(

@@ -1,8 +1,10 @@
 // `ratchain serve`: HTTP ingest, findings API and stream, health and metrics (src/stream/serve.ts).
 import { parseDuration } from '../config/schema.ts';
-import { openFindingOutput } from '../stream/finding-output.ts';
+import { openOutputs } from '../sinks/registry.ts';
+import { sinkRequests } from '../sinks/sink-flags.ts';
 import { SERVE_DEFAULTS, serve } from '../stream/serve.ts';
 import type { ServeFlags } from './commands/serve.ts';
+import { LIVE_SINKS } from './commands/sink-options.ts';
 import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
 import type { CliIO } from './io.ts';
@@ -28,7 +30,7 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
   const token = o.token ?? process.env.RATCHAIN_TOKEN ?? undefined;
   if (!token && !/^(127\.|::1$|localhost$)/.test(o.host))
     io.stderr.write(`ratchain: warning: listening on ${o.host} without --token\n`);
-  const out = o.output ? openFindingOutput(o.output, io.stdout) : undefined;
+  const out = openOutputs(sinkRequests(o, LIVE_SINKS), { live: true, stdout: io.stdout });
   const say = (s: string) => {
     if (!o.quiet) io.stderr.write(`ratchain: ${s}\n`);
   };
@@ -46,7 +48,7 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
       idleFlushMs,
       requestTimeoutMs,
       onFinding(f, kind) {
-        out?.write(f);
+        out.write(f);
         say(`${kind} ${f.severity} ${f.title} [${f.id} rev ${f.revision}]`);
       },
     });
@@ -61,6 +63,6 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
   });
   say('stopping');
   await running.close();
-  await out?.close();
+  out.close();
   return EXIT.ok;
 }

@@ -2,8 +2,10 @@
 // on SIGINT/SIGTERM.
 import { parseDuration } from '../config/schema.ts';
 import type { Problem } from '../ingest/reader.ts';
-import { openFindingOutput } from '../stream/finding-output.ts';
+import { openOutputs } from '../sinks/registry.ts';
+import { sinkRequests } from '../sinks/sink-flags.ts';
 import { watch } from '../stream/watch.ts';
+import { LIVE_SINKS } from './commands/sink-options.ts';
 import type { WatchFlags } from './commands/watch.ts';
 import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
@@ -26,7 +28,11 @@ export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO
   const pollMs = duration('--poll', o.poll, io);
   if (reorderMs === undefined || idleFlushMs === undefined || pollMs === undefined) return EXIT.usage;
 
-  const out = openFindingOutput(o.output, io.stdout);
+  const requests = sinkRequests(o, LIVE_SINKS);
+  const out = openOutputs(requests.length ? requests : [{ sink: 'ndjson', path: '-' }], {
+    live: true,
+    stdout: io.stdout,
+  });
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -55,7 +61,7 @@ export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO
       );
     },
   });
-  await out.close();
+  out.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   say(

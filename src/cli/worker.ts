@@ -2,9 +2,11 @@
 // (src/stream/jetstream/worker.ts). Stops after its current batch on SIGINT/SIGTERM; after a
 // SIGKILL a restart resumes from the last checkpoint. See docs/scale-out.md.
 import { connect } from '@nats-io/transport-node';
-import { findingLine } from '../sinks/ndjson.ts';
+import { openOutputs } from '../sinks/registry.ts';
+import { sinkRequests } from '../sinks/sink-flags.ts';
 import { openLayout } from '../stream/jetstream/streams.ts';
 import { runWorker } from '../stream/jetstream/worker.ts';
+import { LIVE_SINKS } from './commands/sink-options.ts';
 import type { WorkerFlags } from './commands/worker.ts';
 import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
@@ -52,6 +54,9 @@ export async function runWorkerCommand(o: WorkerFlags, io: CliIO): Promise<numbe
     io.stderr.write(`ratchain: cannot connect to ${o.server}: ${(e as Error).message}\n`);
     return EXIT.usage;
   }
+  const requests = sinkRequests(o, LIVE_SINKS);
+  if (o.json) requests.push({ sink: 'ndjson', path: '-' });
+  const out = openOutputs(requests, { live: true, stdout: io.stdout });
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -69,7 +74,7 @@ export async function runWorkerCommand(o: WorkerFlags, io: CliIO): Promise<numbe
       signal: stop.signal,
       onLog: say,
       onFinding(f, p) {
-        if (o.json) io.stdout.write(findingLine(f));
+        out.write(f);
         say(`p${p} ${f.severity} ${f.title} [${f.id} rev ${f.revision}]`);
       },
     });
@@ -82,5 +87,6 @@ export async function runWorkerCommand(o: WorkerFlags, io: CliIO): Promise<numbe
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await nc.drain().catch(() => {});
+    out.close();
   }
 }

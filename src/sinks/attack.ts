@@ -25,6 +25,13 @@ const T = (id: string, name: string, tactic: string, tacticId: string, parentNam
   ...(parentName ? { parentName } : {}),
 });
 
+/** Tactic names by id, as ATT&CK writes them. */
+export const TACTIC_NAME: Record<string, string> = {
+  TA0002: 'Execution',
+  TA0003: 'Persistence',
+  TA0011: 'Command and Control',
+};
+
 export const REMOTE_ACCESS_TOOLS = T('T1219', 'Remote Access Tools', 'command-and-control', 'TA0011');
 
 const CREATE_OR_MODIFY = 'Create or Modify System Process';

@@ -9,6 +9,7 @@ import type { Platform } from '../model/event.ts';
 import type { EgressDestination, Finding, Severity } from '../model/finding.ts';
 import { STEP_LABEL } from '../model/finding.ts';
 import { ANALYTICS, PRODUCT, STRATEGY, tacticUrl, techniqueUrl } from './analytic.ts';
+import { TACTIC_NAME, techniquesOf } from './attack.ts';
 import { accountOf, agentProcess, baseName, commandArgs, parseHashes } from './finding-parts.ts';
 
 export const ECS_VERSION = '8.11.0';
@@ -68,15 +69,31 @@ function rule(f: Finding): object {
   };
 }
 
+/** T1219 and each step's technique; sub-techniques under threat.technique.subtechnique. */
 function threat(f: Finding): object {
+  const seen = techniquesOf(f).map((x) => x.technique);
+  const parents = new Map<string, string>();
+  for (const t of seen) {
+    const id = t.id.split('.')[0];
+    if (!parents.has(id)) parents.set(id, t.parentName ?? t.name);
+  }
+  const subs = seen.filter((t) => t.id.includes('.'));
+  const tactics = [...new Set(seen.map((t) => t.tacticId))];
   return {
     framework: 'MITRE ATT&CK',
-    technique: { id: [f.technique.id], name: [f.technique.name], reference: [techniqueUrl(f.technique.id)] },
-    tactic: {
-      id: [f.technique.tactic],
-      name: ['Command and Control'],
-      reference: [tacticUrl(f.technique.tactic)],
-    },
+    technique: compact({
+      id: [...parents.keys()],
+      name: [...parents.values()],
+      reference: [...parents.keys()].map(techniqueUrl),
+      subtechnique: subs.length
+        ? {
+            id: subs.map((t) => t.id),
+            name: subs.map((t) => t.name),
+            reference: subs.map((t) => techniqueUrl(t.id)),
+          }
+        : undefined,
+    }),
+    tactic: { id: tactics, name: tactics.map((t) => TACTIC_NAME[t]), reference: tactics.map(tacticUrl) },
   };
 }
 

@@ -6,6 +6,7 @@ import type { Platform } from '../model/event.ts';
 import type { EgressDestination, Finding, Severity } from '../model/finding.ts';
 import { STEP_LABEL } from '../model/finding.ts';
 import { ANALYTICS, PRODUCT, STRATEGY, tacticUrl, techniqueUrl } from './analytic.ts';
+import { TACTIC_NAME, techniquesOf } from './attack.ts';
 import { accountOf, agentProcess, baseName, type Hash, parseHashes } from './finding-parts.ts';
 import { defined, executableFile, ocsfProcess, ocsfUser, stepEvidences } from './ocsf-evidence.ts';
 import { ocsfObservables } from './ocsf-observables.ts';
@@ -119,21 +120,17 @@ function findingInfo(f: Finding): object {
       type: 'Behavioral',
       version: PRODUCT.version,
     },
-    attacks: [
-      {
-        technique: {
-          uid: f.technique.id,
-          name: f.technique.name,
-          src_url: techniqueUrl(f.technique.id),
-        },
-        tactic: {
-          uid: f.technique.tactic,
-          name: 'Command and Control',
-          src_url: tacticUrl(f.technique.tactic),
-        },
+    attacks: techniquesOf(f).map(({ technique: t }) => {
+      const sub = t.id.includes('.');
+      return defined({
+        technique: sub
+          ? { uid: t.id.split('.')[0], name: t.parentName, src_url: techniqueUrl(t.id.split('.')[0]) }
+          : { uid: t.id, name: t.name, src_url: techniqueUrl(t.id) },
+        sub_technique: sub ? { uid: t.id, name: t.name, src_url: techniqueUrl(t.id) } : undefined,
+        tactic: { uid: t.tacticId, name: TACTIC_NAME[t.tacticId], src_url: tacticUrl(t.tacticId) },
         version: ATTACK_VERSION,
-      },
-    ],
+      });
+    }),
     related_events_count: f.steps.reduce((n, s) => n + s.count, 0),
     data_sources: formats.length ? formats : undefined,
   });

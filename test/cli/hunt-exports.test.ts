@@ -1,6 +1,6 @@
-// `ratchain hunt examples/ --ocsf --ecs --html`: the real engine's findings on the shipped example
-// logs, written by the CLI, validate against the OCSF 1.8.0 and ECS 8.11 schemas, and the HTML
-// report embeds them.
+// `ratchain hunt examples/ --ocsf --ecs --html --timeline --navigator`: the real engine's findings
+// on the shipped example logs, written by the CLI, validate against the OCSF 1.8.0 and ECS 8.11
+// schemas, the HTML report embeds them, the timeline and layer are written; bad outputs are refused.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,29 @@ describe('hunt --ocsf --ecs --html', () => {
       const html = readFileSync(files.html, 'utf8');
       assert.match(html, /^<!doctype html>/);
       assert.ok(html.includes(anydesk.finding_info.uid));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes --timeline and --navigator, and refuses a timeline file that is neither .csv nor .jsonl', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ratchain-exports-'));
+    try {
+      const csv = join(dir, 'timeline.csv');
+      const layer = join(dir, 'layer.json');
+      const r = await runCli('hunt', EXAMPLES, '-q', '--timeline', csv, '--navigator', layer);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(readFileSync(csv, 'utf8'), /^datetime,timestamp,timestamp_desc,message,/);
+      assert.equal(JSON.parse(readFileSync(layer, 'utf8')).versions.layer, '4.5');
+      const bad = await runCli('hunt', EXAMPLES, '-q', '--timeline', join(dir, 'timeline.txt'));
+      assert.equal(bad.code, 2);
+      assert.match(
+        bad.stderr,
+        /timeline\.txt.*--timeline wants a file ending in \.csv or \.jsonl|--timeline wants a file ending in \.csv or \.jsonl.*timeline\.txt/,
+      );
+      const missing = await runCli('hunt', EXAMPLES, '-q', '--navigator', join(dir, 'no/such/dir/l.json'));
+      assert.equal(missing.code, 3);
+      assert.match(missing.stderr, /no\/such\/dir\/l\.json/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -115,5 +115,9 @@ describe('toEcs (ECS 8.11 alert)', () => {
       command_line: 'C:\\Windows\\Explorer.EXE',
       args: ['C:\\Windows\\Explorer.EXE'],
     });
+    const t = exported(f).threat;
+    assert.deepEqual(t.technique.id, ['T1219', 'T1543', 'T1059']);
+    assert.deepEqual(t.technique.subtechnique.id, ['T1543.003', 'T1059.003', 'T1059.001']);
+    assert.deepEqual(t.tactic.name, ['Command and Control', 'Persistence', 'Execution']);
   });
 });

@@ -147,6 +147,11 @@ describe('toOcsf (OCSF 1.8.0 Detection Finding)', () => {
     assert.equal(egress.dst_endpoint.ip, '203.0.113.45');
     assert.equal(egress.dst_endpoint.port, 443);
     assert.equal(egress.connection_info.direction_id, 2);
+    const attacks = o.finding_info.attacks.map(
+      (a: { technique: { uid: string }; sub_technique?: { uid: string }; tactic: { uid: string } }) =>
+        `${a.sub_technique?.uid ?? a.technique.uid} ${a.tactic.uid}`,
+    );
+    assert.deepEqual(attacks, ['T1219 TA0011', 'T1543.003 TA0003', 'T1059.003 TA0002', 'T1059.001 TA0002']);
   });
 
   it('maps a launchd plist to a file evidence and an accepted connection to src_endpoint', async () => {

@@ -1,7 +1,9 @@
 // `ratchain hunt`: its options; the work is in ../hunt.ts, loaded when the command runs.
 import { Command, Option } from 'commander';
 import { SEVERITIES, type Severity } from '../../model/finding.ts';
+import type { SinkId } from '../../sinks/sink-flags.ts';
 import type { CliContext } from '../io.ts';
+import { addSinkOptions } from './sink-options.ts';
 import { count } from './values.ts';
 
 export interface HuntFlags {
@@ -14,6 +16,8 @@ export interface HuntFlags {
   output?: string;
   ocsf?: string;
   ecs?: string;
+  timeline?: string;
+  navigator?: string;
   html?: string;
   json?: boolean;
   quiet?: boolean;
@@ -22,8 +26,11 @@ export interface HuntFlags {
   color?: boolean;
 }
 
+/** The outputs hunt can write (the terminal report is its stdout). */
+export const HUNT_SINKS: SinkId[] = ['ndjson', 'ocsf', 'ecs', 'timeline', 'navigator', 'html'];
+
 export function huntCommand(ctx: CliContext): Command {
-  return new Command('hunt')
+  const cmd = new Command('hunt')
     .description('hunt files, directories, globs or stdin (-) for remote-access-tool chains')
     .argument('<inputs...>', 'files, directories (recursive), globs, .gz, or - for stdin')
     .option('-c, --config <file>', 'YAML config (see `ratchain config init`)')
@@ -42,11 +49,9 @@ export function huntCommand(ctx: CliContext): Command {
       'internal networks (replaces the config/default list; "!cidr" carves out)',
     )
     .option('--catalog <file...>', 'extra catalogue files (ratchain format or LOLRMM rmm_tools.json)')
-    .option('-o, --output <file>', 'write findings as NDJSON to this file')
-    .option('--json', 'print findings as NDJSON on stdout instead of the report')
-    .option('--ocsf <file>', 'write findings as OCSF 1.8.0 Detection Findings (NDJSON)')
-    .option('--ecs <file>', 'write findings as ECS 8.11 alert documents (NDJSON)')
-    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--json', 'print findings as NDJSON on stdout instead of the report');
+  addSinkOptions(cmd, HUNT_SINKS, 'write');
+  return cmd
     .option('-q, --quiet', 'print nothing but problems; use with -o or the exit code')
     .addOption(
       new Option('--min-severity <severity>', 'report only findings at or above').choices([...SEVERITIES]),

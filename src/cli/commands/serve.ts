@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { SERVE_DEFAULTS } from '../../stream/serve-defaults.ts';
 import type { CliContext } from '../io.ts';
+import { addSinkOptions, LIVE_SINKS } from './sink-options.ts';
 
 export interface ServeFlags {
   config?: string;
@@ -10,6 +11,9 @@ export interface ServeFlags {
   token?: string;
   maxBody: string;
   output?: string;
+  ocsf?: string;
+  ecs?: string;
+  timeline?: string;
   reorder: string;
   idleFlush: string;
   requestTimeout: string;
@@ -17,7 +21,7 @@ export interface ServeFlags {
 }
 
 export function serveCommand(ctx: CliContext): Command {
-  return new Command('serve')
+  const cmd = new Command('serve')
     .description(
       'HTTP ingest of raw events, a findings API, a live findings stream (SSE), /healthz and /metrics',
     )
@@ -26,8 +30,8 @@ export function serveCommand(ctx: CliContext): Command {
     .option('-p, --port <n>', 'port (0: any free port)', String(SERVE_DEFAULTS.port))
     .option('--token <token>', 'require "Authorization: Bearer <token>" (default: $RATCHAIN_TOKEN)')
     .option('--max-body <bytes>', 'largest accepted ingest body', String(SERVE_DEFAULTS.maxBodyBytes))
-    .option('-o, --output <file>', 'also append findings as NDJSON to this file')
-    .option('--reorder <duration>', 'event-time window to restore order across senders', '5s')
+    .option('--reorder <duration>', 'event-time window to restore order across senders', '5s');
+  return addSinkOptions(cmd, LIVE_SINKS, 'append')
     .option('--idle-flush <duration>', 'release held events after this long without input', '1s')
     .option('--request-timeout <duration>', 'a request must arrive completely within this time', '30s')
     .option('-q, --quiet', 'no log lines on stderr')

@@ -1,6 +1,7 @@
 // `ratchain worker`: its options; the work (and the NATS client) is in ../worker.ts.
 import { Command } from 'commander';
 import type { CliContext } from '../io.ts';
+import { addSinkOptions, LIVE_SINKS } from './sink-options.ts';
 
 export interface WorkerFlags {
   config?: string;
@@ -9,18 +10,23 @@ export interface WorkerFlags {
   own?: string;
   batch: string;
   json?: boolean;
+  output?: string;
+  ocsf?: string;
+  ecs?: string;
+  timeline?: string;
   quiet?: boolean;
 }
 
 export function workerCommand(ctx: CliContext): Command {
-  return new Command('worker')
+  const cmd = new Command('worker')
     .description('consume event partitions from NATS JetStream, detect chains, publish findings')
     .option('-c, --config <file>', 'YAML config (every worker should use the same one)')
     .option('-s, --server <url>', 'NATS server', process.env.NATS_URL ?? 'nats://127.0.0.1:4222')
     .option('-n, --partitions <n>', 'number of partitions (must match the publishers)', '4')
     .option('--own <list>', 'partitions this worker consumes, e.g. 0,1 or 2-3 (default: all)')
     .option('--batch <n>', 'messages per fetch and per checkpoint', '500')
-    .option('--json', 'also print findings as NDJSON on stdout')
+    .option('--json', 'also print findings as NDJSON on stdout');
+  return addSinkOptions(cmd, LIVE_SINKS, 'append')
     .option('-q, --quiet', 'no log lines on stderr')
     .action(async (o: WorkerFlags) => {
       const { runWorkerCommand } = await import('../worker.ts');
