@@ -132,13 +132,13 @@ const bench: Benchmark = async ({ scale, workDir }) => {
     huntRow({
       name: 'hunt winlogbeat NDJSON, half unused Sysmon',
       files: [f1],
-      baselineScript: 'json-parse-lines.mjs',
+      lines: 'json',
       goal: MIXED_GOAL,
     }),
     huntRow({
       name: 'hunt winlogbeat NDJSON, every record used',
       files: [fUsed],
-      baselineScript: 'json-parse-lines.mjs',
+      lines: 'json',
       goal: USED_GOAL,
     }),
     rssGrowthRow('peak RSS at 16x the input (same hosts, more days)', f1, f16),

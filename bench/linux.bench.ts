@@ -187,7 +187,7 @@ function* zeekNsmLines(records: number): Generator<string> {
 const READER_GOAL = 3;
 
 function measure(name: string, path: string): BenchRow {
-  return huntRow({ name, files: [path], baselineScript: 'split-lines.mjs', goal: READER_GOAL });
+  return huntRow({ name, files: [path], lines: 'split', goal: READER_GOAL });
 }
 
 const bench: Benchmark = async ({ scale, workDir }) => {

@@ -94,13 +94,13 @@ const bench: Benchmark = async ({ scale, workDir }) => {
   const pretty = join(workDir, `elastic-pretty-${kSize}.json`);
   const flat = join(workDir, `elastic-flat-${kSize}.ndjson`);
   await makeElastic(pretty, flat, kSize);
-  const json = 'json-parse-lines.mjs';
+  const json = 'json';
   return [
     huntRow({
       name: 'hunt eslogger NDJSON',
       files: [es],
       args: ['--host', 'mac-bench'],
-      baselineScript: json,
+      lines: json,
       goal: READER_GOAL,
     }),
     // The pretty export is compared with parsing its NDJSON form: the same documents.
@@ -108,13 +108,13 @@ const bench: Benchmark = async ({ scale, workDir }) => {
       name: 'hunt elastic-endpoint (Kibana pretty JSON)',
       files: [pretty],
       baselineFiles: [flat],
-      baselineScript: json,
+      lines: json,
       goal: READER_GOAL,
     }),
     huntRow({
       name: 'hunt elastic-endpoint (NDJSON)',
       files: [flat],
-      baselineScript: json,
+      lines: json,
       goal: READER_GOAL,
     }),
   ];

@@ -165,8 +165,8 @@ export function times(x: number): string {
 export interface HuntRowSpec {
   name: string;
   files: string[];
-  /** A script in bench/baselines/ run over the same files. */
-  baselineScript: 'json-parse-lines.mjs' | 'split-lines.mjs';
+  /** The baseline (bench/baselines/lines.mjs) over the same files: split lines, or JSON.parse each too. */
+  lines: 'json' | 'split';
   /** Largest allowed hunt time as a multiple of the baseline's. */
   goal: number;
   /** Extra hunt arguments (-f FORMAT, --host NAME). */
@@ -191,7 +191,12 @@ export function huntRow(s: HuntRowSpec): {
 } {
   const c = versus(
     () => mustRun(cli('hunt', '-q', ...(s.args ?? []), ...s.files)),
-    () => mustRun(baseline(s.baselineScript, ...(s.baselineFiles ?? s.files)), {}, [0]),
+    () =>
+      mustRun(
+        baseline('lines.mjs', ...(s.lines === 'json' ? ['--json'] : []), ...(s.baselineFiles ?? s.files)),
+        {},
+        [0],
+      ),
     benchRuns(),
   );
   return {
@@ -199,7 +204,7 @@ export function huntRow(s: HuntRowSpec): {
     bytes: s.files.reduce((n, f) => n + statSync(f).size, 0),
     seconds: c.subject.wall,
     cpuSeconds: c.subject.cpu,
-    baseline: s.baselineScript === 'split-lines.mjs' ? 'split lines' : 'JSON.parse every line',
+    baseline: s.lines === 'split' ? 'split lines' : 'JSON.parse every line',
     baselineSeconds: c.baseline.wall,
     figure: `${times(c.wallRatio)} its time`,
     goal: `<= ${s.goal}x its time`,

@@ -48,7 +48,7 @@ const bench: Benchmark = async ({ scale, workDir }) => {
   if (!existsSync(OTRF)) return [skippedRow(name, goal, `${OTRF} absent`)];
   const file = join(workDir, `otrf-windows-${Math.round(TARGET_MB * scale)}MB.ndjson`);
   build(file, jsonFiles(OTRF), TARGET_MB * scale * 1e6);
-  return [huntRow({ name, files: [file], baselineScript: 'json-parse-lines.mjs', goal: GOAL })];
+  return [huntRow({ name, files: [file], lines: 'json', goal: GOAL })];
 };
 
 export default bench;
