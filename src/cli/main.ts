@@ -8,6 +8,7 @@ import { explainCommand } from './commands/explain.ts';
 import { formatsCommand } from './commands/formats.ts';
 import { huntCommand } from './commands/hunt.ts';
 import { publishCommand } from './commands/publish.ts';
+import { rulesCommand } from './commands/rules.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { watchCommand } from './commands/watch.ts';
@@ -40,6 +41,7 @@ export async function main(
     explainCommand,
     dumpCommand,
     catalogCommand,
+    rulesCommand,
     simulateCommand,
     formatsCommand,
   ])

@@ -41,7 +41,7 @@ LaunchdAllowlist: []
 AllowedAppBundlePaths: []
 #  - '^/applications/'
 
-# User-writable and temporary locations (regexes, case-insensitive). Omit for the built-in list.
+# User-writable and temporary locations (regexes, case-insensitive). Omit for the rule packs' list.
 # InstallPathRegex: ['^[a-z]:\\\\users\\\\[^\\\\]+\\\\downloads\\\\', '^/tmp/']
 
 # Vendor clouds and CDNs whose connections do not count as egress.
@@ -54,7 +54,7 @@ ShellSpawnRegex:
   # shells: '(^|[\\\\/])(cmd|powershell|bash|sh)(\\.exe)?$'   # children that count as interactive control
   acceptable: []         # parent/child pairs that are normal: - {parent: 'code\\.exe$', child: 'powershell\\.exe$'}
 
-# Command lines that make a child suspicious. Omit for the built-in list (encoded PowerShell,
+# Command lines that make a child suspicious. Omit for the rule packs' list (encoded PowerShell,
 # download cradles, bash -i, curl | sh, ...).
 # SuspiciousChildProcesses: ['\\s-enc(odedcommand)?\\s']
 
@@ -72,6 +72,15 @@ MaxClockSkew: 10m
 
 # Extra catalogue files (ratchain format or LOLRMM rmm_tools.json).
 Catalogs: []
+
+# What counts (roles, persistence locations, suspicious commands, weights, severities) lives in
+# rule packs (\`ratchain rules list\`). Add your own pack files, or change one entry by its id.
+Rules:
+  Files: []              # relative to this file; an entry with a built-in id replaces it
+  Override: {}
+#    control.children.linux-shells: { names: [bash, sh, zsh] }   # fewer shells count as control
+#    score.weights.temp_path: { delta: 20 }
+#    persistence.files.linux-cron: null                           # null removes an entry
 
 # Bounds on live state; evictions are counted and reported. An agent holds one chain at a time
 # (a new one starts after the last closed); its evidence is capped by EvidencePerStep.

@@ -1,7 +1,9 @@
 // Loads a YAML config and reports every mistake with its line and column and a hint, so a bad
 // config never starts a hunt.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { dirname, resolve } from 'node:path';
+import { type Document, LineCounter, parseDocument } from 'yaml';
+import { loadRules, type RuleProblem } from '../rules/load.ts';
 import { closest } from './did-you-mean.ts';
 import { issueMessage, settingsAt } from './explain-issue.ts';
 import { type Config, configSchema } from './schema.ts';
@@ -51,7 +53,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     };
   }
   const r = configSchema.safeParse(data, { reportInput: true });
-  if (r.success) return { ok: true, config: r.data };
+  if (r.success) return checkRules(r.data, file, doc, lc);
   for (const issue of r.error.issues) {
     const node = nodeAt(doc.contents, issue.path as PropertyKey[]);
     const pos = node?.range ? lc.linePos(node.range[0]) : undefined;
@@ -84,6 +86,25 @@ export function parseConfig(text: string, file: string): ConfigResult {
   }
   issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return { ok: false, issues };
+}
+
+/**
+ * Rule files are relative to the config; the rules the config gives are checked now, so a bad
+ * pack or override stops the run before it starts, with its position.
+ */
+function checkRules(config: Config, file: string, doc: Document, lc: LineCounter): ConfigResult {
+  const rules = { ...config.Rules, Files: config.Rules.Files.map((f) => resolve(dirname(file), f)) };
+  const withRules = { ...config, Rules: rules };
+  const { problems } = loadRules(rules, file);
+  if (problems.length === 0) return { ok: true, config: withRules };
+  return { ok: false, issues: problems.map((p) => ruleIssue(p, file, doc, lc)) };
+}
+
+function ruleIssue(p: RuleProblem, file: string, doc: Document, lc: LineCounter): ConfigIssue {
+  if (p.file !== file || !p.at) return { ...p, path: p.path };
+  const node = nodeAt(doc.contents, p.at);
+  const pos = node?.range ? lc.linePos(node.range[0]) : undefined;
+  return { file, line: pos?.line, column: pos?.col, path: p.path, message: p.message, hint: p.hint };
 }
 
 export function loadConfig(file: string | undefined): ConfigResult {

@@ -136,6 +136,18 @@ export const configSchema = z
     MinSteps: wholeNumber(1, 4).default(3),
     /** Extra catalogue files (ratchain format or LOLRMM rmm_tools.json). */
     Catalogs: z.array(z.string()).default([]),
+    /**
+     * Rule packs beyond the built-in ones (src/rules/*.yaml): Files add entries or replace them
+     * by id; Override changes one entry ("control.children.linux-shells": {names: [bash]}) or
+     * removes it (null). Files are relative to the config file.
+     */
+    Rules: z
+      .object({
+        Files: z.array(z.string()).default([]),
+        Override: z.record(z.string(), z.union([z.record(z.string(), z.unknown()), z.null()])).default({}),
+      })
+      .strict()
+      .prefault({}),
     /** How late (in event time) an event may arrive and still be used. */
     Lateness: duration.prefault('5m'),
     /** Clock skew tolerated when joining flows to host connections. */
@@ -172,46 +184,4 @@ export const DEFAULT_INTERNAL_NETWORKS = [
   'fe80::/10',
   'fc00::/7',
   'ff00::/8',
-];
-
-/** User-writable and temporary locations on the three platforms. */
-export const DEFAULT_INSTALL_PATH_REGEX = [
-  String.raw`^[a-z]:\\users\\[^\\]+\\(downloads|desktop|documents|appdata\\local\\temp)\\`,
-  String.raw`^[a-z]:\\users\\public\\`,
-  String.raw`^[a-z]:\\(windows\\)?temp\\`,
-  String.raw`^[a-z]:\\programdata\\[^\\]+\.exe$`,
-  String.raw`^[a-z]:\\perflogs\\`,
-  String.raw`\\appdata\\local\\temp\\`,
-  String.raw`^/tmp/`,
-  String.raw`^/var/tmp/`,
-  String.raw`^/dev/shm/`,
-  String.raw`^/private/tmp/`,
-  String.raw`^/private/var/folders/`,
-  String.raw`^/var/folders/`,
-  String.raw`^/users/[^/]+/(downloads|desktop)/`,
-  String.raw`^/home/[^/]+/(downloads|desktop)/`,
-];
-
-export const DEFAULT_SHELLS = String.raw`(^|[\\/])(cmd|powershell|pwsh|powershell_ise|wscript|cscript|mshta|bash|sh|zsh|dash|ksh|fish|tcsh|csh|python[0-9.]*|perl|ruby|php|node|osascript|explorer|nautilus|finder|whoami|systeminfo|net|net1|ipconfig|nltest|quser|qwinsta|tasklist|curl|wget|certutil|bitsadmin|rundll32|regsvr32)(\.exe)?$`;
-
-/** Children that are part of Windows plumbing and never interactive control. */
-export const DEFAULT_ACCEPTABLE_CHILDREN: Array<{ parent: string; child: string }> = [
-  { parent: String.raw`(^|\\)services\.exe$`, child: String.raw`(^|\\)svchost\.exe$` },
-  { parent: String.raw`(^|\\)userinit\.exe$`, child: String.raw`(^|\\)explorer\.exe$` },
-  { parent: String.raw`.`, child: String.raw`(^|\\)(conhost|werfault|wermgr)\.exe$` },
-];
-
-export const DEFAULT_SUSPICIOUS_CHILDREN = [
-  String.raw`\s-(e|ec|en|enc|enco|encod|encode|encodedcommand)\s+[a-z0-9+/=]{16,}`,
-  String.raw`(iex|invoke-expression)\b.*(downloadstring|downloadfile|invoke-webrequest|iwr|net\.webclient)`,
-  String.raw`(downloadstring|downloadfile)\s*\(`,
-  String.raw`\b(curl|wget)\b[^|;]*\|\s*(ba|z|da)?sh\b`,
-  String.raw`\bbash\s+-i\b`,
-  String.raw`/dev/tcp/`,
-  String.raw`\bnc(at)?\b.*\s-e\s`,
-  String.raw`-w(indowstyle)?\s+(1|hidden)\b`,
-  String.raw`\bcertutil\b.*-urlcache`,
-  String.raw`\bosascript\b.*-e\b`,
-  String.raw`\bmshta\b.*(http|javascript:|vbscript:)`,
-  String.raw`\bbase64\s+(-d|--decode)\b`,
 ];

@@ -5,7 +5,6 @@ import { approvalFor } from './approval.ts';
 import type { EngineContext } from './context.ts';
 import { agentOf, dropAgent } from './identity.ts';
 import { buildFinding, stepCount } from './score.ts';
-import { ALERT_STEPS } from './severity.ts';
 import type { Agent, HostState, Proc } from './state.ts';
 
 /**
@@ -41,8 +40,8 @@ export function changed(ctx: EngineContext, a: Agent): void {
   if (!onFinding) return;
   const { cfg, catalog, rules } = ctx;
   const n = stepCount(a, cfg);
-  if (n < Math.max(ALERT_STEPS, cfg.MinSteps)) return;
-  const f0 = buildFinding(a, cfg, approvalFor(a, cfg, catalog, rules.installPaths));
+  if (n < Math.max(rules.severity.alertSteps, cfg.MinSteps)) return;
+  const f0 = buildFinding(a, cfg, rules, approvalFor(a, cfg, catalog, rules.installPaths));
   if (f0.status === 'suppressed') return;
   const sig = `${f0.stepCount}|${f0.severity}|${f0.score}|${f0.steps.map((s) => s.count).join(',')}`;
   if (sig === a.emitted) return;
@@ -58,7 +57,7 @@ export function closeChain(ctx: EngineContext, a: Agent): void {
   const { cfg, catalog, rules, out } = ctx;
   const n = stepCount(a, cfg);
   if (n >= cfg.MinSteps && n >= 1) {
-    const f = buildFinding(a, cfg, approvalFor(a, cfg, catalog, rules.installPaths));
+    const f = buildFinding(a, cfg, rules, approvalFor(a, cfg, catalog, rules.installPaths));
     f.revision = a.revision;
     if (out.collect !== false) out.finished.push(f);
     out.onClose?.(f);
@@ -75,7 +74,7 @@ export function closeHost(ctx: EngineContext, h: HostState): void {
 /** The agent of `p`, created when it has none; a host at its agent limit closes its oldest chain. */
 export function newAgentFor(ctx: EngineContext, h: HostState, p: Proc, time: number): Agent {
   const before = h.agents.size;
-  const a = agentOf(h, p, time, ctx.catalog, ctx.cfg.Limits.AgentsPerHost, (gone) => {
+  const a = agentOf(ctx, h, p, time, (gone) => {
     ctx.stats.agentsEvicted++;
     closeChain(ctx, gone);
   });

@@ -2,21 +2,17 @@
 // catalogue, the compiled rules, the host table, the flow-join state, the counters and where
 // findings go. Step modules take it as their first argument instead of closing over the engine.
 import type { Catalog } from '../catalog/types.ts';
-import {
-  type Config,
-  DEFAULT_ACCEPTABLE_CHILDREN,
-  DEFAULT_INSTALL_PATH_REGEX,
-  DEFAULT_INTERNAL_NETWORKS,
-  DEFAULT_SHELLS,
-  DEFAULT_SUSPICIOUS_CHILDREN,
-} from '../config/schema.ts';
+import { type Config, DEFAULT_INTERNAL_NETWORKS } from '../config/schema.ts';
 import type { Finding } from '../model/finding.ts';
+import { fileName } from '../model/paths.ts';
+import { type CompiledRules, compileRules } from '../rules/compile.ts';
+import { rulesFor } from '../rules/load.ts';
 import type { ClockOffset } from './clock-skew.ts';
 import { type FlowState, newFlowState } from './flow-join.ts';
 import { type HostTable, hostTable } from './hosts.ts';
 import { type Destinations, destinations } from './network.ts';
 import type { HostState } from './state.ts';
-import { type ControlRules, controlRules } from './steps/control.ts';
+import type { ControlRules } from './steps/control.ts';
 
 export interface EngineStats {
   events: number;
@@ -47,8 +43,11 @@ export interface EngineOptions {
   collect?: boolean;
 }
 
-/** The configuration's pattern lists, compiled once. */
-export interface EngineRules {
+/**
+ * The rule packs compiled, with the config's own overrides of them applied (ShellSpawnRegex,
+ * SuspiciousChildProcesses, InstallPathRegex replace the packs' lists; acceptable pairs add).
+ */
+export interface EngineRules extends Omit<CompiledRules, 'control'> {
   control: ControlRules;
   /** User-writable and temporary locations, one pattern each (allowlist anomalies name them). */
   installPaths: RegExp[];
@@ -71,17 +70,16 @@ export interface EngineContext {
   now: number;
 }
 
-function compileRules(cfg: Config): EngineRules {
-  const installPaths = cfg.InstallPathRegex ?? DEFAULT_INSTALL_PATH_REGEX.map((r) => new RegExp(r, 'i'));
+function engineRules(cfg: Config): EngineRules {
+  const packs = compileRules(rulesFor(cfg.Rules), fileName);
+  const installPaths = cfg.InstallPathRegex ?? packs.paths.userWritable;
   return {
-    control: controlRules(cfg, {
-      shells: new RegExp(DEFAULT_SHELLS, 'i'),
-      acceptable: DEFAULT_ACCEPTABLE_CHILDREN.map((a) => ({
-        parent: new RegExp(a.parent, 'i'),
-        child: new RegExp(a.child, 'i'),
-      })),
-      suspicious: DEFAULT_SUSPICIOUS_CHILDREN.map((s) => new RegExp(s, 'i')),
-    }),
+    ...packs,
+    control: {
+      shells: cfg.ShellSpawnRegex.shells ?? packs.control.children,
+      acceptable: [...packs.control.acceptable, ...cfg.ShellSpawnRegex.acceptable],
+      suspicious: cfg.SuspiciousChildProcesses ?? packs.control.suspicious,
+    },
     installPaths,
     installPath: new RegExp(installPaths.map((r) => `(?:${r.source})`).join('|'), 'i'),
     supportHosts: cfg.UserContext.SupportHosts,
@@ -121,7 +119,7 @@ export function createContext(
   const ctx: EngineContext = {
     cfg,
     catalog,
-    rules: compileRules(cfg),
+    rules: engineRules(cfg),
     dest: destinations(cfg.InternalNetworks ?? DEFAULT_INTERNAL_NETWORKS, cfg.ExternalIPAllowlist.cidrs, [
       ...cfg.ExternalIPAllowlist.domains,
       ...presetDomains,

@@ -163,7 +163,7 @@ function onFile(ctx: EngineContext, h: HostState, ev: FileEvent): void {
   const path = ev.op === 'rename' && ev.target ? ev.target : ev.path;
   const writer = procFor(h, ev.proc, ev.time);
   observe(ctx, h, writer, ev.time, ev.src);
-  if (!filePersistenceAt(ctx, h, path, writer, ev)) rememberWriter(h, writer, path, ev);
+  if (!filePersistenceAt(ctx, h, path, writer, ev)) rememberWriter(ctx, h, writer, path, ev);
 }
 
 function holding(ctx: EngineContext): { hosts: number; agents: number; processes: number } {

@@ -19,13 +19,13 @@
 import type { Config } from '../config/schema.ts';
 import type { DnsEvent, LeaseEvent, NetworkEvent } from '../model/event.ts';
 import type { EvidenceProcess } from '../model/finding.ts';
+import { fileName } from '../model/paths.ts';
 import { type AddressBook, addressBook } from './address-book.ts';
 import { newAgentFor } from './chain.ts';
 import { type ClockSkew, clockSkew } from './clock-skew.ts';
 import { type EngineContext, hostFor } from './context.ts';
 import { endpointFact, evidence } from './evidence.ts';
 import { live, merge } from './identity.ts';
-import { fileName } from './paths.ts';
 import type { Agent, HostState, Proc } from './state.ts';
 import type { ConnectionFact } from './steps/egress.ts';
 

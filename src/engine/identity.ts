@@ -3,8 +3,8 @@
 // share a hash, the same product metadata or catalogue entry, or when one wrote the other.
 import type { Catalog, CatalogMatch } from '../catalog/types.ts';
 import type { StepId } from '../model/finding.ts';
-import { fileName } from './paths.ts';
-import { isGeneric } from './roles.ts';
+import { fileName } from '../model/paths.ts';
+import type { EngineContext } from './context.ts';
 import type { Agent, HostState, Proc, StepLog } from './state.ts';
 
 /** Descendants attached to a new agent at most: bounds the walk over a huge process tree. */
@@ -19,11 +19,12 @@ export function live(a: Agent): Agent {
 }
 
 /** Metadata key for linking: product + original file name, when the binary is not Windows itself. */
-export function metaKey(p: Proc): string | undefined {
+export function metaKey(ctx: EngineContext, p: Proc): string | undefined {
   const ofn = p.meta?.originalFileName?.toLowerCase();
   const product = p.meta?.product?.toLowerCase();
   if (!ofn || ofn === '-' || !product || product === '-') return undefined;
-  if (product.includes('microsoft') && product.includes('windows')) return undefined;
+  // The operating system's own binaries share one product: it links nothing.
+  if (ctx.rules.identity.osProduct.test(product)) return undefined;
   return `${product}|${ofn}`;
 }
 
@@ -76,7 +77,7 @@ export function toolOf(p: Proc, catalog: Catalog): CatalogMatch | undefined {
 }
 
 /** Records what a process tells about its agent's identity (images, hashes, metadata, tool). */
-export function learn(a: Agent, p: Proc, catalog: Catalog): void {
+export function learn(ctx: EngineContext, a: Agent, p: Proc): void {
   a.images.add(p.image);
   a.keys.add(p.key);
   const host = a.host;
@@ -85,7 +86,7 @@ export function learn(a: Agent, p: Proc, catalog: Catalog): void {
     a.hashes.add(h);
     if (!a.instance) host.byHash.set(h, a);
   }
-  const mk = metaKey(p);
+  const mk = metaKey(ctx, p);
   if (mk && !a.instance) host.byMeta.set(mk, a);
   if (p.meta) {
     a.meta.originalFileName ??= p.meta.originalFileName;
@@ -97,9 +98,9 @@ export function learn(a: Agent, p: Proc, catalog: Catalog): void {
   if (p.integrity) a.integrity ??= p.integrity;
   if (a.tool && !a.instance && !host.byTool.has(a.tool.tool.id)) host.byTool.set(a.tool.tool.id, a);
   if (!a.tool) {
-    const m = toolOf(p, catalog);
+    const m = toolOf(p, ctx.catalog);
     // A generic program matched only by its file name names nothing.
-    if (m && !(isGeneric(p.image) && m.by === 'executable')) {
+    if (m && !(ctx.rules.roles.isGeneric(p.image) && m.by === 'executable')) {
       a.tool = m;
       if (!a.instance && !host.byTool.has(m.tool.id)) host.byTool.set(m.tool.id, a);
     }
@@ -108,11 +109,11 @@ export function learn(a: Agent, p: Proc, catalog: Catalog): void {
 
 /** Existing agent this process's image already belongs to, and why. */
 export function knownAgentFor(
+  ctx: EngineContext,
   host: HostState,
   p: Proc,
-  catalog: Catalog,
 ): { agent: Agent; link: string } | undefined {
-  if (isGeneric(p.image)) return undefined;
+  if (ctx.rules.roles.isGeneric(p.image)) return undefined;
   const byPath = host.byPath.get(p.key);
   if (byPath) return { agent: live(byPath), link: `same image path ${p.image}` };
   for (const h of hashKeys(p)) {
@@ -123,7 +124,7 @@ export function knownAgentFor(
         link: `same file hash (${h.slice(0, 6)}…${h.slice(-8)}) as ${[...live(a).images][0] ?? 'the agent'}`,
       };
   }
-  const mk = metaKey(p);
+  const mk = metaKey(ctx, p);
   if (mk) {
     const a = host.byMeta.get(mk);
     if (a)
@@ -135,7 +136,7 @@ export function knownAgentFor(
   const w = host.writtenBy.get(p.key)?.writer.agent;
   if (w) return { agent: live(w), link: `image ${fileName(p.image)} was written by the agent's process` };
   if (host.byTool.size) {
-    const m = toolOf(p, catalog);
+    const m = toolOf(p, ctx.catalog);
     const a = m ? host.byTool.get(m.tool.id) : undefined;
     if (m && a) {
       return {
@@ -149,11 +150,10 @@ export function knownAgentFor(
 
 /** The agent of a process, creating one when `create` (instance-keyed for generic programs). */
 export function agentOf(
+  ctx: EngineContext,
   host: HostState,
   p: Proc,
   time: number,
-  catalog: Catalog,
-  maxAgents: number,
   onEvict: (a: Agent) => void,
 ): Agent {
   if (p.agent) {
@@ -161,29 +161,29 @@ export function agentOf(
     p.agent = a;
     return a;
   }
-  const known = knownAgentFor(host, p, catalog);
+  const known = knownAgentFor(ctx, host, p);
   let a: Agent;
   if (known) {
     a = known.agent;
     if (!a.keys.has(p.key) && !a.links.includes(known.link)) a.links.push(known.link);
   } else {
-    const instance = isGeneric(p.image);
+    const instance = ctx.rules.roles.isGeneric(p.image);
     const key = instance
       ? `proc:${p.guid ?? `${p.pid}@${p.start ?? time}`}:${fileName(p.image)}`
       : `image:${p.key}`;
     a = newAgent(host, key, instance, time);
-    if (host.agents.size >= maxAgents) evictOldest(host, onEvict);
+    if (host.agents.size >= ctx.cfg.Limits.AgentsPerHost) evictOldest(host, onEvict);
     host.agents.set(key, a);
   }
-  attach(a, p, catalog);
+  attach(ctx, a, p);
   return a;
 }
 
 /** Makes `p` (and its known descendants) part of agent `a`'s process tree, running its image. */
-export function attach(a: Agent, p: Proc, catalog: Catalog): void {
+export function attach(ctx: EngineContext, a: Agent, p: Proc): void {
   p.agent = a;
   p.agentImage = true;
-  learn(a, p, catalog);
+  learn(ctx, a, p);
   const stack = [...p.children];
   let guard = 0;
   while (stack.length && guard++ < MAX_ATTACHED) {

@@ -2,7 +2,7 @@
 // Linux and macOS by pid, and pids are reused, so a pid resolves to the newest process with that
 // pid that had started by the event's time and had not ended before it.
 import type { ProcessStartEvent, ProcRef } from '../model/event.ts';
-import { pathKey } from './paths.ts';
+import { pathKey } from '../model/paths.ts';
 import type { HostState, Proc } from './state.ts';
 
 /** A process whose end was seen stays resolvable this long (late network/child events). */
@@ -11,7 +11,7 @@ const END_GRACE_MS = 60_000;
 const MAX_PER_PID = 4;
 /** A start stamped this far after the event is still the process it names (sensor clock jitter). */
 const START_JITTER_MS = 1000;
-/** Two records of one start (Sysmon 1 and 4688, two sensors) lie at most this far apart. */
+/** Two records of one start (two sensors, or two logs of one sensor) lie at most this far apart. */
 const SAME_START_MS = 2000;
 /** Children kept per process: an agent's sessions, not a build server's thousand compilers. */
 const MAX_CHILDREN = 64;
@@ -83,8 +83,8 @@ export function procFor(host: HostState, ref: ProcRef | undefined, time: number)
  */
 export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc; fresh: boolean } {
   const parent = procFor(host, ev.parent, ev.time);
-  // A fork that kept its parent's image, or a second record of the same start (Sysmon 1 and
-  // 4688 of one process), updates the existing entry instead of creating a stranger.
+  // A fork that kept its parent's image, or a second record of the same start (Sysmon and the
+  // Security log of one process), updates the existing entry instead of creating a stranger.
   const existing =
     findProc(host, { guid: ev.proc.guid, pid: ev.proc.pid, image: ev.proc.image }, ev.time) ??
     (ev.proc.pid === undefined || ev.proc.guid === undefined ? sameStart(host, ev) : undefined);
@@ -148,7 +148,7 @@ export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc;
 
 /**
  * The same start reported by a second sensor that names the process differently (Sysmon 1 by
- * guid, Security 4688 by pid; some exports drop Sysmon's ProcessId): same image, same command
+ * guid, the Security log by pid; some exports drop Sysmon's ProcessId): same image, same command
  * line, same parent image, within two seconds.
  */
 function sameStart(host: HostState, ev: ProcessStartEvent): Proc | undefined {

@@ -16,8 +16,9 @@ import {
 } from '../model/finding.ts';
 import { remediationFor } from '../model/remediation.ts';
 import type { Approval } from './approval.ts';
-import { ALERT_STEPS, severityOf } from './severity.ts';
-import type { Agent, EgressDest, FlagCode } from './state.ts';
+import type { EngineRules } from './context.ts';
+import { severityOf } from './severity.ts';
+import type { Agent, EgressDest } from './state.ts';
 import { clientHeavy } from './steps/egress.ts';
 
 const ANALYTIC: Record<Platform, Finding['analytic']> = {
@@ -26,9 +27,6 @@ const ANALYTIC: Record<Platform, Finding['analytic']> = {
   macos: 'AN1368',
   network: 'AN1366',
 };
-
-/** Score by the number of steps inside the window (index = steps): the chain is the signal. */
-const BASE_BY_STEPS = [0, 10, 30, 50, 70];
 
 /** Times at which each step is supported, with egress times taken from qualifying destinations. */
 function stepTimes(a: Agent, cfg: Config): Record<StepId, number[]> {
@@ -92,45 +90,6 @@ export function stepCount(a: Agent, cfg: Config): number {
   return bestWindow(stepTimes(a, cfg), cfg.TimeWindow).steps.size;
 }
 
-/** What each modifier adds to the score; a reason carries its delta, so severity is explained. */
-const WEIGHT = {
-  /** Start, persistence, egress, child in that order is how an install-and-use session runs. */
-  canonicalOrder: 5,
-  /** Only connection starts seen: a long session is likely but not shown. */
-  egressDurationUnknown: -5,
-  /** Only flows, not tied to a process: the link to the agent is by host address alone. */
-  egressHostLevel: -5,
-  /** Much more sent than received: a screen being uploaded. */
-  clientHeavy: 10,
-  /** Not a catalogued tool: a custom RAT is as suspect as a known one, slightly more. */
-  unknownTool: 5,
-  /** A catalogued remote-access tool: its identity is certain. */
-  knownTool: 5,
-  /** An approved tool behaving as approved: far below alert level, but kept for the record. */
-  allowlisted: -60,
-} as const;
-
-/** What each flag on the agent adds (a typed table: a flag without a weight does not compile). */
-const FLAG_DELTA: Record<FlagCode, number> = {
-  temp_path: 10,
-  renamed: 10,
-  suspicious_child: 15,
-  standard_user: 5,
-  hidden_plist: 10,
-  apple_lookalike: 10,
-  service_shell: 10,
-};
-
-/** Confidence that the steps are one agent's one chain: a base, plus per step, minus per doubt. */
-const CONFIDENCE = {
-  floor: 0.3,
-  base: 0.6,
-  perStep: 0.1,
-  weakEgressOnly: 0.1,
-  hostLevelOnly: 0.2,
-  productLink: 0.05,
-} as const;
-
 function inWindow(t: number, start: number, window: number): boolean {
   return t >= start && t <= start + window;
 }
@@ -167,14 +126,18 @@ function chainWindow(a: Agent, cfg: Config): ChainWindow {
   };
 }
 
-function orderReasons(w: ChainWindow, cfg: Config): { reasons: Reason[]; inOrder: boolean } {
+function orderReasons(
+  w: ChainWindow,
+  cfg: Config,
+  rules: EngineRules,
+): { reasons: Reason[]; inOrder: boolean } {
   const n = w.steps.size;
   const stepNames = [...w.steps].map((s) => STEP_LABEL[s].split(' ')[0]).join(', ');
   const reasons: Reason[] = [
     {
       code: 'steps',
       text: `${n} of 4 steps inside one ${Math.round(cfg.TimeWindow / 60000)}-minute window (${stepNames})`,
-      delta: BASE_BY_STEPS[n],
+      delta: rules.score.byStepCount[n],
     },
   ];
   // Canonical order: start, persistence, egress, child.
@@ -182,35 +145,39 @@ function orderReasons(w: ChainWindow, cfg: Config): { reasons: Reason[]; inOrder
     Math.min(...w.times[s].filter((t) => inWindow(t, w.start, cfg.TimeWindow))),
   );
   const inOrder = firsts.every((t, i) => i === 0 || t >= firsts[i - 1]);
-  if (n >= ALERT_STEPS && inOrder)
+  if (n >= rules.severity.alertSteps && inOrder)
     reasons.push({
       code: 'canonical_order',
       text: 'steps happened in the canonical order (start, persistence, egress, child)',
-      delta: WEIGHT.canonicalOrder,
+      delta: rules.score.weights.canonical_order,
     });
   return { reasons, inOrder };
 }
 
-function egressReasons(a: Agent, w: ChainWindow, cfg: Config): Reason[] {
+function egressReasons(a: Agent, w: ChainWindow, cfg: Config, rules: EngineRules): Reason[] {
+  const weights = rules.score.weights;
   const reasons: Reason[] = [];
   if (w.weakOnly)
     reasons.push({
       code: 'egress_duration_unknown',
       text: 'egress seen only as connection starts; session length unknown',
-      delta: WEIGHT.egressDurationUnknown,
+      delta: weights.egress_duration_unknown,
     });
   if (w.hostLevelOnly)
     reasons.push({
       code: 'egress_host_level',
       text: 'egress known only from network flows, not tied to the process',
-      delta: WEIGHT.egressHostLevel,
+      delta: weights.egress_host_level,
     });
   for (const d of a.egress.values()) {
-    if (qualifies(d, cfg, a) && clientHeavy(d, cfg.EgressHeuristics.BytesOutInRatio)) {
+    if (
+      qualifies(d, cfg, a) &&
+      clientHeavy(d, cfg.EgressHeuristics.BytesOutInRatio, rules.egress.clientHeavyMinBytes)
+    ) {
       reasons.push({
         code: 'client_heavy',
         text: `client-heavy egress to ${d.ip}: ${d.bytesOut} bytes out vs ${d.bytesIn} in (screen upload?)`,
-        delta: WEIGHT.clientHeavy,
+        delta: weights.client_heavy,
       });
       break;
     }
@@ -218,20 +185,21 @@ function egressReasons(a: Agent, w: ChainWindow, cfg: Config): Reason[] {
   return reasons;
 }
 
-function identityReasons(a: Agent, n: number): Reason[] {
+function identityReasons(a: Agent, n: number, rules: EngineRules): Reason[] {
+  const weights = rules.score.weights;
   const reasons: Reason[] = [];
-  for (const [code, text] of a.flags) reasons.push({ code, text, delta: FLAG_DELTA[code] });
+  for (const [code, text] of a.flags) reasons.push({ code, text, delta: weights[code] });
   if (!a.tool && n >= 2)
     reasons.push({
       code: 'unknown_tool',
       text: 'not in the remote-access tool catalogue',
-      delta: WEIGHT.unknownTool,
+      delta: weights.unknown_tool,
     });
   if (a.tool)
     reasons.push({
       code: 'known_tool',
       text: `catalogue names it ${a.tool.tool.name} (by ${a.tool.by.replace(/_/g, ' ')})${a.tool.ambiguous.length ? `; could also be ${a.tool.ambiguous.map((t) => t.name).join(', ')}` : ''}`,
-      delta: WEIGHT.knownTool,
+      delta: weights.known_tool,
     });
   return reasons;
 }
@@ -240,13 +208,19 @@ function identityReasons(a: Agent, n: number): Reason[] {
 function statusOf(
   n: number,
   cfg: Config,
+  rules: EngineRules,
   approval: Approval | undefined,
   reasons: Reason[],
 ): Finding['status'] {
-  const status: Finding['status'] = n >= Math.max(ALERT_STEPS, cfg.MinSteps) ? 'alert' : 'signal';
+  const status: Finding['status'] =
+    n >= Math.max(rules.severity.alertSteps, cfg.MinSteps) ? 'alert' : 'signal';
   if (!approval) return status;
   if (approval.anomalies.length === 0) {
-    reasons.push({ code: 'allowlisted', text: `approved by ${approval.entry}`, delta: WEIGHT.allowlisted });
+    reasons.push({
+      code: 'allowlisted',
+      text: `approved by ${approval.entry}`,
+      delta: rules.score.weights.allowlisted,
+    });
     return 'suppressed';
   }
   reasons.push({
@@ -349,23 +323,28 @@ function agentInfo(a: Agent, approval: Approval | undefined): Finding['agent'] {
   };
 }
 
-function confidenceOf(a: Agent, w: ChainWindow): number {
-  const c = CONFIDENCE;
+function confidenceOf(a: Agent, w: ChainWindow, rules: EngineRules): number {
+  const c = rules.score.confidence;
   const raw =
     c.base +
-    c.perStep * w.steps.size -
-    (w.weakOnly ? c.weakEgressOnly : 0) -
-    (w.hostLevelOnly ? c.hostLevelOnly : 0) -
-    (a.links.some((l) => l.startsWith('same product')) ? c.productLink : 0);
+    c.per_step * w.steps.size -
+    (w.weakOnly ? c.weak_egress_only : 0) -
+    (w.hostLevelOnly ? c.host_level_only : 0) -
+    (a.links.some((l) => l.startsWith('same product')) ? c.product_link : 0);
   return Math.round(Math.max(c.floor, Math.min(1, raw)) * 100) / 100;
 }
 
-export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefined): Finding {
+export function buildFinding(
+  a: Agent,
+  cfg: Config,
+  rules: EngineRules,
+  approval: Approval | undefined,
+): Finding {
   const w = chainWindow(a, cfg);
   const n = w.steps.size;
-  const order = orderReasons(w, cfg);
-  const reasons = [...order.reasons, ...egressReasons(a, w, cfg), ...identityReasons(a, n)];
-  const status = statusOf(n, cfg, approval, reasons);
+  const order = orderReasons(w, cfg, rules);
+  const reasons = [...order.reasons, ...egressReasons(a, w, cfg, rules), ...identityReasons(a, n, rules)];
+  const status = statusOf(n, cfg, rules, approval, reasons);
   let score = 0;
   for (const r of reasons) score += r.delta;
   score = Math.max(0, Math.min(100, score));
@@ -392,9 +371,9 @@ export function buildFinding(a: Agent, cfg: Config, approval: Approval | undefin
     analytic: ANALYTIC[a.host.platform],
     technique: { id: 'T1219', name: 'Remote Access Tools', tactic: 'TA0011' },
     status,
-    severity: status === 'suppressed' ? 'info' : severityOf(score, n),
+    severity: status === 'suppressed' ? 'info' : severityOf(score, n, rules.severity),
     score,
-    confidence: confidenceOf(a, w),
+    confidence: confidenceOf(a, w, rules),
     host: a.host.displayName,
     hostId: a.host.name,
     platform: a.host.platform,

@@ -3,6 +3,9 @@
 import type { CatalogMatch } from '../catalog/types.ts';
 import type { FileHashes, ImageMeta, Platform, SourceRef } from '../model/event.ts';
 import type { Evidence, StepId } from '../model/finding.ts';
+import type { FlagCode } from '../rules/schema.ts';
+
+export type { FlagCode } from '../rules/schema.ts';
 
 export interface Proc {
   /** Engine-local serial, unique per host. */
@@ -64,16 +67,6 @@ export interface EgressDest {
   /** Set when the destination qualified as S3, with the reason. */
   qualified?: { time: number; why: string; weak: boolean };
 }
-
-/** What can be said of an agent beyond its steps; each scores (score.ts FLAG_DELTA) with its one-line reason. */
-export type FlagCode =
-  | 'temp_path'
-  | 'renamed'
-  | 'suspicious_child'
-  | 'standard_user'
-  | 'hidden_plist'
-  | 'apple_lookalike'
-  | 'service_shell';
 
 export interface Agent {
   key: string;

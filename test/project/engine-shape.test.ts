@@ -62,3 +62,61 @@ test(`no function in src/engine/ is over ${MAX_FUNCTION_LINES} lines`, () => {
     'functions over the limit',
   );
 });
+
+/** What belongs in the rule packs, not in engine code: event ids, platform paths, labels, keys. */
+const PLATFORM_KNOWLEDGE: Array<[string, RegExp]> = [
+  [
+    'a Windows event id',
+    /\b(4624|4625|4634|4647|4648|4657|4663|4672|4688|4689|4697|4698|4699|4700|4702|5140|5145|5156|5158|7034|7036|7040|7045)\b/,
+  ],
+  ['a Linux path', /(^|[^\w.])\/(etc|usr|tmp|var|home|opt|dev|lib|run|proc|root|bin|sbin|srv)\//],
+  ['a macOS label or path', /com\.apple|\/library\/|\/system\/|launch(agents|daemons)|\.plist|\/users\//i],
+  [
+    'a Windows path or registry key',
+    /[a-z]:\\|\\windows\\|system32|currentversion|\\software\\|\bhk(lm|cu)\b|\.exe\b/i,
+  ],
+];
+
+/** The text of every string, template and regex literal in `file` (import specifiers left out). */
+function literals(file: string): Array<{ line: number; text: string }> {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: Array<{ line: number; text: string }> = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return;
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isRegularExpressionLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
+      const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+      out.push({ line, text: node.getText(sf) });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+test('nothing in src/engine/ names a Windows event id, a Linux path, a macOS label or a Windows key: the rule packs do', () => {
+  const found: string[] = [];
+  for (const file of sources(ENGINE))
+    for (const { line, text } of literals(file)) {
+      const unescaped = text.replace(/\\(.)/g, '$1');
+      for (const [what, re] of PLATFORM_KNOWLEDGE)
+        if (re.test(text) || re.test(unescaped))
+          found.push(`${relative(REPO_ROOT, file)}:${line} ${what}: ${text}`);
+    }
+  assert.deepEqual(found, []);
+});
+
+test('the checker finds what it looks for (it cannot pass by finding nothing)', () => {
+  const samples = ['"4688"', "'/etc/systemd/system'", '/^com\\.apple\\./', "'C:\\\\Windows\\\\x.exe'"];
+  for (const s of samples)
+    assert.ok(
+      PLATFORM_KNOWLEDGE.some(([, re]) => re.test(s) || re.test(s.replace(/\\(.)/g, '$1'))),
+      `${s} is caught`,
+    );
+});

@@ -1,14 +1,14 @@
 // S4: a child the agent spawned that gives someone interactive control (a shell, an
 // interpreter, a recon command), and whether its command line is suspicious.
-import type { Config } from '../../config/schema.ts';
 import type { SourceRef } from '../../model/event.ts';
+import { fileName } from '../../model/paths.ts';
 import { addStep } from '../chain.ts';
 import type { EngineContext } from '../context.ts';
 import { evidence, processFact, short } from '../evidence.ts';
-import { fileName } from '../paths.ts';
 import type { Agent, Proc } from '../state.ts';
 
 export interface ControlRules {
+  /** Children that count as interactive control (the packs' control.children, or ShellSpawnRegex.shells). */
   shells: RegExp;
   acceptable: Array<{ parent: RegExp; child: RegExp }>;
   suspicious: RegExp[];
@@ -21,17 +21,6 @@ export interface ControlRules {
 const MAX_CREDIT_DEPTH = 3;
 /** A suspicious command line quoted in a reason: enough to recognise it. */
 const REASON_COMMAND_CHARS = 120;
-
-export function controlRules(
-  c: Config,
-  defaults: { shells: RegExp; acceptable: Array<{ parent: RegExp; child: RegExp }>; suspicious: RegExp[] },
-): ControlRules {
-  return {
-    shells: c.ShellSpawnRegex.shells ?? defaults.shells,
-    acceptable: [...defaults.acceptable, ...c.ShellSpawnRegex.acceptable],
-    suspicious: c.SuspiciousChildProcesses ?? defaults.suspicious,
-  };
-}
 
 export function isControlChild(rules: ControlRules, parentImage: string, childImage: string): boolean {
   const child = childImage.toLowerCase();

@@ -6,12 +6,12 @@
 import type { Config } from '../../config/schema.ts';
 import type { DnsEvent, NetworkEvent } from '../../model/event.ts';
 import type { Evidence } from '../../model/finding.ts';
+import { fileName } from '../../model/paths.ts';
 import { changed, touch } from '../chain.ts';
 import type { EngineContext } from '../context.ts';
 import { endpointFact, evidence, processFact } from '../evidence.ts';
 import { type FlowPlacement, hostConnection, joinFlows, learnAddress, queueFlow } from '../flow-join.ts';
 import { procFor } from '../lineage.ts';
-import { fileName } from '../paths.ts';
 import type { Agent, EgressDest, HostState, Proc } from '../state.ts';
 import { actingAgent, observe } from './execution.ts';
 
@@ -34,10 +34,6 @@ export interface ConnectionFact {
 const MAX_TIMES = 64;
 /** Destinations kept per agent: a scanner or crawler would otherwise hold one per address. */
 const MAX_DESTINATIONS = 64;
-/** Below this many bytes out, no ratio makes a session a screen upload. */
-const CLIENT_HEAVY_MIN_BYTES = 64 * 1024;
-/** Addresses that say nothing about which host a flow came from. */
-const UNSPECIFIED_OR_LOOPBACK = /^(127\.|::1$|0\.0\.0\.0|::$)/;
 /** DNS answers kept per host for naming destinations; cleared when full (names come back). */
 export const MAX_DNS_NAMES = 2000;
 
@@ -117,9 +113,9 @@ function qualify(d: EgressDest, f: ConnectionFact, cfg: Config): boolean {
   return false;
 }
 
-/** Client-heavy: much more sent than received (screen upload). */
-export function clientHeavy(d: EgressDest, ratio: number): boolean {
-  return d.bytesOut > CLIENT_HEAVY_MIN_BYTES && d.bytesOut >= ratio * Math.max(1, d.bytesIn);
+/** Client-heavy: much more sent than received (screen upload), above a minimum sent. */
+export function clientHeavy(d: EgressDest, ratio: number, minBytes: number): boolean {
+  return d.bytesOut > minBytes && d.bytesOut >= ratio * Math.max(1, d.bytesIn);
 }
 
 /** Adds a connection to the agent's destination (creating it, up to the cap). */
@@ -177,7 +173,7 @@ export function onNetwork(ctx: EngineContext, h: HostState, ev: NetworkEvent): v
   if (
     ev.srcIp &&
     !dest.isExternal(ev.srcIp) &&
-    !UNSPECIFIED_OR_LOOPBACK.test(ev.srcIp) &&
+    !ctx.rules.egress.localSource.test(ev.srcIp) &&
     ev.direction !== 'inbound'
   ) {
     learnAddress(ctx, h, ev.srcIp, ev.time);

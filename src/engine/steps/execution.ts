@@ -3,13 +3,12 @@
 // a child inside an agent's process tree, a catalogued remote-access tool, or the parent of a
 // control child. Also the flags that depend on the agent's own image and user.
 import type { FileEvent, ProcessStartEvent, SourceRef } from '../../model/event.ts';
+import { fileName, pathKey } from '../../model/paths.ts';
 import { addStep, newAgentFor } from '../chain.ts';
 import type { EngineContext } from '../context.ts';
 import { evidence, processFact, short } from '../evidence.ts';
 import { adoptFlows } from '../flow-join.ts';
 import { attach, knownAgentFor, live, toolOf } from '../identity.ts';
-import { fileName, pathKey } from '../paths.ts';
-import { isDownloader, isGeneric, isTool, spawnsShellsByDesign } from '../roles.ts';
 import type { Agent, HostState, Proc } from '../state.ts';
 import { creditChildren, isControlChild, recordControl } from './control.ts';
 
@@ -17,9 +16,6 @@ import { creditChildren, isControlChild, recordControl } from './control.ts';
 const MAX_WRITTEN = 4096;
 /** `cp` run by `sudo` run by a shell: hops up through copying tools to the real writer. */
 const MAX_COPY_HOPS = 3;
-/** Files that run, and the directories agents are dropped in, on the three platforms. */
-const EXECUTABLE_OR_DROP_PATH =
-  /(\.(exe|dll|scr|com|bat|ps1|sh|app)$)|^\/(tmp|var\/tmp|usr|opt|dev\/shm|private\/tmp|users|home|library)\//i;
 
 /** Flags that depend on the agent's own image and user. */
 export function imageFlags(ctx: EngineContext, a: Agent, p: Proc): void {
@@ -29,11 +25,17 @@ export function imageFlags(ctx: EngineContext, a: Agent, p: Proc): void {
   }
   const ofn = p.meta?.originalFileName;
   if (ofn && ofn !== '-' && !a.flags.has('renamed')) {
-    const strip = (s: string) => s.toLowerCase().replace(/\.(exe|mui)$/g, '');
+    const suffix = ctx.rules.identity.imageSuffix;
+    const strip = (s: string) => s.toLowerCase().replace(suffix, '');
     if (strip(ofn) !== strip(fileName(p.image)))
       a.flags.set('renamed', `image ${fileName(p.image)} was renamed from ${ofn}`);
   }
-  if (!a.flags.has('standard_user') && p.integrity && /^medium/i.test(p.integrity) && p.user) {
+  if (
+    !a.flags.has('standard_user') &&
+    p.integrity &&
+    ctx.rules.identity.standardIntegrity.test(p.integrity) &&
+    p.user
+  ) {
     const { supportHosts, adminUsers } = ctx.rules;
     const support = supportHosts.some((r) => r.test(a.host.name) || r.test(a.host.displayName));
     const admin = adminUsers.some((r) => r.test(p.user!));
@@ -73,7 +75,8 @@ export function observe(
   time: number,
   src: SourceRef,
 ): void {
-  if (!p || p.agent || p.startSrc || isGeneric(p.image) || toolOf(p, ctx.catalog) === undefined) return;
+  if (!p || p.agent || p.startSrc || ctx.rules.roles.isGeneric(p.image)) return;
+  if (toolOf(p, ctx.catalog) === undefined) return;
   const a = newAgentFor(ctx, h, p, time);
   imageFlags(ctx, a, p);
   addStep(
@@ -100,27 +103,27 @@ export function inheritFork(p: Proc): void {
  * else about this start needs looking at), false when other steps may still read it.
  */
 export function attributeStart(ctx: EngineContext, h: HostState, p: Proc, ev: ProcessStartEvent): boolean {
-  const known = knownAgentFor(h, p, ctx.catalog);
+  const known = knownAgentFor(ctx, h, p);
   if (known) {
     const a = known.agent;
     if (!a.keys.has(p.key) && !a.links.includes(known.link)) a.links.push(known.link);
-    attach(a, p, ctx.catalog);
+    attach(ctx, a, p);
     addExecution(ctx, a, p, known.link);
     return true;
   }
   const parent = p.parent;
-  const control = ctx.rules.control;
+  const { control, roles } = ctx.rules;
   if (parent?.agent) {
     const a = live(parent.agent);
     p.agent = a;
     if (isControlChild(control, parent.image, p.image)) recordControl(ctx, a, parent, p, ev);
     adoptFlows(h, a, p);
-  } else if (!isGeneric(p.image) && toolOf(p, ctx.catalog) !== undefined) {
+  } else if (!roles.isGeneric(p.image) && toolOf(p, ctx.catalog) !== undefined) {
     const a = newAgentFor(ctx, h, p, ev.time);
     addExecution(ctx, a, p, `catalogue entry ${a.tool?.tool.name ?? ''}`.trim());
   } else if (
     parent &&
-    !spawnsShellsByDesign(parent.image) &&
+    !roles.spawnsShellsByDesign(parent.image) &&
     isControlChild(control, parent.image, p.image)
   ) {
     const a = actingAgent(ctx, h, parent, ev.time);
@@ -135,10 +138,18 @@ export function attributeStart(ctx: EngineContext, h: HostState, p: Proc, ev: Pr
  * writer is one). Browsers and the like download for the user and link nothing; `cp`,
  * `install` and the like copy for whoever ran them.
  */
-export function rememberWriter(h: HostState, writer: Proc | undefined, path: string, ev: FileEvent): void {
+export function rememberWriter(
+  ctx: EngineContext,
+  h: HostState,
+  writer: Proc | undefined,
+  path: string,
+  ev: FileEvent,
+): void {
+  const roles = ctx.rules.roles;
   let w = writer;
-  for (let i = 0; i < MAX_COPY_HOPS && w && isTool(w.image); i++) w = w.parent;
-  if (!w || isGeneric(w.image) || isDownloader(w.image) || !EXECUTABLE_OR_DROP_PATH.test(path)) return;
+  for (let i = 0; i < MAX_COPY_HOPS && w && roles.isTool(w.image); i++) w = w.parent;
+  if (!w || roles.isGeneric(w.image) || roles.isDownloader(w.image)) return;
+  if (!ctx.rules.paths.dropped.test(path)) return;
   h.writtenBy.set(pathKey(path), { writer: w, time: ev.time, src: ev.src });
   if (h.writtenBy.size > MAX_WRITTEN) h.writtenBy.delete(h.writtenBy.keys().next().value!);
 }

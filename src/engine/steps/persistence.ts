@@ -10,13 +10,14 @@ import type {
   RegistryEvent,
   SourceRef,
 } from '../../model/event.ts';
+import { commandArgs, commandImage, fileName, pathKey } from '../../model/paths.ts';
+import type { CompiledField, ProgramRoles } from '../../rules/compile.ts';
+import type { FlagCode } from '../../rules/schema.ts';
 import { addStep, newAgentFor } from '../chain.ts';
-import type { EngineContext } from '../context.ts';
+import type { EngineContext, EngineRules } from '../context.ts';
 import { capCommand, type EvidenceFacts, evidence, processFact, short } from '../evidence.ts';
 import { attach, live, merge } from '../identity.ts';
 import { procFor } from '../lineage.ts';
-import { commandArgs, commandImage, fileName, pathKey } from '../paths.ts';
-import { isGeneric, isInstaller, isSystemWriter, isTool } from '../roles.ts';
 import type { Agent, HostState, Proc } from '../state.ts';
 import { actingAgent, addExecution } from './execution.ts';
 
@@ -27,107 +28,80 @@ export interface PersistenceFact {
   command?: string;
   /** Where the entry lives (registry key, file path), when the fact names it. */
   location?: string;
-  /** Weaker kinds (cron) score less. */
-  weak?: boolean;
-  /** Notes for modifiers: hidden plist, Apple-lookalike label. */
-  notes?: string[];
+  /** Flags the entry earns its owner (a hidden or Apple-lookalike launchd label), with their text. */
+  flags?: Array<[FlagCode, string]>;
 }
 
-const RUN_KEY =
-  /\\(software\\(wow6432node\\)?microsoft\\windows\\currentversion\\(run|runonce|runservices|runservicesonce|policies\\explorer\\run))\\([^\\]+)$/i;
-const SERVICE_IMAGE = /\\(controlset\d{3}|currentcontrolset)\\services\\([^\\]+)\\imagepath$/i;
-const WINLOGON = /\\software\\microsoft\\windows nt\\currentversion\\winlogon\\(userinit|shell)$/i;
-const STARTUP_DIR = /\\(start menu\\programs\\startup)\\([^\\]+)$/i;
+/** "$2" → the second capture group of `m`. */
+function fill(template: string, m: RegExpExecArray): string {
+  return template.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
+}
 
-export function registryPersistence(key: string, data: string | undefined): PersistenceFact | undefined {
-  let m = SERVICE_IMAGE.exec(key);
-  if (m) return { mechanism: 'service', name: m[2], command: data, location: key };
-  m = RUN_KEY.exec(key);
-  if (m) return { mechanism: 'run_key', name: m[4], command: data, location: key };
-  m = WINLOGON.exec(key);
-  if (m) return { mechanism: 'run_key', name: `Winlogon ${m[1]}`, command: data, location: key };
+/** A field of a command line: the first capture group that matched, trimmed and rewritten. */
+function extract(f: CompiledField, commandLine: string, match: RegExpExecArray): string | undefined {
+  const m = f.re ? f.re.exec(commandLine) : match;
+  let v: string | undefined;
+  if (m) for (const g of f.groups) if (m[g] !== undefined && v === undefined) v = m[g];
+  v ??= f.default;
+  if (v === undefined) return undefined;
+  if (f.trim) v = v.trim();
+  for (const r of f.replace) v = v.replace(r.re, r.with);
+  return v;
+}
+
+/** A registry value that makes persistence (service ImagePath, Run keys, Winlogon), per the rules. */
+export function registryPersistence(
+  rules: EngineRules,
+  key: string,
+  data: string | undefined,
+): PersistenceFact | undefined {
+  for (const r of rules.persistence.registry) {
+    const m = r.re.exec(key);
+    if (m) return { mechanism: r.mechanism, name: fill(r.name, m), command: data, location: key };
+  }
   return undefined;
 }
 
-const SYSTEMD_DIRS =
-  /^(\/etc\/systemd\/system|\/lib\/systemd\/system|\/usr\/lib\/systemd\/system|\/run\/systemd\/system|\/etc\/systemd\/user|\/usr\/lib\/systemd\/user|\/home\/[^/]+\/\.config\/systemd\/user|\/root\/\.config\/systemd\/user)\/(.+\.(service|timer|socket))$/;
-const CRON =
-  /^(\/etc\/crontab|\/etc\/cron\.(d|hourly|daily|weekly|monthly)\/[^/]+|\/var\/spool\/cron\/(crontabs\/)?[^/]+)$/;
-const LAUNCHD =
-  /^(\/library\/launch(agents|daemons)|\/system\/library\/launch(agents|daemons)|\/users\/[^/]+\/library\/launchagents|~\/library\/launchagents)\/([^/]+\.plist)$/i;
-
-export function filePersistence(path: string): PersistenceFact | undefined {
-  const lower = path.toLowerCase();
-  let m = STARTUP_DIR.exec(path);
-  if (m) return { mechanism: 'startup_folder', name: m[2], location: path };
-  m = SYSTEMD_DIRS.exec(path);
-  // A unit file, or the link `systemctl enable` makes in a .wants/ folder.
-  if (m && (!m[2].includes('/') || /^[^/]+\.wants\/[^/]+$/.test(m[2]))) {
-    return { mechanism: 'systemd', name: m[2].slice(m[2].lastIndexOf('/') + 1), location: path };
-  }
-  m = CRON.exec(path);
-  if (m) return { mechanism: 'cron', name: path, location: path, weak: true };
-  m = LAUNCHD.exec(lower);
-  if (m) {
-    const file = path.slice(path.lastIndexOf('/') + 1);
-    const label = file.replace(/\.plist$/i, '');
-    const notes: string[] = [];
-    if (label.startsWith('.')) notes.push('hidden plist (leading dot)');
-    if (/^com\.apple\./i.test(label) && !lower.startsWith('/system/'))
-      notes.push(`Apple-lookalike label ${label} outside /System`);
-    return { mechanism: 'launchd', name: label, location: path, notes };
+/** A file that makes persistence (a unit, a cron table, a plist, a Startup entry), per the rules. */
+export function filePersistence(rules: EngineRules, path: string): PersistenceFact | undefined {
+  for (const r of rules.persistence.files) {
+    const m = r.re.exec(path);
+    if (!m) continue;
+    const name = fill(r.name, m);
+    const flags: Array<[FlagCode, string]> = [];
+    for (const l of rules.persistence.labels) {
+      if (l.mechanism !== r.mechanism || !l.re.test(name) || l.unlessLocation?.test(path)) continue;
+      flags.push([l.flag, l.text.replace('{name}', name)]);
+    }
+    return { mechanism: r.mechanism, name, location: path, ...(flags.length ? { flags } : {}) };
   }
   return undefined;
 }
 
 /** Persistence made by running a command (systemctl enable, launchctl load, schtasks, sc, reg add). */
 export function commandPersistence(
+  rules: EngineRules,
   image: string,
   commandLine: string | undefined,
 ): PersistenceFact | undefined {
   if (!commandLine) return undefined;
-  const c = commandLine;
-  let m =
-    /\bsystemctl\b(?:\s+--\S+)*\s+(enable|start|restart|reenable|link)\s+(?:--now\s+)?([\w@.\-/]+)/i.exec(c);
-  if (m) return { mechanism: 'systemd', name: m[2].replace(/^.*\//, '') };
-  m =
-    /\blaunchctl\s+(load|bootstrap|enable|submit)\b.*?([\w.\-~/ ]+\.plist|gui\/\d+\/[\w.-]+|system\/[\w.-]+|-l\s+[\w.-]+)/i.exec(
-      c,
-    );
-  if (m)
-    return {
-      mechanism: 'launchd',
-      name: m[2]
-        .trim()
-        .replace(/^.*\//, '')
-        .replace(/\.plist$/i, '')
-        .replace(/^-l\s+/, ''),
-    };
-  m = /\bschtasks(?:\.exe)?["']?\s+.*\/create\b/i.exec(c);
-  if (m) {
-    const tn = /\/tn\s+("([^"]+)"|(\S+))/i.exec(c);
-    const tr = /\/tr\s+("((?:[^"\\]|\\.)*)"|'([^']+)'|(\S+))/i.exec(c);
-    return {
-      mechanism: 'scheduled_task',
-      name: tn?.[2] ?? tn?.[3] ?? '?',
-      command: tr?.[2] ?? tr?.[3] ?? tr?.[4],
-    };
+  for (const r of rules.persistence.commands) {
+    const m = r.match.exec(commandLine);
+    if (!m || r.unless?.test(commandLine) || (r.image && !r.image.test(image))) continue;
+    if (r.registry) {
+      const key = extract(r.registry.key, commandLine, m) ?? '';
+      const value = extract(r.registry.value, commandLine, m) ?? '';
+      const fact = registryPersistence(rules, `${key}\\${value}`, extract(r.registry.data, commandLine, m));
+      if (fact) return fact;
+      continue;
+    }
+    const name = r.name && extract(r.name, commandLine, m);
+    if (!r.mechanism || name === undefined) continue;
+    const command = r.command && extract(r.command, commandLine, m);
+    return command === undefined
+      ? { mechanism: r.mechanism, name }
+      : { mechanism: r.mechanism, name, command };
   }
-  m = /\bsc(?:\.exe)?["']?\s+(?:\\\\\S+\s+)?create\s+("([^"]+)"|(\S+))/i.exec(c);
-  if (m) {
-    const bp = /binpath=\s*("((?:[^"\\]|\\.)*)"|(\S+))/i.exec(c);
-    return { mechanism: 'service', name: m[2] ?? m[3], command: bp?.[2] ?? bp?.[3] };
-  }
-  m = /\breg(?:\.exe)?["']?\s+add\s+("([^"]+)"|(\S+))/i.exec(c);
-  if (m) {
-    const key = (m[2] ?? m[3]).replace(/^hkcu/i, 'HKCU').replace(/^hklm/i, 'HKLM');
-    const v = /\/v\s+("([^"]+)"|(\S+))/i.exec(c);
-    const d = /\/d\s+("((?:[^"\\]|\\.)*)"|(\S+))/i.exec(c);
-    const fact = registryPersistence(`${key}\\${v?.[2] ?? v?.[3] ?? ''}`, d?.[2] ?? d?.[3]);
-    if (fact) return fact;
-  }
-  m = /\bcrontab\b(?!\s+-l)/.exec(c);
-  if (m && /(^|\/)crontab$/.test(image)) return { mechanism: 'cron', name: 'crontab', weak: true };
   return undefined;
 }
 
@@ -139,8 +113,6 @@ const PENDING_ARGS_PREFIX = 64;
 const MAX_ENTRIES = 1024;
 /** sc run by cmd run by a script run by the agent: hops up through tools to the real writer. */
 const MAX_WRITER_HOPS = 4;
-/** Arguments that make a shell run a command line (cmd /c, sh -c, powershell -enc/-command). */
-const SHELL_COMMAND_ARGS = /(^|\s)(\/c|-c|-enc|-e|-encodedcommand|-command)\s/i;
 
 function mechanismText(m: PersistenceMechanism): string {
   return m.replace('_', ' ');
@@ -171,11 +143,12 @@ function entryEvidence(
 
 /**
  * Whoever really wrote the entry: skip tools that only carry out the change (sc, reg,
- * systemctl...); the system's own writers (services.exe for every service) write on someone
+ * systemctl...); the system's own writers (the service manager for every service) write on someone
  * else's behalf. A shell that is no agent's (an operator's console) wrote it for the program it
  * names, unless it is a package script's shell, which writes on the installer's behalf.
  */
-function writersOf(actor: Proc | undefined): { writer?: Proc; shellWriter?: Proc } {
+function writersOf(roles: ProgramRoles, actor: Proc | undefined): { writer?: Proc; shellWriter?: Proc } {
+  const { isTool, isSystemWriter, isGeneric, isInstaller } = roles;
   let writer = actor;
   for (let i = 0; i < MAX_WRITER_HOPS && writer && isTool(writer.image) && !writer.agent; i++)
     writer = writer.parent;
@@ -201,12 +174,12 @@ function commandTarget(
   if (!fact.command) return { link: '' };
   const img = commandImage(fact.command);
   const key = pathKey(img);
-  if (isGeneric(key)) {
+  if (ctx.rules.roles.isGeneric(key)) {
     const target = writer ? actingAgent(ctx, h, writer, time) : entryAgent(ctx, h, fact, key, time);
     const args = normalArgs(fact.command);
     h.pendingPersistence.push({ key, args, agent: target, time });
     if (h.pendingPersistence.length > MAX_PENDING_ENTRIES) h.pendingPersistence.shift();
-    if (SHELL_COMMAND_ARGS.test(` ${args} `)) {
+    if (ctx.rules.persistence.shellCommandArgs.test(` ${args} `)) {
       target.flags.set(
         'service_shell',
         `${mechanismText(fact.mechanism)} "${fact.name}" runs a shell command line`,
@@ -251,7 +224,7 @@ function ownerOf(
   return { owner: owner ?? entryAgent(ctx, h, fact, undefined, time), link };
 }
 
-/** One entry reported by several records (7045, 4697, Sysmon 13; schtasks and 4698) is one S2. */
+/** One entry reported by several records (a service install, its registry value, its audit record) is one S2. */
 function sameEntry(h: HostState, fact: PersistenceFact, owner: Agent): Agent {
   const key = `${fact.mechanism}:${fact.name.toLowerCase().replace(/^\\/, '')}`;
   const earlier = h.entries.get(key);
@@ -274,10 +247,7 @@ function learnEntry(ctx: EngineContext, owner: Agent, fact: PersistenceFact): vo
     const m = ctx.catalog.matchEntry(fact.name);
     if (m) owner.tool = m;
   }
-  for (const n of fact.notes ?? []) {
-    if (n.startsWith('hidden')) owner.flags.set('hidden_plist', n);
-    else if (n.startsWith('Apple')) owner.flags.set('apple_lookalike', n);
-  }
+  for (const [flag, text] of fact.flags ?? []) owner.flags.set(flag, text);
 }
 
 /** Records S2 for the agent that owns the entry `fact` describes; `actor` is who made it. */
@@ -291,7 +261,7 @@ export function recordPersistence(
   facts: Pick<EvidenceFacts, 'file' | 'registry'>,
 ): void {
   const ev = entryEvidence(fact, actor, time, src, facts);
-  const writers = writersOf(actor);
+  const writers = writersOf(ctx.rules.roles, actor);
   const target = commandTarget(ctx, h, fact, writers.writer, time);
   const { owner: first, link } = ownerOf(ctx, h, fact, target, writers, time);
   const owner = sameEntry(h, fact, first);
@@ -332,14 +302,14 @@ function entryAgent(
  * that command line is the entry's agent. Returns true when `p` was bound so.
  */
 export function bindRegisteredCommand(ctx: EngineContext, h: HostState, p: Proc): boolean {
-  if (!h.pendingPersistence.length || !isGeneric(p.image)) return false;
+  if (!h.pendingPersistence.length || !ctx.rules.roles.isGeneric(p.image)) return false;
   const args = p.commandLine ? normalArgs(p.commandLine) : '';
   const hit = h.pendingPersistence.find(
     (x) => x.key === p.key && x.args && args.includes(x.args.slice(0, PENDING_ARGS_PREFIX)),
   );
   if (!hit) return false;
   const a = live(hit.agent);
-  attach(a, p, ctx.catalog);
+  attach(ctx, a, p);
   addExecution(ctx, a, p, 'started with the command line the persistence entry registered');
   return true;
 }
@@ -351,11 +321,11 @@ export function commandMadePersistence(
   p: Proc,
   ev: ProcessStartEvent,
 ): void {
-  const fact = commandPersistence(p.image, p.commandLine);
+  const fact = commandPersistence(ctx.rules, p.image, p.commandLine);
   if (fact) recordPersistence(ctx, h, fact, p, ev.time, ev.src, {});
 }
 
-/** A persistence entry a sensor reports as such (7045, 4698, BTM, a unit started). */
+/** A persistence entry a sensor reports as such (a service installed, a task registered, a unit started). */
 export function onPersistence(ctx: EngineContext, h: HostState, ev: PersistenceEvent): void {
   const actor = procFor(h, ev.actor, ev.time);
   recordPersistence(
@@ -371,7 +341,7 @@ export function onPersistence(ctx: EngineContext, h: HostState, ev: PersistenceE
 
 export function onRegistry(ctx: EngineContext, h: HostState, ev: RegistryEvent): void {
   if (ev.op !== 'set') return;
-  const fact = registryPersistence(ev.key, ev.data);
+  const fact = registryPersistence(ctx.rules, ev.key, ev.data);
   if (!fact) return;
   const registry = ev.data !== undefined ? { key: ev.key, data: capCommand(ev.data) } : { key: ev.key };
   recordPersistence(ctx, h, fact, procFor(h, ev.proc, ev.time), ev.time, ev.src, { registry });
@@ -385,7 +355,7 @@ export function filePersistenceAt(
   writer: Proc | undefined,
   ev: FileEvent,
 ): boolean {
-  const fact = filePersistence(path);
+  const fact = filePersistence(ctx.rules, path);
   if (!fact) return false;
   recordPersistence(ctx, h, fact, writer, ev.time, ev.src, { file: { path, op: ev.op } });
   return true;

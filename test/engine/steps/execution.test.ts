@@ -107,7 +107,7 @@ describe('execution step', () => {
     feed(ctx, [proc({ at: at(0), guid: '{A}', image: PORTABLE })], start);
     const h = ctx.hosts.get(HOST, 'windows', ctx.now);
     const write = fileCreate({ at: at(1), guid: '{A}', image: PORTABLE, path: DROPPED });
-    rememberWriter(h, procFor(h, write.proc, write.time), write.path, write);
+    rememberWriter(ctx, h, procFor(h, write.proc, write.time), write.path, write);
     feed(ctx, [proc({ at: at(2), guid: '{H}', image: DROPPED })], start);
     const a = agentWith(ctx, DROPPED);
     assert.ok(a.images.has(PORTABLE));

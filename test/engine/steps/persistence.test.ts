@@ -20,6 +20,8 @@ import type { RatEvent } from '../../../src/model/event.ts';
 import { at, fileCreate, proc, regSet, service } from '../../support/events.ts';
 import { agents, agentWith, feed, stepContext } from './harness.ts';
 
+const R = stepContext().rules;
+
 const INSTALLED = 'C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe';
 const UPDATER = 'C:\\Users\\bob\\AppData\\Local\\Temp\\upd.exe';
 const CMD = 'C:\\Windows\\System32\\cmd.exe';
@@ -37,55 +39,57 @@ function step(ctx: EngineContext, h: HostState, ev: RatEvent): void {
 describe('persistence step: which facts are entries', () => {
   test('registry: service ImagePath, Run keys and Winlogon are entries; other values are not', () => {
     assert.equal(
-      registryPersistence('HKLM\\System\\CurrentControlSet\\Services\\AnyDesk\\ImagePath', 'x')?.mechanism,
+      registryPersistence(R, 'HKLM\\System\\CurrentControlSet\\Services\\AnyDesk\\ImagePath', 'x')?.mechanism,
       'service',
     );
     assert.equal(
-      registryPersistence('HKU\\S-1\\Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce\\x', 'y')?.name,
+      registryPersistence(R, 'HKU\\S-1\\Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce\\x', 'y')?.name,
       'x',
     );
     assert.equal(
-      registryPersistence('HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\Shell', 'y')
+      registryPersistence(R, 'HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\Shell', 'y')
         ?.name,
       'Winlogon Shell',
     );
-    assert.equal(registryPersistence('HKLM\\Software\\Vendor\\Settings\\Theme', 'dark'), undefined);
+    assert.equal(registryPersistence(R, 'HKLM\\Software\\Vendor\\Settings\\Theme', 'dark'), undefined);
   });
 
   test('files: unit files and their .wants links, cron, LaunchAgents (hidden or Apple-lookalike noted)', () => {
-    assert.equal(filePersistence('/etc/systemd/system/relayd.service')?.name, 'relayd.service');
+    assert.equal(filePersistence(R, '/etc/systemd/system/relayd.service')?.name, 'relayd.service');
     assert.equal(
-      filePersistence('/etc/systemd/system/multi-user.target.wants/relayd.service')?.name,
+      filePersistence(R, '/etc/systemd/system/multi-user.target.wants/relayd.service')?.name,
       'relayd.service',
     );
-    assert.equal(filePersistence('/etc/cron.d/backup')?.mechanism, 'cron');
-    const plist = filePersistence('/Users/amy/Library/LaunchAgents/com.apple.updater.plist');
+    assert.equal(filePersistence(R, '/etc/cron.d/backup')?.mechanism, 'cron');
+    const plist = filePersistence(R, '/Users/amy/Library/LaunchAgents/com.apple.updater.plist');
     assert.equal(plist?.name, 'com.apple.updater');
-    assert.ok(plist?.notes?.some((n) => n.startsWith('Apple-lookalike')));
-    assert.equal(filePersistence('/home/amy/notes.txt'), undefined);
+    assert.deepEqual(plist?.flags, [
+      ['apple_lookalike', 'Apple-lookalike label com.apple.updater outside /System'],
+    ]);
+    assert.equal(filePersistence(R, '/home/amy/notes.txt'), undefined);
   });
 
   test('commands: sc create, schtasks /create, systemctl enable, launchctl load', () => {
-    assert.deepEqual(commandPersistence('sc.exe', 'sc create Relay binPath= "C:\\x\\relay.exe"'), {
+    assert.deepEqual(commandPersistence(R, 'sc.exe', 'sc create Relay binPath= "C:\\x\\relay.exe"'), {
       mechanism: 'service',
       name: 'Relay',
       command: 'C:\\x\\relay.exe',
     });
     assert.equal(
-      commandPersistence('schtasks.exe', 'schtasks /create /tn "Updater" /tr "C:\\x\\u.exe" /sc onlogon')
+      commandPersistence(R, 'schtasks.exe', 'schtasks /create /tn "Updater" /tr "C:\\x\\u.exe" /sc onlogon')
         ?.command,
       'C:\\x\\u.exe',
     );
     assert.equal(
-      commandPersistence('/usr/bin/systemctl', 'systemctl enable --now relayd.service')?.name,
+      commandPersistence(R, '/usr/bin/systemctl', 'systemctl enable --now relayd.service')?.name,
       'relayd.service',
     );
     assert.equal(
-      commandPersistence('/bin/launchctl', 'launchctl load -w /Library/LaunchDaemons/com.x.agent.plist')
+      commandPersistence(R, '/bin/launchctl', 'launchctl load -w /Library/LaunchDaemons/com.x.agent.plist')
         ?.name,
       'com.x.agent',
     );
-    assert.equal(commandPersistence('/usr/bin/crontab', 'crontab -l'), undefined);
+    assert.equal(commandPersistence(R, '/usr/bin/crontab', 'crontab -l'), undefined);
   });
 });
 

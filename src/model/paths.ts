@@ -1,7 +1,8 @@
 // Image paths as identities: one spelling for the many ways sensors and registries write the
 // same binary ("\??\C:\x.exe", "\device\harddiskvolume2\x.exe", "%SystemRoot%\x.exe",
 // "\"C:\Program Files\x.exe\" -arg"). Keys drop the drive/volume and case, so a 5156 record and
-// a Sysmon record of one binary meet.
+// a Sysmon record of one binary meet. Path spelling is format knowledge shared by every stage, so it
+// lives with the model, not in the engine.
 
 const WIN_VARS: Record<string, string> = {
   '%systemroot%': 'c:\\windows',

@@ -1,0 +1,284 @@
+// A loaded rule set made ready for the engine: name sets, one regular expression per list of
+// patterns, and plain numbers. Compiled once per rule set (memoised), so every engine created
+// from the same rules shares it.
+import type { PersistenceMechanism } from '../model/event.ts';
+import type { Severity } from '../model/finding.ts';
+import type { RuleRecord, RuleSet } from './load.ts';
+import type { CommandField, ConfidenceTerm, FlagCode, GroupEntry, GroupPath, WeightCode } from './schema.ts';
+
+export interface ProgramRoles {
+  /** A command shell (every cmd.exe or bash is a different process, never one agent by path). */
+  isShell(image: string): boolean;
+  /** Shells, interpreters and shared hosts: identities are per process, never per path. */
+  isGeneric(image: string): boolean;
+  /** Carries out a persistence change for whoever ran it (sc, systemctl, cp under sudo). */
+  isTool(image: string): boolean;
+  /** The system itself or a package installer: writes persistence on someone else's behalf. */
+  isSystemWriter(image: string): boolean;
+  isInstaller(image: string): boolean;
+  /** Writes executables on a user's behalf (browsers, mail): never an agent's writer. */
+  isDownloader(image: string): boolean;
+  /** Starts shells by design (a shell, the logon chain, an installer): its shells make no agent. */
+  spawnsShellsByDesign(image: string): boolean;
+}
+
+export interface CompiledField {
+  re?: RegExp;
+  groups: number[];
+  default?: string;
+  trim: boolean;
+  replace: Array<{ re: RegExp; with: string }>;
+}
+
+export interface CommandRule {
+  id: string;
+  match: RegExp;
+  image?: RegExp;
+  unless?: RegExp;
+  mechanism?: PersistenceMechanism;
+  name?: CompiledField;
+  command?: CompiledField;
+  registry?: { key: CompiledField; value: CompiledField; data: CompiledField };
+}
+
+export interface EntryRule {
+  id: string;
+  mechanism: PersistenceMechanism;
+  re: RegExp;
+  /** "$2": the capture group that names the entry. */
+  name: string;
+}
+
+export interface LabelRule {
+  mechanism: PersistenceMechanism;
+  re: RegExp;
+  unlessLocation?: RegExp;
+  flag: FlagCode;
+  text: string;
+}
+
+export interface CompiledRules {
+  roles: ProgramRoles;
+  control: {
+    /** Children that are interactive control, as one pattern over the image path. */
+    children: RegExp;
+    acceptable: Array<{ parent: RegExp; child: RegExp }>;
+    suspicious: RegExp[];
+  };
+  paths: { userWritable: RegExp[]; dropped: RegExp };
+  persistence: {
+    registry: EntryRule[];
+    files: EntryRule[];
+    commands: CommandRule[];
+    shellCommandArgs: RegExp;
+    labels: LabelRule[];
+  };
+  identity: { osProduct: RegExp; imageSuffix: RegExp; standardIntegrity: RegExp };
+  egress: { localSource: RegExp; clientHeavyMinBytes: number };
+  score: {
+    byStepCount: number[];
+    weights: Record<WeightCode, number>;
+    confidence: Record<ConfidenceTerm, number>;
+  };
+  severity: {
+    /** Each level's lowest score, most severe first. */
+    levels: Array<[Severity, number]>;
+    alertSteps: number;
+    signalMaxSteps: number;
+    signalCeiling: Severity;
+  };
+}
+
+/** Matches nothing: what an emptied list compiles to. */
+const NOTHING = /[^\s\S]/;
+
+function entries<G extends GroupPath>(set: RuleSet, group: G): Array<GroupEntry<G> & { id: string }> {
+  return set.groups[group].map((r: RuleRecord) => ({ ...(r.entry as GroupEntry<G>), id: r.id }));
+}
+
+function flags(caseSensitive: boolean | undefined): string {
+  return caseSensitive ? '' : 'i';
+}
+
+function anyOf(sources: string[], flagsText = 'i'): RegExp {
+  return sources.length ? new RegExp(sources.map((s) => `(?:${s})`).join('|'), flagsText) : NOTHING;
+}
+
+function literal(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A role's file names and patterns, checked against an image's lower-case file name. */
+function roleOf(set: RuleSet, ...groups: GroupPath[]): (name: string) => boolean {
+  const names = new Set<string>();
+  const patterns: string[] = [];
+  for (const g of groups)
+    for (const e of entries(set, g as 'roles.shell')) {
+      for (const n of e.names) names.add(n);
+      patterns.push(...e.patterns);
+    }
+  const re = patterns.length ? anyOf(patterns) : undefined;
+  return re ? (n) => names.has(n) || re.test(n) : (n) => names.has(n);
+}
+
+function roles(set: RuleSet, fileName: (path: string) => string): ProgramRoles {
+  const shell = roleOf(set, 'roles.shell');
+  const generic = roleOf(set, 'roles.shell', 'roles.interpreter', 'roles.generic');
+  const tool = roleOf(set, 'roles.carrier');
+  const writer = roleOf(set, 'roles.system_writer', 'roles.installer');
+  const installer = roleOf(set, 'roles.installer');
+  const downloader = roleOf(set, 'roles.downloader');
+  const byDesign = roleOf(set, 'roles.shell', 'roles.session_parent', 'roles.installer');
+  return {
+    isShell: (i) => shell(fileName(i)),
+    isGeneric: (i) => generic(fileName(i)),
+    isTool: (i) => tool(fileName(i)),
+    isSystemWriter: (i) => writer(fileName(i)),
+    isInstaller: (i) => installer(fileName(i)),
+    isDownloader: (i) => downloader(fileName(i)),
+    spawnsShellsByDesign: (i) => byDesign(fileName(i)),
+  };
+}
+
+/** Control children by file name (".exe" optional), anywhere in a path. */
+function controlChildren(set: RuleSet): RegExp {
+  const alts: string[] = [];
+  for (const e of entries(set, 'control.children')) alts.push(...e.names.map(literal), ...e.patterns);
+  return alts.length ? new RegExp(`(^|[\\\\/])(${alts.join('|')})(\\.exe)?$`, 'i') : NOTHING;
+}
+
+function field(f: CommandField, caseSensitive: boolean): CompiledField {
+  const fl = flags(caseSensitive);
+  return {
+    re: f.pattern === undefined ? undefined : new RegExp(f.pattern, fl),
+    groups: f.groups,
+    default: f.default,
+    trim: f.trim,
+    replace: f.replace.map((r) => ({ re: new RegExp(r.pattern, fl), with: r.with })),
+  };
+}
+
+function commands(set: RuleSet): CommandRule[] {
+  return entries(set, 'persistence.commands').map((e) => {
+    const fl = flags(e.caseSensitive);
+    return {
+      id: e.id,
+      match: new RegExp(e.match, fl),
+      image: e.image === undefined ? undefined : new RegExp(e.image, fl),
+      unless: e.unless === undefined ? undefined : new RegExp(e.unless, fl),
+      mechanism: e.mechanism,
+      name: e.name && field(e.name, e.caseSensitive),
+      command: e.command && field(e.command, e.caseSensitive),
+      registry: e.registry && {
+        key: field(e.registry.key, e.caseSensitive),
+        value: field(e.registry.value, e.caseSensitive),
+        data: field(e.registry.data, e.caseSensitive),
+      },
+    };
+  });
+}
+
+function patterns(set: RuleSet, group: GroupPath): string[] {
+  return entries(set, group as 'paths.dropped').map((e) => e.pattern);
+}
+
+function byId<T>(set: RuleSet, group: GroupPath, pick: (e: never) => T): Record<string, T> {
+  return Object.fromEntries(set.groups[group].map((r) => [r.id, pick(r.entry as never)]));
+}
+
+function one<T>(set: RuleSet, group: GroupPath, id: string): T {
+  const r = set.groups[group].find((x) => x.id === id);
+  if (!r) throw new Error(`rules: ${group}.${id} is missing`);
+  return r.entry as T;
+}
+
+function severity(set: RuleSet): CompiledRules['severity'] {
+  const levels = entries(set, 'severity.levels')
+    .map((e) => [e.id as Severity, e.minScore] as [Severity, number])
+    .sort((a, b) => b[1] - a[1]);
+  const signal = one<GroupEntry<'severity.signal'>>(set, 'severity.signal', 'ceiling');
+  return {
+    levels,
+    alertSteps: one<GroupEntry<'severity.alert'>>(set, 'severity.alert', 'steps').steps,
+    signalMaxSteps: signal.maxSteps,
+    signalCeiling: signal.ceiling,
+  };
+}
+
+function compile(set: RuleSet, fileName: (path: string) => string): CompiledRules {
+  const entryRule = (e: GroupEntry<'persistence.files'> & { id: string }, cs?: boolean): EntryRule => ({
+    id: e.id,
+    mechanism: e.mechanism,
+    re: new RegExp(e.pattern, flags(cs)),
+    name: e.name,
+  });
+  return {
+    roles: roles(set, fileName),
+    control: {
+      children: controlChildren(set),
+      acceptable: entries(set, 'control.acceptable').map((e) => ({
+        parent: new RegExp(e.parent, 'i'),
+        child: new RegExp(e.child, 'i'),
+      })),
+      suspicious: entries(set, 'control.suspicious').map(
+        (e) => new RegExp(e.pattern, flags(e.caseSensitive)),
+      ),
+    },
+    paths: {
+      userWritable: entries(set, 'paths.user_writable').map(
+        (e) => new RegExp(e.pattern, flags(e.caseSensitive)),
+      ),
+      dropped: anyOf(patterns(set, 'paths.dropped')),
+    },
+    persistence: {
+      registry: entries(set, 'persistence.registry').map((e) => entryRule({ ...e, caseSensitive: false })),
+      files: entries(set, 'persistence.files').map((e) => entryRule(e, e.caseSensitive)),
+      commands: commands(set),
+      shellCommandArgs: anyOf(patterns(set, 'persistence.shell_command_args')),
+      labels: entries(set, 'persistence.labels').map((e) => ({
+        mechanism: e.mechanism,
+        re: new RegExp(e.pattern, 'i'),
+        unlessLocation: e.unlessLocation === undefined ? undefined : new RegExp(e.unlessLocation, 'i'),
+        flag: e.flag,
+        text: e.text,
+      })),
+    },
+    identity: {
+      osProduct: anyOf(patterns(set, 'identity.os_products')),
+      imageSuffix: anyOf(patterns(set, 'identity.image_suffixes')),
+      standardIntegrity: anyOf(patterns(set, 'identity.standard_integrity')),
+    },
+    egress: {
+      localSource: anyOf(patterns(set, 'egress.local_sources')),
+      clientHeavyMinBytes: one<GroupEntry<'egress.thresholds'>>(
+        set,
+        'egress.thresholds',
+        'client_heavy_min_bytes',
+      ).value,
+    },
+    score: {
+      byStepCount: one<GroupEntry<'score.steps'>>(set, 'score.steps', 'by_count').deltas,
+      weights: byId(set, 'score.weights', (e: GroupEntry<'score.weights'>) => e.delta) as Record<
+        WeightCode,
+        number
+      >,
+      confidence: byId(set, 'score.confidence', (e: GroupEntry<'score.confidence'>) => e.value) as Record<
+        ConfidenceTerm,
+        number
+      >,
+    },
+    severity: severity(set),
+  };
+}
+
+const compiled = new WeakMap<RuleSet, CompiledRules>();
+
+/** The rule set compiled (once per set); `fileName` is how images are reduced to file names. */
+export function compileRules(set: RuleSet, fileName: (path: string) => string): CompiledRules {
+  let c = compiled.get(set);
+  if (!c) {
+    c = compile(set, fileName);
+    compiled.set(set, c);
+  }
+  return c;
+}
