@@ -1,28 +1,22 @@
-// The offline hunt: inputs → readers → time-ordered merge → engine → findings, plus the run
-// summary the terminal report shows. Tests drive this directly; the CLI only wires it up.
+// The offline hunt: the one pipeline (src/ingest/pipeline.ts: inputs → readers → exact time
+// order → host hints) → engine → findings, plus the run summary the terminal report shows.
+// Tests drive this directly; the CLI only wires it up.
 import type { Catalog } from './catalog/types.ts';
 import type { Config } from './config/schema.ts';
 import { createEngine, type EngineStats } from './engine/engine.ts';
-import { HostHints, type HostNote } from './ingest/host-hint.ts';
-import { mergeByTime } from './ingest/merge.ts';
-import { expandInputs, type Input } from './ingest/open.ts';
+import { InputError } from './ingest/input-error.ts';
+import type { Input } from './ingest/open.ts';
+import { type EventStage, type PipelineSummary, runPipeline } from './ingest/pipeline.ts';
 import type { Problem } from './ingest/reader.ts';
-import { chunkSizeFor, newStats, readSource, type SourceStats } from './ingest/source.ts';
 import type { RatEvent } from './model/event.ts';
 import type { Finding } from './model/finding.ts';
 
-export interface RunSummary {
-  inputs: SourceStats[];
-  /** Problems of the input list itself (missing files, empty globs). */
-  inputProblems: Array<{ file: string; message: string }>;
+export interface RunSummary extends Omit<PipelineSummary, 'events'> {
   problems: number;
   events: number;
+  /** Events dropped for arriving too late: always 0 offline (kept for the live modes' reports). */
   late: number;
   engine: EngineStats;
-  /** Inputs whose records named no host: which host they were given and why, or why none. */
-  hosts: HostNote[];
-  minTime?: number;
-  maxTime?: number;
   bytes: number;
   seconds: number;
 }
@@ -36,71 +30,64 @@ export interface HuntOptions {
   catalog: Catalog;
   format?: string;
   /**
-   * Host name for events whose sensor names none (eslogger, auditd without node=). Without it,
-   * the file name (<host>.audit.log) or the other inputs of the same directory give it
-   * (ingest/host-hint.ts).
+   * Host name for events whose sensor names none (eslogger). Without it, a file named
+   * <host>.eslogger.ndjson gives its host.
    */
   defaultHost?: string;
+  /** Extra pipeline stages (time correction, host resolution); see src/ingest/pipeline.ts. */
+  stages?: () => EventStage[];
+  /** The wall clock for the future-dated check (tests fix it). */
+  now?: number;
   onProblem?(p: Problem): void;
   onBytes?(n: number): void;
   onFinding?(f: Finding): void;
-  /** Test hook: called with every event the engine sees, in order. */
+  /** Test hook: called with every event the engine sees, in order (again from the start when a pass starts over). */
   onEvent?(e: RatEvent): void;
+  /** A pass starts over (an input had to be sorted): what onEvent and onFinding said so far is void. */
+  onRestart?(): void;
 }
 
 export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; summary: RunSummary }> {
   const started = performance.now();
-  const expanded = opts.inputs ? { inputs: opts.inputs, problems: [] } : expandInputs(opts.paths ?? []);
-  const engine = createEngine(opts.config, opts.catalog, { onFinding: opts.onFinding });
-  const stats = expanded.inputs.map((i) => newStats(i.name));
-  let problems = 0;
-  const onProblem = (p: Problem) => {
-    problems++;
-    opts.onProblem?.(p);
-  };
-  const mergeStats = { late: 0, maxBuffered: 0 };
-  const chunkSize = chunkSizeFor(expanded.inputs.length);
-  const hints = new HostHints(opts.defaultHost);
-  const sources = expanded.inputs.map((input, i) =>
-    hints.watch(
-      readSource(input, { format: opts.format, onProblem, onBytes: opts.onBytes, chunkSize }, stats[i]),
-    ),
+  let engine: ReturnType<typeof createEngine> | undefined;
+  const pipe = await runPipeline(
+    {
+      paths: opts.paths,
+      inputs: opts.inputs,
+      format: opts.format,
+      defaultHost: opts.defaultHost,
+      lateness: opts.config.Lateness,
+      onDisorder: 'sort',
+      stages: opts.stages,
+      now: opts.now,
+      onProblem: (p) => opts.onProblem?.(p),
+      onBytes: opts.onBytes,
+    },
+    () => {
+      if (engine) opts.onRestart?.();
+      const e = createEngine(opts.config, opts.catalog, { onFinding: opts.onFinding });
+      engine = e;
+      return (batch) => {
+        for (let i = 0; i < batch.length; i++) {
+          const ev = batch[i];
+          opts.onEvent?.(ev);
+          try {
+            e.push(ev);
+          } catch (err) {
+            throw InputError.at(ev.src, err, 'the engine failed on the event');
+          }
+        }
+      };
+    },
   );
-  for await (const batch of mergeByTime(sources, opts.config.Lateness, mergeStats, (e) =>
-    onProblem({
-      file: e.src.file,
-      format: e.src.format,
-      line: e.src.line,
-      offset: e.src.offset,
-      message: `event at ${new Date(e.time).toISOString()} arrived more than the allowed lateness after later events; dropped`,
-    }),
-  )) {
-    for (const ev of batch) {
-      if (!ev.host) ev.host = hints.hostFor(ev.src.file);
-      opts.onEvent?.(ev);
-      engine.push(ev);
-    }
-  }
-  const findings = engine.finish();
-  let minTime: number | undefined;
-  let maxTime: number | undefined;
-  for (const s of stats) {
-    if (s.minTime !== undefined && (minTime === undefined || s.minTime < minTime)) minTime = s.minTime;
-    if (s.maxTime !== undefined && (maxTime === undefined || s.maxTime > maxTime)) maxTime = s.maxTime;
-  }
+  const findings = engine!.finish();
   return {
     findings,
     summary: {
-      inputs: stats,
-      inputProblems: expanded.problems,
-      problems: problems + expanded.problems.length,
-      events: stats.reduce((n, s) => n + s.events, 0),
-      late: mergeStats.late,
-      engine: engine.stats(),
-      hosts: hints.notes(),
-      minTime,
-      maxTime,
-      bytes: stats.reduce((n, s) => n + s.bytes, 0),
+      ...pipe,
+      late: 0,
+      engine: engine!.stats(),
+      bytes: pipe.inputs.reduce((n, s) => n + s.bytes, 0),
       seconds: (performance.now() - started) / 1000,
     },
   };

@@ -1,115 +1,199 @@
-// Merges many event streams into one stream ordered by event time. Each source may be out of
-// order by up to `lateness` (sensors batch and reorder); a per-source buffer holds events until
-// the source has moved `lateness` past them. Events older than what was already released are
-// too late: they are counted and dropped, never silently reordered into the past.
+// Time order for offline inputs. Each input passes through a bounded reorder window (`orderInput`)
+// that releases its events in exact (time, arrival) order as long as its disorder fits the window;
+// an event earlier than one already released is *disorder*, never dropped: the caller decides
+// (an offline hunt sorts that input on disk and starts again, a publisher passes it through).
+// `mergeSorted` then merges the ordered inputs into one stream by (time, input index), so the
+// output equals a stable sort of all events by time. No spread pushes: batches of any size.
 import type { RatEvent } from '../model/event.ts';
 
-export interface MergeStats {
-  late: number;
-  /** Largest number of events held in reorder buffers at once (memory is bounded by this). */
-  maxBuffered: number;
+/** Events held across all inputs' reorder windows. Bounds memory on dense or non-advancing time. */
+export const MERGE_WINDOW_EVENTS = 65_536;
+/** Each input may hold at least this many, however many inputs are open. */
+const MIN_WINDOW_EVENTS = 256;
+/** Events per yielded batch. */
+const BATCH = 4096;
+
+export function windowFor(inputs: number): number {
+  return Math.max(MIN_WINDOW_EVENTS, Math.floor(MERGE_WINDOW_EVENTS / Math.max(1, inputs)));
+}
+
+export interface OrderStats {
+  /** Most events one window held at once. */
+  maxHeld: number;
+  /** Events released behind later ones (pass-through mode only). */
+  outOfOrder: number;
+}
+
+/** Thrown by `orderInput` in strict mode: the input is out of order beyond its window. */
+export class Disorder extends Error {
+  constructor(
+    readonly input: number,
+    readonly event: RatEvent,
+    readonly after: number,
+  ) {
+    super(`event at ${iso(event.time)} comes after one at ${iso(after)}`);
+  }
+}
+
+const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : String(t));
+
+export interface OrderOptions {
+  /** Index of the input (reported in Disorder). */
+  input: number;
+  /** Event time an event may lag the newest one and still be put back in order. */
+  lateness: number;
+  /** Most events held. */
+  window: number;
+  /** strict: throw Disorder; pass: release the late event at once and count it. */
+  onDisorder: 'strict' | 'pass';
+  stats: OrderStats;
+}
+
+/**
+ * Yields the input's events in (time, arrival) order. An event waits until the input has moved
+ * `lateness` past it or the window is full. Events without a finite time go straight through
+ * (the engine counts and ignores them).
+ */
+export async function* orderInput(
+  source: AsyncIterable<RatEvent[]>,
+  o: OrderOptions,
+): AsyncGenerator<RatEvent[]> {
+  let held: RatEvent[] = [];
+  let head = 0;
+  let unsorted = false;
+  let newest = Number.NEGATIVE_INFINITY;
+  let released = Number.NEGATIVE_INFINITY;
+  const byTime = (a: RatEvent, b: RatEvent) => a.time - b.time;
+
+  const release = (all: boolean): RatEvent[] => {
+    if (unsorted) {
+      held = head > 0 ? held.slice(head) : held;
+      head = 0;
+      held.sort(byTime); // stable: equal times keep arrival order
+      unsorted = false;
+    }
+    const limit = newest - o.lateness;
+    let n = head;
+    while (n < held.length && (all || held[n].time <= limit || held.length - n > o.window)) n++;
+    if (n === head) return [];
+    const out = held.slice(head, n);
+    head = n;
+    released = out[out.length - 1].time;
+    if (head > 4096 && head * 2 > held.length) {
+      held = held.slice(head);
+      head = 0;
+    }
+    return out;
+  };
+
+  for await (const batch of source) {
+    const direct: RatEvent[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const e = batch[i];
+      const t = e.time;
+      if (!Number.isFinite(t)) {
+        direct.push(e);
+        continue;
+      }
+      if (t < released) {
+        if (o.onDisorder === 'strict') throw new Disorder(o.input, e, released);
+        o.stats.outOfOrder++;
+        direct.push(e);
+        continue;
+      }
+      if (held.length > head && t < held[held.length - 1].time) unsorted = true;
+      held.push(e);
+      if (t > newest) newest = t;
+    }
+    if (held.length - head > o.stats.maxHeld) o.stats.maxHeld = held.length - head;
+    if (direct.length) yield direct;
+    const out = release(false);
+    if (out.length) yield out;
+  }
+  const rest = release(true);
+  if (rest.length) yield rest;
 }
 
 interface Cursor {
   it: AsyncIterator<RatEvent[]>;
-  pending: RatEvent[];
-  sorted: boolean;
-  ready: RatEvent[];
-  readyAt: number;
-  maxTime: number;
-  released: number;
-  done: boolean;
+  index: number;
+  batch: RatEvent[];
+  at: number;
 }
 
-const byTime = (a: RatEvent, b: RatEvent) => a.time - b.time;
-
-async function pull(
-  c: Cursor,
-  lateness: number,
-  stats: MergeStats,
-  onLate: (e: RatEvent) => void,
-): Promise<void> {
-  while (c.readyAt >= c.ready.length && !c.done) {
+/** Advances a cursor to a non-empty batch; false when its input is done. */
+async function refill(c: Cursor): Promise<boolean> {
+  while (c.at >= c.batch.length) {
     const r = await c.it.next();
-    if (r.done) {
-      c.done = true;
-    } else {
-      for (const e of r.value) {
-        if (e.time < c.released) {
-          stats.late++;
-          onLate(e);
-          continue;
-        }
-        if (c.pending.length && e.time < c.pending[c.pending.length - 1].time) c.sorted = false;
-        c.pending.push(e);
-        if (e.time > c.maxTime) c.maxTime = e.time;
-      }
-    }
-    if (!c.sorted) {
-      c.pending.sort(byTime);
-      c.sorted = true;
-    }
-    const limit = c.done ? Number.POSITIVE_INFINITY : c.maxTime - lateness;
-    let n = 0;
-    while (n < c.pending.length && c.pending[n].time <= limit) n++;
-    if (n > 0) {
-      c.ready = n === c.pending.length ? c.pending : c.pending.slice(0, n);
-      c.pending = n === c.pending.length ? [] : c.pending.slice(n);
-      c.readyAt = 0;
-      c.released = c.ready[c.ready.length - 1].time;
-    }
-    if (c.pending.length > stats.maxBuffered) stats.maxBuffered = c.pending.length;
+    if (r.done) return false;
+    c.batch = r.value;
+    c.at = 0;
+  }
+  return true;
+}
+
+const before = (a: Cursor, b: Cursor) => {
+  const ta = a.batch[a.at].time;
+  const tb = b.batch[b.at].time;
+  // Non-finite times sort first, so they never hold the others back.
+  const fa = Number.isFinite(ta) ? ta : Number.NEGATIVE_INFINITY;
+  const fb = Number.isFinite(tb) ? tb : Number.NEGATIVE_INFINITY;
+  return fa < fb || (fa === fb && a.index < b.index);
+};
+
+/** A binary min-heap of cursors by (head time, input index). */
+function siftDown(h: Cursor[], i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < h.length && before(h[l], h[m])) m = l;
+    if (r < h.length && before(h[r], h[m])) m = r;
+    if (m === i) return;
+    [h[i], h[m]] = [h[m], h[i]];
+    i = m;
   }
 }
 
 /**
- * Yields batches of events in non-decreasing time order across all sources.
- * `onLate` sees each dropped event (for reporting).
+ * Merges inputs that are each in time order into one stream ordered by (time, input index).
+ * On a throw from any input (Disorder), every input is closed before the error propagates.
  */
-export async function* mergeByTime(
-  sources: Array<AsyncIterable<RatEvent[]>>,
-  lateness: number,
-  stats: MergeStats,
-  onLate: (e: RatEvent) => void = () => {},
-  batchSize = 4096,
-): AsyncGenerator<RatEvent[]> {
-  const cursors: Cursor[] = sources.map((s) => ({
+export async function* mergeSorted(inputs: Array<AsyncIterable<RatEvent[]>>): AsyncGenerator<RatEvent[]> {
+  const all: Cursor[] = inputs.map((s, index) => ({
     it: s[Symbol.asyncIterator](),
-    pending: [],
-    sorted: true,
-    ready: [],
-    readyAt: 0,
-    maxTime: Number.NEGATIVE_INFINITY,
-    released: Number.NEGATIVE_INFINITY,
-    done: false,
+    index,
+    batch: [],
+    at: 0,
   }));
-  let live = cursors.slice();
-  for (const c of live) await pull(c, lateness, stats, onLate);
-  live = live.filter((c) => c.readyAt < c.ready.length);
-
-  let out: RatEvent[] = [];
-  while (live.length > 0) {
-    if (live.length === 1) {
-      // One source: pass its ready batches through.
-      const c = live[0];
-      out.push(...(c.readyAt === 0 ? c.ready : c.ready.slice(c.readyAt)));
-      c.readyAt = c.ready.length;
-    } else {
-      // Take from the source with the earliest head until another source's head is earlier.
-      let best = live[0];
-      for (const c of live) if (c.ready[c.readyAt].time < best.ready[best.readyAt].time) best = c;
-      let second = Number.POSITIVE_INFINITY;
-      for (const c of live)
-        if (c !== best && c.ready[c.readyAt].time < second) second = c.ready[c.readyAt].time;
-      while (best.readyAt < best.ready.length && best.ready[best.readyAt].time <= second)
-        out.push(best.ready[best.readyAt++]);
+  try {
+    if (all.length === 1) {
+      for (let r = await all[0].it.next(); !r.done; r = await all[0].it.next())
+        if (r.value.length) yield r.value;
+      return;
     }
-    if (out.length >= batchSize) {
-      yield out;
-      out = [];
+    const heap: Cursor[] = [];
+    for (const c of all) if (await refill(c)) heap.push(c);
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+    let out: RatEvent[] = [];
+    while (heap.length > 0) {
+      const c = heap[0];
+      out.push(c.batch[c.at++]);
+      if (out.length >= BATCH) {
+        yield out;
+        out = [];
+      }
+      if (c.at < c.batch.length || (await refill(c))) siftDown(heap, 0);
+      else {
+        const last = heap.pop()!;
+        if (heap.length > 0) {
+          heap[0] = last;
+          siftDown(heap, 0);
+        }
+      }
     }
-    for (const c of live) if (c.readyAt >= c.ready.length) await pull(c, lateness, stats, onLate);
-    live = live.filter((c) => c.readyAt < c.ready.length);
+    if (out.length) yield out;
+  } finally {
+    await Promise.allSettled(all.map((c) => c.it.return?.()));
   }
-  if (out.length) yield out;
 }

@@ -113,28 +113,32 @@ export function expandInputs(args: string[]): ExpandResult {
   return { inputs, problems };
 }
 
-/** Raw bytes of an input, gunzipped when it starts with the gzip magic. */
+/** Raw bytes of an input, gunzipped when it starts with the gzip magic. Closes the file when abandoned. */
 export async function* openBytes(input: Input, chunkSize = 1 << 20): AsyncGenerator<Buffer> {
   const stream = input.path ? createReadStream(input.path, { highWaterMark: chunkSize }) : process.stdin;
   let gunzip: ReturnType<typeof createGunzip> | undefined;
   const it = stream[Symbol.asyncIterator]();
-  const head = await it.next();
-  if (head.done) return;
-  const buf = head.value as Buffer;
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    gunzip = createGunzip({ chunkSize: 1 << 18 });
-    const rest = (async function* () {
-      yield buf;
-      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
-    })();
-    const feed = (async () => {
-      for await (const c of rest) if (!gunzip!.write(c)) await new Promise((r) => gunzip!.once('drain', r));
-      gunzip!.end();
-    })();
-    feed.catch((e) => gunzip!.destroy(e));
-    for await (const c of gunzip) yield c as Buffer;
-    return;
+  try {
+    const head = await it.next();
+    if (head.done) return;
+    const buf = head.value as Buffer;
+    if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+      const gz = createGunzip({ chunkSize: 1 << 18 });
+      gunzip = gz;
+      const feed = (async () => {
+        if (!gz.write(buf)) await new Promise((r) => gz.once('drain', r));
+        for (let r = await it.next(); !r.done; r = await it.next())
+          if (!gz.write(r.value as Buffer)) await new Promise((r) => gz.once('drain', r));
+        gz.end();
+      })();
+      feed.catch((e) => gz.destroy(e));
+      for await (const c of gz) yield c as Buffer;
+      return;
+    }
+    yield buf;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
+  } finally {
+    gunzip?.destroy();
+    if (input.path) (stream as ReturnType<typeof createReadStream>).destroy();
   }
-  yield buf;
-  for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
 }

@@ -1,11 +1,12 @@
 // Reads one input end to end: sniffs its format from the first bytes (unless told), feeds its
 // bytes or lines to the format's decoder, and yields the events in batches, one per chunk read.
 // Problems are collected with file and position; a bad input ends as a problem, never a throw.
-import { StringDecoder } from 'node:string_decoder';
 import type { EventKind, RatEvent } from '../model/event.ts';
 import { FORMATS, formatById } from './formats.ts';
+import { InputError } from './input-error.ts';
+import { createLineSplitter } from './line-splitter.ts';
 import { type Input, openBytes } from './open.ts';
-import type { DecodeContext, Format, Problem } from './reader.ts';
+import type { ChunkDecoder, DecodeContext, Format, Problem } from './reader.ts';
 
 /** Longest line accepted; longer ones are reported and skipped, never buffered whole. */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
@@ -114,117 +115,127 @@ export async function* readSource(
     return;
   }
 
-  // Collect the head for sniffing.
-  const headParts: Buffer[] = [];
-  let headLen = 0;
-  let ended = false;
   try {
-    while (headLen < SNIFF_BYTES) {
-      const r = await bytes.next();
-      if (r.done) {
-        ended = true;
-        break;
+    // Collect the head for sniffing.
+    const headParts: Buffer[] = [];
+    let headLen = 0;
+    let ended = false;
+    try {
+      while (headLen < SNIFF_BYTES) {
+        const r = await bytes.next();
+        if (r.done) {
+          ended = true;
+          break;
+        }
+        headParts.push(r.value);
+        headLen += r.value.length;
       }
-      headParts.push(r.value);
-      headLen += r.value.length;
-    }
-  } catch (e) {
-    ctx.problem(`cannot read: ${(e as Error).message}`, { offset: headLen });
-    return;
-  }
-  const head = Buffer.concat(headParts);
-  if (head.length === 0) {
-    return; // An empty file holds no events; not a problem.
-  }
-  if (opts.format) {
-    format = formatById(opts.format);
-    if (!format) {
-      ctx.problem(`unknown format "${opts.format}"`, {});
+    } catch (e) {
+      ctx.problem(`cannot read: ${(e as Error).message}`, { offset: headLen });
       return;
     }
-  } else {
-    const s = sniffFormat(head.subarray(0, SNIFF_BYTES));
-    if (!s.format || s.score < 0.5) {
-      const binary = head.subarray(0, 512).some((b) => b === 0);
-      ctx.problem(
-        binary
-          ? 'binary content of no known format (not EVTX, not gzip); skipped'
-          : 'format not recognised (use --format to name it); skipped',
-        { offset: 0 },
-      );
-      return;
+    const head = Buffer.concat(headParts);
+    if (head.length === 0) {
+      return; // An empty file holds no events; not a problem.
     }
-    format = s.format;
-  }
-  stats.format = format.id;
-
-  const decoder = format.decoder(ctx);
-  const utf16 = isUtf16(head);
-  const text = new StringDecoder(utf16 ? 'utf16le' : 'utf8');
-  let carry = '';
-  let lineNo = 0;
-  let skippingLongLine = false;
-  let firstChunk = true;
-
-  const feed = (chunk: Buffer) => {
-    stats.bytes += chunk.length;
-    opts.onBytes?.(chunk.length);
-    if (decoder.mode === 'chunks') {
-      decoder.write(chunk);
-      return;
-    }
-    let s = text.write(firstChunk && utf16 ? chunk.subarray(2) : chunk);
-    if (firstChunk && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-    firstChunk = false;
-    let start = 0;
-    for (let nl = s.indexOf('\n'); nl >= 0; nl = s.indexOf('\n', start)) {
-      let line = carry ? carry + s.slice(start, nl) : s.slice(start, nl);
-      carry = '';
-      start = nl + 1;
-      lineNo++;
-      if (skippingLongLine) {
-        skippingLongLine = false;
-        continue;
+    if (opts.format) {
+      format = formatById(opts.format);
+      if (!format) {
+        ctx.problem(`unknown format "${opts.format}"`, {});
+        return;
       }
-      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      decoder.line(line, lineNo);
+    } else {
+      const s = sniffFormat(head.subarray(0, SNIFF_BYTES));
+      if (!s.format || s.score < 0.5) {
+        const binary = head.subarray(0, 512).some((b) => b === 0);
+        ctx.problem(
+          binary
+            ? 'binary content of no known format (not EVTX, not gzip); skipped'
+            : 'format not recognised (use --format to name it); skipped',
+          { offset: 0 },
+        );
+        return;
+      }
+      format = s.format;
     }
-    if (!skippingLongLine) carry += s.slice(start);
-    if (carry.length > MAX_LINE_BYTES) {
-      ctx.problem(`line longer than ${MAX_LINE_BYTES} bytes; skipped`, { line: lineNo + 1 });
-      carry = '';
-      skippingLongLine = true;
-    }
-  };
+    stats.format = format.id;
 
-  try {
+    const decoder = format.decoder(ctx);
+    let lineNo = 0;
+    // A reader that throws is a bug, not bad input: it stops the run with the file and position.
+    const splitter =
+      decoder.mode === 'lines'
+        ? createLineSplitter({
+            maxLineBytes: MAX_LINE_BYTES,
+            encoding: isUtf16(head) ? 'utf16le' : 'utf8',
+            line(text, n) {
+              lineNo = n;
+              try {
+                decoder.line(text, n);
+              } catch (e) {
+                throw new InputError(input.name, { line: n }, `the ${format!.id} reader failed`, e);
+              }
+            },
+            tooLong: (n) => ctx.problem(`line longer than ${MAX_LINE_BYTES} bytes; skipped`, { line: n }),
+          })
+        : undefined;
+
+    const feed = (chunk: Buffer) => {
+      stats.bytes += chunk.length;
+      opts.onBytes?.(chunk.length);
+      if (splitter) splitter.write(chunk);
+      else {
+        try {
+          (decoder as ChunkDecoder).write(chunk);
+        } catch (e) {
+          throw InputError.at(
+            { file: input.name, offset: stats.bytes - chunk.length },
+            e,
+            `the ${format!.id} reader failed`,
+          );
+        }
+      }
+    };
+
     for (const part of headParts) feed(part);
     if (batch.length) {
       yield batch;
       batch = [];
     }
     if (!ended) {
-      for await (const chunk of { [Symbol.asyncIterator]: () => bytes }) {
-        feed(chunk);
+      for (;;) {
+        let r: IteratorResult<Buffer>;
+        try {
+          r = await bytes.next();
+        } catch (e) {
+          ctx.problem(`read failed: ${(e as Error).message}; the rest of the input is skipped`, {
+            offset: stats.bytes,
+          });
+          break;
+        }
+        if (r.done) break;
+        feed(r.value);
         if (batch.length) {
           yield batch;
           batch = [];
         }
       }
     }
-  } catch (e) {
-    ctx.problem(`read failed: ${(e as Error).message}`, { offset: stats.bytes });
-  }
-  if (decoder.mode === 'lines') {
-    carry += text.end();
-    if (carry && !skippingLongLine) {
-      lineNo++;
-      decoder.line(carry.charCodeAt(carry.length - 1) === 13 ? carry.slice(0, -1) : carry, lineNo);
+    splitter?.end();
+    try {
+      decoder.end();
+    } catch (e) {
+      throw InputError.at(
+        { file: input.name, line: splitter ? lineNo : undefined, offset: splitter ? undefined : stats.bytes },
+        e,
+        `the ${format.id} reader failed at the end of the input`,
+      );
     }
+    stats.lines = splitter?.lines() ?? 0;
+    if (batch.length) yield batch;
+  } finally {
+    await bytes.return(undefined);
   }
-  decoder.end();
-  stats.lines = lineNo;
-  if (batch.length) yield batch;
 }
 
 export function newStats(input: string): SourceStats {

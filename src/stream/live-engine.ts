@@ -1,25 +1,36 @@
-// The engine as a live stream needs it: events are held for a short reorder window (event time)
-// so inputs that interleave slightly out of order reach the engine in order; events within the
-// configured Lateness of the newest event are still used (the engine keeps state that long);
-// older ones are counted as late and dropped. Findings go out when a chain first reaches alert
-// level and on every change (same id, higher revision), and once more at close when the final
-// state was never sent. No wall clock is read here, so the same input gives the same output.
+// The engine as a live stream needs it. Events are put in *lanes* (one per host in watch and
+// serve; one per partition in a worker), each with its own engine, reorder window and lateness,
+// so a sender that is hours behind another loses nothing: there is no global watermark. Inside a
+// lane, events are held for a short reorder window (event time) so inputs that interleave
+// slightly out of order reach the engine in order; events within the configured Lateness of the
+// lane's newest event are still used (the engine keeps state that long); older ones are counted
+// as late and dropped. Findings go out when a chain first reaches alert level and on every change
+// (same id, higher revision), and once more at close when the final state was never sent. No wall
+// clock is read here, so the same input gives the same output.
 import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
-import { createEngine, type EngineStats } from '../engine/engine.ts';
+import { createEngine, type Engine, type EngineStats } from '../engine/engine.ts';
 import type { RatEvent } from '../model/event.ts';
 import type { Finding } from '../model/finding.ts';
-import { createReorderHeap } from './reorder.ts';
+import { createReorderHeap, type ReorderHeap } from './reorder.ts';
 
 export type FindingKind = 'update' | 'final';
+
+/**
+ * Lanes held at once. A lane is an engine (about 20 KB empty, 1 ms to create); past this many,
+ * the lane used longest ago is closed (its chains end, final states are sent).
+ */
+export const MAX_LANES = 4096;
 
 export interface LiveEngineOptions {
   config: Config;
   catalog: Catalog;
   /** Event-time reorder window in ms (0: no reordering beyond arrival order). */
   reorderMs: number;
-  /** Most events held for reordering; beyond it the oldest are released early. */
+  /** Most events held for reordering over all lanes; beyond it a lane's oldest are released early. */
   capacity: number;
+  /** The lane of an event (its host key); one lane for all when absent. */
+  laneOf?(ev: RatEvent): string;
   onFinding(f: Finding, kind: FindingKind): void;
   /** Sees each event dropped as too late. */
   onLate?(ev: RatEvent): void;
@@ -31,8 +42,9 @@ export interface LiveStats {
   buffered: number;
   /** Newest event time seen (ms), or undefined before the first event. */
   maxTime?: number;
-  /** Event time up to which everything has reached the engine. */
+  /** Event time up to which every lane has passed everything to its engine (the slowest lane). */
   watermark?: number;
+  lanes: number;
   findingsEmitted: number;
   openFindings: number;
   engine: EngineStats;
@@ -43,94 +55,166 @@ export interface LiveEngine {
   push(ev: RatEvent): 'held' | 'direct' | 'late';
   /** Releases every held event (inputs went quiet). */
   flush(): void;
-  /** A watermark: nothing older than `time` will come; releases and expires up to it. */
+  /** A watermark for every lane: nothing older than `time` will come; releases and expires up to it. */
   advance(time: number): void;
   /** Ends the stream: flushes, closes every chain, sends final states. */
   finish(): void;
   stats(): LiveStats;
 }
 
+interface Lane {
+  engine: Engine;
+  held: ReorderHeap;
+  maxTime: number;
+  released: number;
+}
+
+/** Sums engine statistics over lanes (every field is a count). */
+function addStats(into: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(from)) {
+    if (typeof v === 'number') into[k] = ((into[k] as number | undefined) ?? 0) + v;
+    else if (v && typeof v === 'object') {
+      if (!into[k]) into[k] = {};
+      addStats(into[k] as Record<string, unknown>, v as Record<string, unknown>);
+    }
+  }
+}
+
+function zeroed(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o))
+    out[k] =
+      typeof v === 'number' ? 0 : v && typeof v === 'object' ? zeroed(v as Record<string, unknown>) : v;
+  return out;
+}
+
 export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
   const lateness = o.config.Lateness;
-  const held = createReorderHeap();
+  const lanes = new Map<string, Lane>();
   const emitted = new Map<string, number>();
+  const closed: EngineStats[] = [];
   let eventsIn = 0;
   let late = 0;
+  let held = 0;
   let findingsEmitted = 0;
-  let maxTime = Number.NEGATIVE_INFINITY;
-  let released = Number.NEGATIVE_INFINITY;
+  let zero: Record<string, unknown> | undefined;
 
-  const engine = createEngine(o.config, o.catalog, {
-    collect: false,
-    onFinding(f) {
-      emitted.set(f.id, f.revision);
-      findingsEmitted++;
-      o.onFinding(f, 'update');
-    },
-    onClose(f) {
-      const sent = emitted.get(f.id);
-      emitted.delete(f.id);
-      if (sent === f.revision) return;
-      findingsEmitted++;
-      o.onFinding(f, 'final');
-    },
+  const newLane = (): Lane => ({
+    engine: createEngine(o.config, o.catalog, {
+      collect: false,
+      onFinding(f) {
+        emitted.set(f.id, f.revision);
+        findingsEmitted++;
+        o.onFinding(f, 'update');
+      },
+      onClose(f) {
+        const sent = emitted.get(f.id);
+        emitted.delete(f.id);
+        if (sent === f.revision) return;
+        findingsEmitted++;
+        o.onFinding(f, 'final');
+      },
+    }),
+    held: createReorderHeap(),
+    maxTime: Number.NEGATIVE_INFINITY,
+    released: Number.NEGATIVE_INFINITY,
   });
 
-  const releaseUpTo = (t: number) => {
-    while (held.size() && held.peekTime() <= t) {
-      const ev = held.pop()!;
-      if (ev.time > released) released = ev.time;
-      engine.push(ev);
+  const releaseUpTo = (lane: Lane, t: number) => {
+    while (lane.held.size() && lane.held.peekTime() <= t) {
+      const ev = lane.held.pop()!;
+      held--;
+      if (ev.time > lane.released) lane.released = ev.time;
+      lane.engine.push(ev);
     }
+  };
+
+  const closeLane = (key: string, lane: Lane) => {
+    releaseUpTo(lane, Number.POSITIVE_INFINITY);
+    lane.engine.finish();
+    closed.push(lane.engine.stats());
+    lanes.delete(key);
+  };
+
+  const laneFor = (ev: RatEvent): Lane => {
+    const key = o.laneOf?.(ev) ?? '';
+    let lane = lanes.get(key);
+    if (lane) {
+      // Most recently used last, so the first is the one to close when full.
+      lanes.delete(key);
+      lanes.set(key, lane);
+      return lane;
+    }
+    if (lanes.size >= MAX_LANES) {
+      const [oldKey, old] = lanes.entries().next().value!;
+      closeLane(oldKey, old);
+    }
+    lane = newLane();
+    lanes.set(key, lane);
+    return lane;
   };
 
   return {
     push(ev) {
       eventsIn++;
+      const lane = laneFor(ev);
       const t = ev.time;
       if (!Number.isFinite(t)) {
-        engine.push(ev); // the engine counts and ignores it
+        lane.engine.push(ev); // the engine counts and ignores it
         return 'direct';
       }
-      if (t > maxTime) maxTime = t;
-      if (t < maxTime - lateness) {
+      if (t > lane.maxTime) lane.maxTime = t;
+      if (t < lane.maxTime - lateness) {
         late++;
         o.onLate?.(ev);
         return 'late';
       }
-      if (t < released) {
+      if (t < lane.released) {
         // Behind what was already released but inside Lateness: the engine keeps state for it.
-        engine.push(ev);
+        lane.engine.push(ev);
         return 'direct';
       }
-      held.push(ev);
-      releaseUpTo(maxTime - o.reorderMs);
-      while (held.size() > o.capacity) releaseUpTo(held.peekTime());
+      lane.held.push(ev);
+      held++;
+      releaseUpTo(lane, lane.maxTime - o.reorderMs);
+      if (held > o.capacity) releaseUpTo(lane, lane.held.peekTime());
       return 'held';
     },
     flush() {
-      releaseUpTo(Number.POSITIVE_INFINITY);
+      for (const lane of lanes.values()) releaseUpTo(lane, Number.POSITIVE_INFINITY);
     },
     advance(time) {
-      releaseUpTo(time);
-      if (time > maxTime) maxTime = time;
-      if (time > released) released = time;
-      engine.advance(time);
+      for (const lane of lanes.values()) {
+        releaseUpTo(lane, time);
+        if (time > lane.maxTime) lane.maxTime = time;
+        if (time > lane.released) lane.released = time;
+        lane.engine.advance(time);
+      }
     },
     finish() {
-      releaseUpTo(Number.POSITIVE_INFINITY);
-      engine.finish();
+      for (const [key, lane] of [...lanes]) closeLane(key, lane);
     },
     stats() {
+      let maxTime = Number.NEGATIVE_INFINITY;
+      let watermark = Number.POSITIVE_INFINITY;
+      zero ??= zeroed(newLane().engine.stats() as unknown as Record<string, unknown>);
+      const engine = structuredClone(zero);
+      for (const s of closed) addStats(engine, s as unknown as Record<string, unknown>);
+      for (const lane of lanes.values()) {
+        if (lane.maxTime > maxTime) maxTime = lane.maxTime;
+        if (lane.released < watermark) watermark = lane.released;
+        addStats(engine, lane.engine.stats() as unknown as Record<string, unknown>);
+      }
       return {
         eventsIn,
         late,
-        buffered: held.size(),
+        buffered: held,
         maxTime: Number.isFinite(maxTime) ? maxTime : undefined,
-        watermark: Number.isFinite(released) ? released : undefined,
+        watermark: Number.isFinite(watermark) ? watermark : undefined,
+        lanes: lanes.size,
         findingsEmitted,
         openFindings: emitted.size,
-        engine: engine.stats(),
+        engine: engine as unknown as EngineStats,
       };
     },
   };

@@ -6,6 +6,7 @@ export const SERVE_DEFAULTS = {
   maxBodyBytes: 16 * 1024 * 1024,
   maxConcurrentIngests: 8,
   requestTimeoutMs: 30_000,
+  uploadTimeoutMs: 10_000,
   reorderMs: 5_000,
   idleFlushMs: 1_000,
   storeCapacity: 10_000,

@@ -10,12 +10,12 @@ import type { AddressInfo } from 'node:net';
 import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
 import { formatById } from '../ingest/formats.ts';
+import { createLiveIntake, type EventStage } from '../ingest/pipeline.ts';
 import type { Problem } from '../ingest/reader.ts';
-import { MAX_LINE_BYTES } from '../ingest/source.ts';
+import type { RatEvent } from '../model/event.ts';
 import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
 import { createFindingStore } from './finding-store.ts';
-import { createLineSource } from './line-source.ts';
-import { createLineSplitter } from './line-splitter.ts';
+import { createRouter } from './jetstream/partition.ts';
 import { createLiveEngine, type FindingKind, type LiveEngine } from './live-engine.ts';
 import { LabeledCounter, renderMetrics } from './metrics.ts';
 import { createSseHub } from './sse.ts';
@@ -29,8 +29,16 @@ export interface ServeOptions {
   token?: string;
   maxBodyBytes: number;
   maxConcurrentIngests: number;
-  /** A request body must arrive within this time (slowloris guard), ms. */
+  /** A request (headers and body) must arrive within this time (slowloris guard), ms. */
   requestTimeoutMs: number;
+  /** An ingest body must be complete within this time, or its slot is freed (408), ms. */
+  uploadTimeoutMs: number;
+  /** Format of bodies that name none with ?format= (detected when absent). */
+  format?: string;
+  /** Host for events whose sensor names none (--event-host). */
+  defaultHost?: string;
+  /** Extra pipeline stages (src/ingest/pipeline.ts). */
+  stages?: () => EventStage[];
   reorderMs: number;
   idleFlushMs: number;
   /** Findings kept for GET /findings. */
@@ -87,17 +95,21 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
   let lastInput = Date.now();
   const tokenDigest = o.token ? digest(o.token) : undefined;
 
+  const router = createRouter(o.config, 1);
   const live = createLiveEngine({
     config: o.config,
     catalog: o.catalog,
     reorderMs: o.reorderMs,
     capacity: 200_000,
+    laneOf: router.hostKey,
     onFinding(f, kind) {
       store.put(f);
       sse.send('finding', `${f.id}:${f.revision}`, f);
       o.onFinding?.(f, kind);
     },
   });
+  const intake = (onEvent: (ev: RatEvent) => void, onProblem: (p: Problem) => void) =>
+    createLiveIntake({ defaultHost: o.defaultHost, stages: o.stages, onEvent, onProblem });
   const idle = setInterval(
     () => {
       if (live.stats().buffered > 0 && Date.now() - lastInput >= o.idleFlushMs) live.flush();
@@ -112,13 +124,19 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     return !!m && timingSafeEqual(digest(m[1].trim()), tokenDigest);
   };
 
+  /**
+   * One request body, all or nothing: its events are decoded as they arrive but held until the
+   * body is complete and accepted; a body that is refused (too large, too slow, unreadable)
+   * changes nothing, so the sender's retry duplicates nothing. Holding is bounded by the body
+   * limit.
+   */
   function ingest(req: IncomingMessage, res: ServerResponse, url: URL) {
     const reject = (code: number, reason: string, error: string, headers: Record<string, string> = {}) => {
       rejected.inc(reason);
       sendJson(res, code, { error }, { connection: 'close', ...headers });
       req.resume(); // discard what the client still sends; nothing is kept
     };
-    const format = url.searchParams.get('format') ?? undefined;
+    const format = url.searchParams.get('format') ?? o.format;
     if (format && !formatById(format)) return reject(400, 'unknown_format', `unknown format "${format}"`);
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     if (declared > o.maxBodyBytes)
@@ -128,64 +146,80 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
 
     inFlight++;
     const name = url.searchParams.get('source') ?? `http:${req.socket.remoteAddress ?? '?'}`;
-    const result = { accepted: 0, late: 0, problems: 0, ignored: 0 };
+    const held: RatEvent[] = [];
     const problems: Problem[] = [];
-    const source = createLineSource({
-      name,
-      format,
-      onEvent(ev) {
-        result.accepted++;
-        if (live.push(ev) === 'late') result.late++;
-      },
-      onProblem(p) {
-        parseErrors++;
+    let problemCount = 0;
+    const feed = intake(
+      (ev) => held.push(ev),
+      (p) => {
+        problemCount++;
         if (problems.length < MAX_PROBLEMS_RETURNED) problems.push(p);
-        o.onProblem?.(p);
       },
-    });
-    const splitter = createLineSplitter({
-      maxLineBytes: Math.min(o.maxBodyBytes, MAX_LINE_BYTES),
-      line: (text, n) => source.line(text, n),
-      tooLong: (n) => source.line('', n),
-    });
+    ).open(name, format);
     let bytes = 0;
-    let over = false;
     let finished = false;
+    // The whole body must arrive within the upload deadline; a slow sender loses its slot.
+    const deadline = setTimeout(() => {
+      if (finished) return;
+      done();
+      rejected.inc('too_slow');
+      sendJson(
+        res,
+        408,
+        { error: `body not complete within ${o.uploadTimeoutMs} ms; nothing was kept` },
+        { connection: 'close' },
+      );
+      req.destroy();
+    }, o.uploadTimeoutMs);
     const done = () => {
-      if (!finished) {
-        finished = true;
-        inFlight--;
-      }
+      if (finished) return false;
+      finished = true;
+      clearTimeout(deadline);
+      inFlight--;
+      return true;
     };
     req.on('data', (chunk: Buffer) => {
-      if (over) return;
+      if (finished) return;
       bytes += chunk.length;
       bytesIn += chunk.length;
       lastInput = Date.now();
       if (bytes > o.maxBodyBytes) {
-        over = true;
         done();
-        return reject(413, 'too_large', `body exceeds the limit of ${o.maxBodyBytes} bytes`);
+        return reject(
+          413,
+          'too_large',
+          `body exceeds the limit of ${o.maxBodyBytes} bytes; nothing was kept`,
+        );
       }
-      splitter.write(chunk);
+      feed.write(chunk);
     });
     req.on('end', () => {
-      if (over) return;
-      splitter.end();
-      source.end();
-      done();
-      const counts = source.counts();
-      result.problems = counts.problems;
-      result.ignored = counts.ignored;
-      const failed = source.failed();
-      const body = { format: source.format(), ...result, errors: problems.map(({ file: _f, ...p }) => p) };
-      if (failed && !source.format()) {
+      if (!done()) return;
+      feed.end(true);
+      const counts = feed.counts();
+      const failed = feed.failed();
+      const body = {
+        format: feed.format(),
+        accepted: 0,
+        late: 0,
+        future: counts.future,
+        problems: counts.problems,
+        ignored: counts.ignored,
+        errors: problems.map(({ file: _f, ...p }) => p),
+      };
+      parseErrors += problemCount;
+      for (const p of problems) o.onProblem?.(p);
+      if (failed && !feed.format()) {
         rejected.inc('unknown_format');
         return sendJson(res, format ? 400 : 415, { error: failed, ...body });
       }
-      if (result.accepted === 0 && result.problems > 0) {
+      if (held.length === 0 && counts.problems > 0) {
         rejected.inc('unreadable');
         return sendJson(res, 400, { error: 'no event could be read from the body', ...body });
+      }
+      for (const ev of held) {
+        body.accepted++;
+        if (live.push(ev) === 'late') body.late++;
       }
       sendJson(res, 200, body);
     });
@@ -388,7 +422,13 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     const one = /^\/findings\/([^/]+)$/.exec(path);
     if (one) {
       if (!allow('GET')) return;
-      const f = store.get(decodeURIComponent(one[1]));
+      let id: string;
+      try {
+        id = decodeURIComponent(one[1]);
+      } catch {
+        return sendJson(res, 400, { error: 'malformed percent-encoding in the finding id' });
+      }
+      const f = store.get(id);
       return f ? sendJson(res, 200, f) : sendJson(res, 404, { error: 'no such finding' });
     }
     req.resume();

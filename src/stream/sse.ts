@@ -1,6 +1,9 @@
 // Server-sent events to any number of clients without letting one slow client hold memory: each
 // client's unsent bytes are capped; a client past the cap is disconnected (it can reconnect and
-// get the current findings again). Heartbeat comments keep proxies from closing idle streams.
+// get the current findings again). The replay of stored findings a new client gets first is
+// streamed with backpressure, so it may be of any size; live events that arrive meanwhile wait
+// in the client's queue (capped the same way) and follow the replay in order. Heartbeat comments
+// keep proxies from closing idle streams.
 import type { ServerResponse } from 'node:http';
 
 export interface SseHub {
@@ -23,22 +26,57 @@ function frame(event: string, id: string | undefined, data: unknown): string {
   return `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+interface Client {
+  res: ServerResponse;
+  /** Live frames held while the replay is still being written; undefined once live. */
+  queue?: string[];
+  queued: number;
+}
+
 export function createSseHub(o: SseOptions): SseHub {
-  const clients = new Set<ServerResponse>();
+  const clients = new Map<ServerResponse, Client>();
   let dropped = 0;
 
-  const write = (res: ServerResponse, text: string) => {
-    if (res.writableLength > o.maxBufferedBytes) {
-      dropped++;
-      clients.delete(res);
-      res.destroy(); // its buffer goes with it
+  const drop = (c: Client) => {
+    dropped++;
+    clients.delete(c.res);
+    c.res.destroy(); // its buffer goes with it
+  };
+
+  const write = (c: Client, text: string) => {
+    if (c.queue) {
+      c.queue.push(text);
+      c.queued += text.length;
+      if (c.queued > o.maxBufferedBytes) drop(c);
       return;
     }
-    res.write(text);
+    if (c.res.writableLength > o.maxBufferedBytes) return drop(c);
+    c.res.write(text);
+  };
+
+  /** Writes the replay, waiting for the socket to drain, then the queued live frames. */
+  const replay = async (c: Client, initial: Array<{ event: string; id?: string; data: unknown }>) => {
+    for (const e of initial) {
+      if (!clients.has(c.res)) return;
+      if (!c.res.write(frame(e.event, e.id, e.data)))
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            c.res.off('drain', go);
+            c.res.off('close', go);
+            resolve();
+          };
+          c.res.once('drain', go);
+          c.res.once('close', go);
+        });
+    }
+    const queued = c.queue ?? [];
+    c.queue = undefined;
+    c.queued = 0;
+    for (const text of queued) write(c, text);
   };
 
   const heartbeat = setInterval(() => {
-    for (const res of clients) write(res, ': ping\n\n');
+    for (const c of clients.values()) write(c, ': ping\n\n');
   }, o.heartbeatMs);
   heartbeat.unref();
 
@@ -51,20 +89,21 @@ export function createSseHub(o: SseOptions): SseHub {
         'x-accel-buffering': 'no',
       });
       res.write(': ratchain findings stream\n\n');
-      clients.add(res);
+      const c: Client = { res, queue: initial.length ? [] : undefined, queued: 0 };
+      clients.set(res, c);
       res.on('close', () => clients.delete(res));
-      for (const e of initial) write(res, frame(e.event, e.id, e.data));
+      if (initial.length) replay(c, initial).catch(() => drop(c));
     },
     send(event, id, data) {
       if (clients.size === 0) return;
       const text = frame(event, id, data);
-      for (const res of [...clients]) write(res, text);
+      for (const c of [...clients.values()]) write(c, text);
     },
     clients: () => clients.size,
     dropped: () => dropped,
     close() {
       clearInterval(heartbeat);
-      for (const res of clients) res.end();
+      for (const c of clients.values()) c.res.end();
       clients.clear();
     },
   };

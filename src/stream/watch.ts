@@ -1,5 +1,6 @@
 // `watch`: follows files (appends, rotation, truncation) and stdin, decodes their lines with the
-// registered readers, and runs the live engine. Event time drives the engine; a short reorder
+// registered readers through the shared live intake (src/ingest/pipeline.ts), and runs the
+// live engine, one lane per host. Event time drives the engine; a short reorder
 // window puts the inputs back in order, and when every input has gone quiet for `idleFlushMs`
 // the held events are released so findings do not wait for traffic. Stops on the abort signal:
 // inputs are closed, held events released, every chain closed, final states emitted.
@@ -7,12 +8,11 @@ import { statSync } from 'node:fs';
 import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
 import { expandInputs } from '../ingest/open.ts';
+import { createLiveIntake, type EventStage, type LiveFeed } from '../ingest/pipeline.ts';
 import type { Problem } from '../ingest/reader.ts';
-import { MAX_LINE_BYTES } from '../ingest/source.ts';
 import type { Finding } from '../model/finding.ts';
 import { follow } from './follow.ts';
-import { createLineSource, type LineSource } from './line-source.ts';
-import { createLineSplitter, type LineSplitter } from './line-splitter.ts';
+import { createRouter } from './jetstream/partition.ts';
 import { createLiveEngine, type FindingKind, type LiveStats } from './live-engine.ts';
 
 export interface WatchOptions {
@@ -21,6 +21,10 @@ export interface WatchOptions {
   config: Config;
   catalog: Catalog;
   format?: string;
+  /** Host for events whose sensor names none (--host). */
+  defaultHost?: string;
+  /** Extra pipeline stages (src/ingest/pipeline.ts). */
+  stages?: () => EventStage[];
   /** Event-time reorder window, ms. */
   reorderMs: number;
   /** Release held events after this much wall time without new input, ms. */
@@ -46,9 +50,7 @@ export interface WatchSummary extends LiveStats {
 
 interface Feed {
   name: string;
-  splitter: LineSplitter;
-  source: LineSource;
-  lineBase: number;
+  feed: LiveFeed;
 }
 
 /** Paths to follow: existing directories and globs expand to their files; other paths are followed as given. */
@@ -74,10 +76,12 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
     problems++;
     o.onProblem(p);
   };
+  const router = createRouter(o.config, 1);
   const live = createLiveEngine({
     config: o.config,
     catalog: o.catalog,
     reorderMs: o.reorderMs,
+    laneOf: router.hostKey,
     capacity: o.capacity ?? 200_000,
     onFinding: o.onFinding,
     onLate: (e) =>
@@ -90,25 +94,16 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
   });
 
   const names = resolveInputs(o.inputs, onProblem);
+  const intake = createLiveIntake({
+    format: o.format,
+    defaultHost: o.defaultHost,
+    stages: o.stages,
+    onEvent: (ev) => live.push(ev),
+    onProblem,
+  });
   const feeds: Feed[] = [];
   const newFeed = (name: string): Feed => {
-    const feed: Feed = {
-      name,
-      lineBase: 0,
-      source: createLineSource({ name, format: o.format, onEvent: (ev) => live.push(ev), onProblem }),
-      splitter: undefined as unknown as LineSplitter,
-    };
-    feed.splitter = createLineSplitter({
-      maxLineBytes: MAX_LINE_BYTES,
-      line: (text, n) => feed.source.line(text, feed.lineBase + n),
-      tooLong: (n) =>
-        onProblem({
-          file: name,
-          format: feed.source.format() ?? '?',
-          line: feed.lineBase + n,
-          message: `line longer than ${MAX_LINE_BYTES} bytes; skipped`,
-        }),
-    });
+    const feed = { name, feed: intake.open(name) };
     feeds.push(feed);
     return feed;
   };
@@ -153,17 +148,15 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
         fromEnd: o.fromEnd,
         signal: stop.signal,
         onData(chunk) {
-          feed.splitter.write(chunk);
+          feed.feed.write(chunk);
           touched();
         },
         onReset(why) {
           // A rotated file ended cleanly: its last line is complete. A truncated one was rewritten.
-          if (why === 'rotated') feed.splitter.end();
-          feed.splitter.reset();
-          feed.lineBase = 0;
+          feed.feed.restart(why === 'rotated');
           onProblem({
             file: name,
-            format: feed.source.format() ?? '?',
+            format: feed.feed.format() ?? '?',
             message: `file ${why}; reading it from the start`,
           });
         },
@@ -178,19 +171,19 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
   // A followed file's unfinished last line may still be being written: it is left unread
   // (reported), never decoded half-way. Stdin has ended, so its last line is complete.
   for (const f of feeds) {
-    if (f.name !== '-' && f.splitter.pending() > 0)
+    if (f.name !== '-' && f.feed.pending() > 0)
       onProblem({
         file: f.name,
-        format: f.source.format() ?? '?',
-        message: `unfinished last line (${f.splitter.pending()} bytes) left unread`,
+        format: f.feed.format() ?? '?',
+        message: `unfinished last line (${f.feed.pending()} bytes) left unread`,
       });
-    f.source.end();
+    f.feed.end(f.name === '-');
   }
   live.finish();
   return {
     ...live.stats(),
     problems,
-    inputs: feeds.map((f) => ({ name: f.name, format: f.source.format(), ...f.source.counts() })),
+    inputs: feeds.map((f) => ({ name: f.name, format: f.feed.format(), ...f.feed.counts() })),
   };
 }
 
@@ -209,13 +202,10 @@ async function readStdin(
       resolve();
     };
     const onData = (c: Buffer | string) => {
-      feed.splitter.write(typeof c === 'string' ? Buffer.from(c) : c);
+      feed.feed.write(typeof c === 'string' ? Buffer.from(c) : c);
       touched();
     };
-    const onEnd = () => {
-      feed.splitter.end();
-      done();
-    };
+    const onEnd = () => done();
     stdin.on('data', onData);
     stdin.once('end', onEnd);
     signal.addEventListener('abort', done, { once: true });

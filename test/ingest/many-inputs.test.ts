@@ -26,10 +26,10 @@ test('a thousand files, one per host-hour, are all read and merged by time', asy
   for (let i = 0; i < 1000; i++) {
     const sub = join(dir, `h${i % 10}`);
     mkdirSync(sub, { recursive: true });
-    // The same records, one hour later per file and on their own host.
+    // The same records, one hour earlier per file and on their own host.
     const shifted = lines.map((l) => {
       const d = JSON.parse(l);
-      d['@timestamp'] = new Date(Date.parse(d['@timestamp']) + i * 3_600_000).toISOString();
+      d['@timestamp'] = new Date(Date.parse(d['@timestamp']) - i * 3_600_000).toISOString();
       d.winlog.computer_name = `WS-${i}.corp.example`;
       return JSON.stringify(d);
     });

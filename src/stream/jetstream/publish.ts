@@ -1,6 +1,5 @@
-// The edge: reads inputs with the registered readers (sniffed or named format), merges them by
-// time as `hunt` does, and publishes each normalized event as JSON to its host's partition
-// subject. Most events go out as plain publishes (JetStream stores them; no round trip each),
+// The edge: reads inputs through the one pipeline (src/ingest/pipeline.ts) as `hunt` does, and
+// publishes each normalized event as JSON to its host's partition subject. Most events go out as plain publishes (JetStream stores them; no round trip each),
 // and every `ackEvery`-th one, and the last, as an acknowledged JetStream publish: messages of one
 // connection are stored in order, so each acknowledgement confirms everything sent before it, and
 // waiting for them bounds what the client can have buffered, so a slow server slows the
@@ -10,11 +9,8 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../../config/schema.ts';
-import { hostFromFileName } from '../../ingest/host-hint.ts';
-import { mergeByTime } from '../../ingest/merge.ts';
-import { expandInputs } from '../../ingest/open.ts';
+import { type EventStage, runPipeline } from '../../ingest/pipeline.ts';
 import type { Problem } from '../../ingest/reader.ts';
-import { newStats, readSource } from '../../ingest/source.ts';
 import type { RatEvent } from '../../model/event.ts';
 import { createRouter } from './partition.ts';
 import { eventsSubject, WATERMARK_HEADER } from './streams.ts';
@@ -26,6 +22,10 @@ export interface PublishOptions {
   partitions: number;
   inputs: string[];
   format?: string;
+  /** Host for events whose sensor names none (--host). */
+  defaultHost?: string;
+  /** Extra pipeline stages (src/ingest/pipeline.ts). */
+  stages?: () => EventStage[];
   /** One publish in this many waits for a JetStream acknowledgement (1: all of them). */
   ackEvery?: number;
   /** Acknowledged publishes in flight at once. */
@@ -39,6 +39,10 @@ export interface PublishOptions {
 export interface PublishSummary {
   events: number;
   late: number;
+  /** Events published behind later ones of the same input (the workers' lateness applies). */
+  outOfOrder: number;
+  /** Events quarantined for being dated in the future. */
+  future: number;
   problems: number;
   perPartition: number[];
   maxTime?: number;
@@ -63,41 +67,45 @@ export async function publishInputs(o: PublishOptions): Promise<PublishSummary> 
     problems++;
     o.onProblem(p);
   };
-  const expanded = expandInputs(o.inputs);
-  for (const p of expanded.problems) onProblem({ file: p.file, format: '?', message: p.message });
-  const sources = expanded.inputs.map((input) =>
-    readSource(input, { format: o.format, onProblem }, newStats(input.name)),
-  );
-  const merge = { late: 0, maxBuffered: 0 };
   const enc = new TextEncoder();
   let pending: Array<Promise<PubAck>> = [];
   let events = 0;
   let maxTime = Number.NEGATIVE_INFINITY;
   let sinceAck = 0;
-  for await (const batch of mergeByTime(sources, o.config.Lateness, merge, (e) =>
-    onProblem({ file: e.src.file, format: e.src.format, line: e.src.line, message: 'too late; dropped' }),
-  )) {
-    for (let i = 0; i < batch.length; i++) {
-      const ev = batch[i];
-      if (!ev.host) ev.host = hostFromFileName(ev.src.file) ?? '';
-      const p = router.partition(ev);
-      const subject = eventsSubject(p);
-      const data = enc.encode(JSON.stringify(ev));
-      // The last event of each batch is acknowledged too: a live input may pause after it.
-      if (++sinceAck >= ackEvery || i === batch.length - 1) {
-        sinceAck = 0;
-        pending.push(o.js.publish(subject, data));
-        if (pending.length >= window) {
-          await Promise.all(pending);
-          pending = [];
-        }
-      } else o.nc.publish(subject, data);
-      perPartition[p]++;
-      events++;
-      if (ev.time > maxTime) maxTime = ev.time;
-      o.onPublished?.(ev, p);
-    }
-  }
+  // Events already published cannot be taken back: an input out of order is passed through
+  // (counted), and the workers apply lateness per partition as any live consumer does.
+  const pipe = await runPipeline(
+    {
+      paths: o.inputs,
+      format: o.format,
+      defaultHost: o.defaultHost,
+      lateness: o.config.Lateness,
+      onDisorder: 'pass',
+      stages: o.stages,
+      onProblem,
+    },
+    () => async (batch) => {
+      for (let i = 0; i < batch.length; i++) {
+        const ev = batch[i];
+        const p = router.partition(ev);
+        const subject = eventsSubject(p);
+        const data = enc.encode(JSON.stringify(ev));
+        // The last event of each batch is acknowledged too: a live input may pause after it.
+        if (++sinceAck >= ackEvery || i === batch.length - 1) {
+          sinceAck = 0;
+          pending.push(o.js.publish(subject, data));
+          if (pending.length >= window) {
+            await Promise.all(pending);
+            pending = [];
+          }
+        } else o.nc.publish(subject, data);
+        perPartition[p]++;
+        events++;
+        if (ev.time > maxTime) maxTime = ev.time;
+        o.onPublished?.(ev, p);
+      }
+    },
+  );
   await Promise.all(pending);
   if (o.closeAtEnd && Number.isFinite(maxTime)) {
     // Past every chain's window and the engine's sweep interval: every chain closes.
@@ -106,7 +114,9 @@ export async function publishInputs(o: PublishOptions): Promise<PublishSummary> 
   }
   return {
     events,
-    late: merge.late,
+    late: 0,
+    outOfOrder: pipe.outOfOrder,
+    future: pipe.future,
     problems,
     perPartition,
     maxTime: Number.isFinite(maxTime) ? maxTime : undefined,

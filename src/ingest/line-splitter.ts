@@ -1,6 +1,8 @@
-// Bytes in, complete lines out. A line is only complete once its newline arrives, so a record
-// still being written (a half-flushed last line) is held, never decoded half-way. Lines longer
-// than the limit are reported and skipped without being buffered whole.
+// Framing, once for every mode: bytes in, complete lines out (hunt's files, watch's followed
+// files and stdin, serve's request bodies). A line is only complete once its newline arrives, so
+// a record still being written (a half-flushed last line) is held, never decoded half-way. Lines
+// longer than the limit are reported and skipped without being buffered whole. A byte-order mark
+// at the start is dropped; UTF-16LE input (Windows exports) is decoded as such.
 import { StringDecoder } from 'node:string_decoder';
 
 export interface LineSplitter {
@@ -10,18 +12,23 @@ export interface LineSplitter {
   pending(): number;
   /** Ends the input: the unfinished last line (if any) is returned as a final line. */
   end(): void;
+  /** Lines seen so far (including skipped ones). */
+  lines(): number;
   /** Forgets the unfinished line (the file was truncated or replaced under us). */
   reset(): void;
 }
 
 export interface LineSplitterOptions {
   maxLineBytes: number;
+  /** Text encoding of the bytes (default utf8). */
+  encoding?: 'utf8' | 'utf16le';
   line(text: string, lineNo: number): void;
   tooLong(lineNo: number): void;
 }
 
 export function createLineSplitter(o: LineSplitterOptions): LineSplitter {
-  let text = new StringDecoder('utf8');
+  const encoding = o.encoding ?? 'utf8';
+  let text = new StringDecoder(encoding);
   let carry = '';
   let lineNo = 0;
   let skipping = false;
@@ -60,13 +67,14 @@ export function createLineSplitter(o: LineSplitterOptions): LineSplitter {
       }
     },
     pending: () => carry.length,
+    lines: () => lineNo,
     end() {
       carry += text.end();
       if (carry && !skipping) emit(carry);
       carry = '';
     },
     reset() {
-      text = new StringDecoder('utf8');
+      text = new StringDecoder(encoding);
       carry = '';
       skipping = false;
     },

@@ -2,11 +2,12 @@
 // readers: the format is named or sniffed from the first non-empty line, then every line goes
 // through that format's LineDecoder. No parsing happens here; binary formats (EVTX) are refused
 // because a live line stream cannot carry them.
-import { formatById } from '../ingest/formats.ts';
-import { hostFromFileName } from '../ingest/host-hint.ts';
-import type { Decoder, Format, Problem } from '../ingest/reader.ts';
-import { sniffFormat } from '../ingest/source.ts';
+
 import type { RatEvent } from '../model/event.ts';
+import { formatById } from './formats.ts';
+import { InputError } from './input-error.ts';
+import type { Decoder, Format, Problem } from './reader.ts';
+import { sniffFormat } from './source.ts';
 
 export interface LineSourceOptions {
   /** Input name used in evidence and problems. */
@@ -35,7 +36,6 @@ export function createLineSource(o: LineSourceOptions): LineSource {
   let failure: string | undefined;
   let attempts = 0;
   const counts = { events: 0, problems: 0, ignored: 0 };
-  const hostHint = hostFromFileName(o.name);
   const problem = (message: string, pos: { line?: number; offset?: number; where?: string }) => {
     counts.problems++;
     o.onProblem({ file: o.name, format: format?.id ?? '?', message, ...pos });
@@ -48,7 +48,6 @@ export function createLineSource(o: LineSourceOptions): LineSource {
       problem,
       emit(ev) {
         counts.events++;
-        if (!ev.host) ev.host = hostHint ?? '';
         o.onEvent(ev);
       },
       ignored(n = 1) {
@@ -83,7 +82,11 @@ export function createLineSource(o: LineSourceOptions): LineSource {
           return;
         }
       }
-      (decoder as Decoder & { mode: 'lines' })?.line(text, lineNo);
+      try {
+        (decoder as Decoder & { mode: 'lines' }).line(text, lineNo);
+      } catch (e) {
+        throw new InputError(o.name, { line: lineNo }, `the ${format?.id} reader failed`, e);
+      }
     },
     end() {
       decoder?.end();
