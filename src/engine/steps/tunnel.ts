@@ -1,0 +1,237 @@
+// S4 through the agent's own tunnel. A reverse tunnel (ssh/plink -R, chisel R:, ngrok tcp, a
+// socat relay) or a connection the agent makes to a local login port (sshd 22, RDP 3389) lets the
+// operator at the far end log in "from loopback". That login's shells and commands are the
+// agent's interactive control, though no process tree links them to it. Pure decisions here; the
+// engine keeps the facts and applies them.
+
+/** Local login services and the port a tunnel must reach to carry their logins. */
+export const LOGIN_PORTS: Readonly<Record<string, number>> = { sshd: 22, rdp: 3389 };
+
+/** A loopback connect this long before a login can be the one that carried it. */
+export const LOOPBACK_CONNECT_WINDOW_MS = 15_000;
+/** A shell is a login's first process when it starts this soon after the login. */
+export const LOGIN_SHELL_WINDOW_MS = 30_000;
+/** sshd forks the session child right after the monitor that logs "Accepted": pids close above it. */
+export const SSHD_CHILD_PID_SPAN = 8;
+
+export interface Forward {
+  /** The argument as written ("R:2222:127.0.0.1:22", "-R 2222:localhost:22"). */
+  spec: string;
+  host: string;
+  port: number;
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1']);
+
+export function isLoopback(ip: string | undefined): boolean {
+  if (!ip) return false;
+  const a = ip.toLowerCase().replace(/^::ffff:/, '');
+  return LOOPBACK_NAMES.has(a) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+/** "a:b:[::1]:22" -> ["a", "b", "[::1]", "22"] (brackets keep an IPv6 address whole). */
+function splitSpec(spec: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  let depth = 0;
+  for (const c of spec) {
+    if (c === '[') depth++;
+    if (c === ']') depth--;
+    if (c === ':' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts;
+}
+
+const port = (s: string | undefined) => {
+  const n = Number(s);
+  return Number.isInteger(n) && n > 0 && n <= 65535 ? n : undefined;
+};
+
+/** ssh/plink `-R [bind:]port:host:hostport`: where the client connects when the far end is used. */
+function sshTarget(spec: string): Forward | undefined {
+  const p = splitSpec(spec);
+  if (p.length < 3) return undefined; // `-R port` is a dynamic (SOCKS) forward: no fixed target
+  const target = port(p[p.length - 1]);
+  return target
+    ? { spec: `-R ${spec}`, host: p[p.length - 2].replace(/^\[|\]$/g, ''), port: target }
+    : undefined;
+}
+
+/** chisel `R:[bind:]port:host:port[/tcp]`, `R:port:port`, `R:port` (the target host defaults to 127.0.0.1). */
+function chiselTarget(arg: string): Forward | undefined {
+  const body = arg.slice(2).replace(/\/(tcp|udp)$/i, '');
+  if (/^socks$/i.test(body) || /:socks$/i.test(body)) return undefined;
+  const p = splitSpec(body);
+  const target = port(p[p.length - 1]);
+  if (!target) return undefined;
+  const host = p.length >= 3 ? p[p.length - 2].replace(/^\[|\]$/g, '') : '127.0.0.1';
+  return { spec: arg, host, port: target };
+}
+
+/** `-R spec`, `-Rspec`, and -R behind ssh's argument-less flags (`-fNR spec`). */
+const SSH_R = /^-[46AaCfGgKkMNnqsTtVvXxYy]*R(.*)$/;
+
+const ARG_SPLIT = /"([^"]*)"|'([^']*)'|(\S+)/g;
+
+function words(commandLine: string): string[] {
+  const out: string[] = [];
+  for (const m of commandLine.matchAll(ARG_SPLIT)) out.push(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+
+/** Every reverse forward or relay target a command line sets up. */
+export function reverseForwards(commandLine: string | undefined): Forward[] {
+  if (!commandLine) return [];
+  const w = words(commandLine.length > 4096 ? commandLine.slice(0, 4096) : commandLine);
+  const out: Forward[] = [];
+  const base = (w[0] ?? '').toLowerCase().replace(/^.*[\\/]/, '');
+  for (let i = 0; i < w.length; i++) {
+    const a = w[i];
+    let f: Forward | undefined;
+    const ssh = SSH_R.exec(a);
+    if (ssh) f = ssh[1] ? sshTarget(ssh[1]) : w[i + 1] ? sshTarget(w[++i]) : undefined;
+    else if (/^R:/i.test(a)) f = chiselTarget(a);
+    else if (/^(ssh|tcp):\/\//i.test(a) && w[i - 1] === '--url') {
+      const m = /^\w+:\/\/([^/:]+|\[[^\]]+\]):(\d+)/.exec(a);
+      const p = port(m?.[2]);
+      if (m && p) f = { spec: `--url ${a}`, host: m[1].replace(/^\[|\]$/g, ''), port: p };
+    } else if (/^TCP[46]?:/i.test(a) && base.startsWith('socat')) {
+      const p = splitSpec(a.replace(/,.*$/, ''));
+      const tp = port(p[2]);
+      if (tp) f = { spec: a, host: p[1], port: tp };
+    }
+    if (f) out.push(f);
+  }
+  // ngrok tcp 22 / ngrok tcp 127.0.0.1:3389: the tunnel's far end reaches this local port.
+  const tcp = base.startsWith('ngrok') ? w.indexOf('tcp') : -1;
+  if (tcp > 0) {
+    const target = w.slice(tcp + 1).find((x) => !x.startsWith('-') && /^(?:[\w.[\]:]+:)?\d+$/.test(x));
+    if (target) {
+      const p = splitSpec(target);
+      const tp = port(p[p.length - 1]);
+      if (tp) out.push({ spec: `tcp ${target}`, host: p.length > 1 ? p[0] : '127.0.0.1', port: tp });
+    }
+  }
+  return out;
+}
+
+/** What is known of one process's tunnel-shaped behaviour on a host. */
+export interface TunnelCandidate {
+  /** The agent it belongs to (a key the caller understands) and its name for the finding. */
+  agent: string;
+  label: string;
+  /** It held a connection outside the internal networks: the far end of a tunnel. */
+  external: boolean;
+  /** Still running (no end seen) at the login. */
+  alive: boolean;
+  forwards: Forward[];
+  /** Its connections to a loopback address: when, to which port, from which source port. */
+  loopback: Array<{ time: number; port: number; srcPort?: number }>;
+}
+
+export interface TunnelLogin {
+  time: number;
+  srcIp: string;
+  srcPort?: number;
+  service: string;
+}
+
+export type TunnelVerdict = { agent: string; link: string } | { agent?: undefined; why: string };
+
+/**
+ * Whose tunnel, if any, carried a login. Exact first: a process whose loopback connect used the
+ * login's source port is its client (an agent when it also holds an outside connection; otherwise
+ * a local program logging itself in, and nobody's tunnel). Then by time: the one live agent with
+ * an outside connection and a reverse forward to, or a recent connect to, the login's port.
+ */
+export function tunnelFor(login: TunnelLogin, candidates: TunnelCandidate[]): TunnelVerdict {
+  if (!isLoopback(login.srcIp)) return { why: 'not from loopback' };
+  const port = LOGIN_PORTS[login.service];
+  if (port === undefined) return { why: `no login port known for ${login.service}` };
+  const where = `${login.srcIp}${login.srcPort ? `:${login.srcPort}` : ''}`;
+  if (login.srcPort !== undefined) {
+    for (const c of candidates) {
+      const hit = c.loopback.find(
+        (l) =>
+          l.port === port &&
+          l.srcPort === login.srcPort &&
+          l.time <= login.time &&
+          login.time - l.time <= LOOPBACK_CONNECT_WINDOW_MS,
+      );
+      if (!hit) continue;
+      if (!c.external) return { why: `${c.label} logged itself in (its own connection from ${where})` };
+      return {
+        agent: c.agent,
+        link: `the ${login.service} login from ${where} came over ${c.label}'s own connection to port ${port} (same source port)`,
+      };
+    }
+  }
+  const live = candidates.filter((c) => c.external && c.alive);
+  const byForward = live
+    .map((c) => ({ c, f: c.forwards.find((f) => f.port === port && isLoopback(f.host)) }))
+    .filter((x) => x.f !== undefined);
+  const byConnect = live.filter((c) =>
+    c.loopback.some(
+      (l) => l.port === port && l.time <= login.time && login.time - l.time <= LOOPBACK_CONNECT_WINDOW_MS,
+    ),
+  );
+  const agents = new Set([...byForward.map((x) => x.c.agent), ...byConnect.map((c) => c.agent)]);
+  if (agents.size !== 1)
+    return { why: agents.size ? 'several tunnels could have carried it' : 'no tunnel was up' };
+  const [agent] = agents;
+  const fwd = byForward.find((x) => x.c.agent === agent);
+  if (fwd)
+    return {
+      agent,
+      link: `the ${login.service} login from ${where} arrived while ${fwd.c.label}'s reverse forward ${fwd.f!.spec} to port ${port} was up`,
+    };
+  const c = byConnect[0];
+  return {
+    agent,
+    link: `the ${login.service} login from ${where} followed ${c.label}'s connection to local port ${port} while its tunnel was up`,
+  };
+}
+
+/** A process start, as far as telling which login it belongs to goes. */
+export interface SessionProcess {
+  time: number;
+  session?: string;
+  user?: string;
+  parentPid?: number;
+  parentImage?: string;
+}
+
+export interface OpenLogin {
+  time: number;
+  session?: string;
+  /** The process that accepted the login (sshd's monitor, which logs "Accepted"). */
+  pid?: number;
+  user?: string;
+}
+
+const SSHD_IMAGE = /(^|[\\/])sshd(-session)?$/i;
+const shortUser = (u: string) => u.toLowerCase().replace(/^.*\\/, '');
+
+/**
+ * Whether `p` is the first process of `login`: the same login session (audit session, logon id),
+ * or, where the sensor names none (Sysmon for Linux), a child of that login's sshd started soon
+ * after it by the same user.
+ */
+export function startsLogin(p: SessionProcess, login: OpenLogin): boolean {
+  if (p.session !== undefined && login.session !== undefined) return p.session === login.session;
+  if (p.time < login.time || p.time - login.time > LOGIN_SHELL_WINDOW_MS) return false;
+  if (
+    !p.parentImage ||
+    !SSHD_IMAGE.test(p.parentImage) ||
+    p.parentPid === undefined ||
+    login.pid === undefined
+  )
+    return false;
+  const d = p.parentPid - login.pid;
+  if (d < 0 || d > SSHD_CHILD_PID_SPAN) return false;
+  return !p.user || !login.user || shortUser(p.user) === shortUser(login.user);
+}
