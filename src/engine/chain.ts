@@ -28,6 +28,14 @@ export function addStep(ctx: EngineContext, a: Agent, step: StepId, ev: Evidence
   changed(ctx, a);
 }
 
+/** Adds to a step's link how another piece of evidence was tied (once), so the finding names every tie. */
+export function noteLink(ctx: EngineContext, a: Agent, step: StepId, how: string): void {
+  const log = a.steps[step];
+  if (log.link?.includes(how)) return;
+  log.link = log.link ? `${log.link}; ${how}` : how;
+  changed(ctx, a);
+}
+
 /** Widens the agent's active time span to include `t`. */
 export function touch(a: Agent, t: number): void {
   if (t > a.lastTime) a.lastTime = t;

@@ -31,6 +31,8 @@ import {
   onPersistence,
   onRegistry,
 } from './steps/persistence.ts';
+import { expireTunnels, noteForwards, onLogin, tunneledStart } from './steps/tunnel.ts';
+import { afterStart, expireUnitTies, onService, onUnitProcess, settleUnitTies } from './steps/unit-ties.ts';
 
 export type { EngineOptions, EngineStats } from './context.ts';
 
@@ -92,9 +94,11 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       h.lastTime = ev.time;
       maintain(ctx, h, expiry);
       dispatch(ctx, h, ev);
+      if (h.units.managerStarts.length) settleUnitTies(ctx, h);
     },
     finish() {
       resolveFlows(ctx, Number.POSITIVE_INFINITY);
+      for (const h of ctx.hosts.hosts.values()) settleUnitTies(ctx, h, Number.POSITIVE_INFINITY);
       for (const h of ctx.hosts.hosts.values()) closeHost(ctx, h);
       ctx.hosts.hosts.clear();
       const finished = ctx.out.finished;
@@ -142,6 +146,15 @@ function dispatch(ctx: EngineContext, h: HostState, ev: RatEvent): void {
     case 'dns':
       rememberAnswers(h, ev);
       break;
+    case 'service':
+      onService(h, ev);
+      break;
+    case 'unit_process':
+      onUnitProcess(ctx, h, ev);
+      break;
+    case 'login':
+      onLogin(ctx, h, ev);
+      break;
   }
 }
 
@@ -152,9 +165,14 @@ function dispatch(ctx: EngineContext, h: HostState, ev: RatEvent): void {
 function onProcess(ctx: EngineContext, h: HostState, ev: ProcessStartEvent): void {
   const { proc: p, fresh } = startProc(h, ev);
   if (!fresh) return; // a second record of a start we already placed
-  if (ev.forkOnly) inheritFork(p);
-  else if (!bindRegisteredCommand(ctx, h, p) && !attributeStart(ctx, h, p, ev))
+  if (ev.forkOnly) {
+    inheritFork(p);
+    return;
+  }
+  noteForwards(h, p);
+  if (!tunneledStart(ctx, h, p, ev) && !bindRegisteredCommand(ctx, h, p) && !attributeStart(ctx, h, p, ev))
     commandMadePersistence(ctx, h, p, ev);
+  afterStart(ctx, h, p, ev);
 }
 
 /** A file created or renamed: a running tool seen (S1), an entry (S2), or an executable dropped. */
@@ -208,6 +226,8 @@ function maintain(ctx: EngineContext, h: HostState, expiry: number): void {
     h.pendingPersistence = h.pendingPersistence.filter((x) => x.time >= horizon);
   for (const [k, a] of h.entries) if (live(a).lastTime < horizon) h.entries.delete(k);
   for (const [k, v] of h.writtenBy) if (v.time < horizon) h.writtenBy.delete(k);
+  expireUnitTies(h, horizon);
+  expireTunnels(h, horizon);
   if (h.procCount > cfg.Limits.ProcessesPerHost || now - h.procSweep > PROC_SWEEP_INTERVAL_MS) {
     h.procSweep = now;
     ctx.stats.processesEvicted += expireProcs(

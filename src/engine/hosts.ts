@@ -33,6 +33,8 @@ function newHost(key: string, displayName: string, platform: Platform, now: numb
     flowsByProcess: new Map(),
     dnsNames: new Map(),
     addresses: new Set(),
+    units: { starts: [], managerStarts: [], installs: new Map(), programs: new Map() },
+    tunnels: { procs: new Map(), logins: [] },
     lastTime: now,
   };
 }

@@ -137,6 +137,7 @@ export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc;
     hashes: ev.hashes,
     meta: ev.meta,
     startSrc: ev.src,
+    session: ev.proc.session,
     lastSeen: ev.time,
   };
   if (parent && parent.children.length < MAX_CHILDREN) parent.children.push(p);

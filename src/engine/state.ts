@@ -35,6 +35,12 @@ export interface Proc {
   forked?: boolean;
   /** True when this process runs the agent's own image (not a child the agent spawned). */
   agentImage?: boolean;
+  /** Its login session (audit session, logon id), when the sensor names it. */
+  session?: string;
+  /** Reverse forwards its command line sets up (steps/tunnel.ts). */
+  forwards?: Array<{ spec: string; host: string; port: number }>;
+  /** It opened a connection outside the internal networks. */
+  external?: boolean;
   lastSeen: number;
 }
 
@@ -97,6 +103,26 @@ export interface Agent {
   emitted?: string;
 }
 
+/** What ties systemd units to the programs they run (steps/unit-ties.ts). */
+export interface UnitTies {
+  /** Units the manager was seen starting ("Starting"/"Started", SERVICE_START). */
+  starts: Array<{ unit: string; time: number; src: SourceRef }>;
+  /** Programs the manager (PID 1, systemd --user) started, waiting for their unit's start. */
+  managerStarts: Array<{ proc: Proc; time: number; manager: string }>;
+  /** Programs each login session put in place (install, cp, curl -o...), in order. */
+  installs: Map<string, Array<{ path: string; time: number; final: boolean }>>;
+  /** A unit's program known before its unit file was seen (journald `_SYSTEMD_UNIT`). */
+  programs: Map<string, { agent: Agent; how: string }>;
+}
+
+/** Tunnel-shaped processes and the loopback logins they carried (steps/tunnel.ts). */
+export interface Tunnels {
+  /** Processes with reverse forwards or connections to a local login port. */
+  procs: Map<Proc, Array<{ time: number; port: number; srcPort?: number }>>;
+  /** Logins that came through an agent's tunnel, waiting for their shells. */
+  logins: Array<{ time: number; session?: string; pid?: number; user?: string; agent: Agent; link: string }>;
+}
+
 export interface HostState {
   name: string;
   displayName: string;
@@ -130,5 +156,7 @@ export interface HostState {
   dnsNames: Map<string, string>;
   /** Addresses this host was seen using (for flow joins). */
   addresses: Set<string>;
+  units: UnitTies;
+  tunnels: Tunnels;
   lastTime: number;
 }

@@ -8,6 +8,7 @@ import type {
   FileEvent,
   FileHashes,
   ImageMeta,
+  LoginEvent,
   NetworkEvent,
   PersistenceEvent,
   Platform,
@@ -15,7 +16,9 @@ import type {
   ProcessStartEvent,
   RatEvent,
   RegistryEvent,
+  ServiceEvent,
   SourceRef,
+  UnitProcessEvent,
 } from '../../src/model/event.ts';
 
 /** Monday 2026-01-05 10:00:00 UTC: the start of every story. */
@@ -62,6 +65,8 @@ export interface ProcOpts extends Common {
   integrity?: string;
   sha256?: string;
   meta?: ImageMeta;
+  /** Login session (audit ses=, logon id). */
+  session?: string;
 }
 
 /** A process start (Sysmon 1 / 4688 / execve). */
@@ -71,7 +76,7 @@ export function proc(o: ProcOpts): ProcessStartEvent {
   return {
     ...base(o, '1'),
     kind: 'process',
-    proc: { guid: o.guid, pid: o.pid, image: o.image, start: o.at },
+    proc: { guid: o.guid, pid: o.pid, image: o.image, start: o.at, session: o.session },
     parent: hasParent ? { guid: o.parentGuid, pid: o.parentPid, image: o.parentImage } : undefined,
     commandLine: o.commandLine ?? `"${o.image}"`,
     user: o.user,
@@ -183,4 +188,50 @@ export function regSet(
 /** Events sorted by time (stable), as the hunt's merge would hand them to the engine. */
 export function byTime(...groups: Array<RatEvent | RatEvent[]>): RatEvent[] {
   return groups.flat().sort((a, b) => a.time - b.time);
+}
+
+/** systemd starting a unit (journald "Started X.", auditd SERVICE_START). */
+export function unitStart(o: Common & { unit: string; action?: ServiceEvent['action'] }): ServiceEvent {
+  return {
+    ...base(o, 'systemd'),
+    kind: 'service',
+    action: o.action ?? 'started',
+    name: o.unit,
+    scope: 'system',
+    manager: { pid: 1 },
+  };
+}
+
+/** journald: a process runs in a unit (`_SYSTEMD_UNIT`). */
+export function unitProcess(o: Common & { unit: string; pid: number; image: string }): UnitProcessEvent {
+  return {
+    ...base(o, 'journal'),
+    kind: 'unit_process',
+    unit: o.unit,
+    scope: 'system',
+    proc: { pid: o.pid, image: o.image },
+  };
+}
+
+/** A login accepted by sshd (or RDP, 4624 type 10). */
+export function login(
+  o: Common & {
+    user: string;
+    srcIp: string;
+    srcPort?: number;
+    pid?: number;
+    session?: string;
+    service?: string;
+  },
+): LoginEvent {
+  return {
+    ...base(o, 'login'),
+    kind: 'login',
+    user: o.user,
+    srcIp: o.srcIp,
+    srcPort: o.srcPort,
+    service: o.service ?? 'sshd',
+    proc: o.pid === undefined ? undefined : { pid: o.pid, image: '/usr/sbin/sshd' },
+    session: o.session,
+  };
 }

@@ -44,6 +44,7 @@ export function recordControl(
   parent: Proc,
   child: Proc,
   ev: { time: number; src: SourceRef },
+  link?: string,
 ): void {
   const sus = suspiciousCommand(ctx.rules.control, child.commandLine);
   if (sus && !a.flags.has('suspicious_child')) {
@@ -63,7 +64,7 @@ export function recordControl(
       ev.src,
       { process: processFact(child) },
     ),
-    parent.agentImage ? 'child of the agent process' : 'spawned inside the agent process tree',
+    link ?? (parent.agentImage ? 'child of the agent process' : 'spawned inside the agent process tree'),
   );
 }
 

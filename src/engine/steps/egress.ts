@@ -14,6 +14,7 @@ import { type FlowPlacement, hostConnection, joinFlows, learnAddress, queueFlow 
 import { procFor } from '../lineage.ts';
 import type { Agent, EgressDest, HostState, Proc } from '../state.ts';
 import { actingAgent, observe } from './execution.ts';
+import { isLoopback, noteLoopback } from './tunnel.ts';
 
 export interface ConnectionFact {
   time: number;
@@ -180,6 +181,7 @@ export function onNetwork(ctx: EngineContext, h: HostState, ev: NetworkEvent): v
   }
   const peer = peerOf(ctx, ev);
   if (!dest.isExternal(peer.ip)) {
+    if (isLoopback(ev.dstIp)) noteLoopback(h, procFor(h, ev.proc, ev.time), ev);
     stats.internalConnections++;
     return;
   }
@@ -190,6 +192,7 @@ export function onNetwork(ctx: EngineContext, h: HostState, ev: NetworkEvent): v
   }
   const p = procFor(h, ev.proc, ev.time);
   if (!p) return;
+  if (!peer.inbound) p.external = true;
   observe(ctx, h, p, ev.time, ev.src);
   const a = actingAgent(ctx, h, p, ev.time);
   const where = `${name ? `${name} ` : ''}${peer.ip}:${peer.port ?? '?'}${ev.protocol ? `/${ev.protocol}` : ''}`;

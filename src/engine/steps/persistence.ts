@@ -20,6 +20,7 @@ import { attach, live, merge } from '../identity.ts';
 import { procFor } from '../lineage.ts';
 import type { Agent, HostState, Proc } from '../state.ts';
 import { actingAgent, addExecution } from './execution.ts';
+import { knownUnitProgram, sessionProgram } from './unit-ties.ts';
 
 export interface PersistenceFact {
   mechanism: PersistenceMechanism;
@@ -193,6 +194,41 @@ function commandTarget(
   return { target, link: `the entry runs ${img}` };
 }
 
+/** The session a writer ran in: its own, or the nearest ancestor's that names one. */
+function sessionOf(p: Proc | undefined): string | undefined {
+  for (let i = 0; p && i <= MAX_WRITER_HOPS; i++, p = p.parent) if (p.session !== undefined) return p.session;
+  return undefined;
+}
+
+/**
+ * A unit entry names no program: when no agent wrote it, its program is the one journald already
+ * placed in it, or the one the writer's login session installed (tee or cp under sudo, in the
+ * session that put the agent's binary in place).
+ */
+function unitTarget(
+  ctx: EngineContext,
+  h: HostState,
+  fact: PersistenceFact,
+  actor: Proc | undefined,
+  time: number,
+): { target?: Agent; link: string } {
+  if (fact.mechanism !== 'systemd') return { link: '' };
+  const known = knownUnitProgram(h, fact.name);
+  if (known) return { target: known.agent, link: known.how };
+  const session = sessionOf(actor);
+  const path = sessionProgram(h, session, time);
+  if (!actor || !path) return { link: '' };
+  let sudo = false;
+  for (let p: Proc | undefined = actor, i = 0; p && i <= MAX_WRITER_HOPS; p = p.parent, i++)
+    sudo ||= fileName(p.image) === 'sudo';
+  const key = pathKey(path);
+  const existing = h.byPath.get(key);
+  return {
+    target: existing ? live(existing) : pathAgent(ctx, h, path, key, time),
+    link: `${fileName(actor.image)}${sudo ? ' under sudo' : ''} made it in login session ${session}, the session that installed ${path}`,
+  };
+}
+
 /** The entry's owner: the writer's agent (merged with the program's), or whoever is left. */
 function ownerOf(
   ctx: EngineContext,
@@ -217,10 +253,12 @@ function ownerOf(
       owner = w;
       link = 'written by the agent process';
     }
-  } else if (shellWriter && !owner) {
+  } else if (shellWriter && !owner && fact.command) {
     owner = actingAgent(ctx, h, shellWriter, time);
     link = 'written by this shell process';
   }
+  // An entry an operator's shell wrote that names no program (a unit file, a plist) stays the
+  // entry's own until what it starts is known (steps/unit-ties.ts), never the shell's.
   return { owner: owner ?? entryAgent(ctx, h, fact, undefined, time), link };
 }
 
@@ -262,7 +300,10 @@ export function recordPersistence(
 ): void {
   const ev = entryEvidence(fact, actor, time, src, facts);
   const writers = writersOf(ctx.rules.roles, actor);
-  const target = commandTarget(ctx, h, fact, writers.writer, time);
+  const target =
+    fact.command || writers.writer
+      ? commandTarget(ctx, h, fact, writers.writer, time)
+      : unitTarget(ctx, h, fact, actor, time);
   const { owner: first, link } = ownerOf(ctx, h, fact, target, writers, time);
   const owner = sameEntry(h, fact, first);
   learnEntry(ctx, owner, fact);

@@ -1,8 +1,16 @@
 // S4 through the agent's own tunnel. A reverse tunnel (ssh/plink -R, chisel R:, ngrok tcp, a
 // socat relay) or a connection the agent makes to a local login port (sshd 22, RDP 3389) lets the
 // operator at the far end log in "from loopback". That login's shells and commands are the
-// agent's interactive control, though no process tree links them to it. Pure decisions here; the
-// engine keeps the facts and applies them.
+// agent's interactive control, though no process tree links them to it. The decisions are pure
+// functions; below them, the engine side keeps the facts per host and applies them.
+import type { LoginEvent, NetworkEvent, ProcessStartEvent } from '../../model/event.ts';
+import { fileName } from '../../model/paths.ts';
+import { noteLink } from '../chain.ts';
+import type { EngineContext } from '../context.ts';
+import { live } from '../identity.ts';
+import type { HostState, Proc } from '../state.ts';
+import { isControlChild, recordControl } from './control.ts';
+import { actingAgent } from './execution.ts';
 
 /** Local login services and the port a tunnel must reach to carry their logins. */
 export const LOGIN_PORTS: Readonly<Record<string, number>> = { sshd: 22, rdp: 3389 };
@@ -234,4 +242,119 @@ export function startsLogin(p: SessionProcess, login: OpenLogin): boolean {
   const d = p.parentPid - login.pid;
   if (d < 0 || d > SSHD_CHILD_PID_SPAN) return false;
   return !p.user || !login.user || shortUser(p.user) === shortUser(login.user);
+}
+
+// ---- the engine side: tunnel-shaped processes, loopback logins, their shells ---------------
+
+/** Tunnel-shaped processes and tunneled logins kept per host. */
+const MAX_TUNNEL_PROCS = 64;
+const MAX_LOOPBACK_CONNECTS = 16;
+const MAX_TUNNEL_LOGINS = 32;
+
+const LOGIN_PORT_SET = new Set(Object.values(LOGIN_PORTS));
+
+function track(h: HostState, p: Proc): Array<{ time: number; port: number; srcPort?: number }> {
+  let list = h.tunnels.procs.get(p);
+  if (!list) {
+    list = [];
+    h.tunnels.procs.set(p, list);
+    if (h.tunnels.procs.size > MAX_TUNNEL_PROCS) h.tunnels.procs.delete(h.tunnels.procs.keys().next().value!);
+  }
+  return list;
+}
+
+/** A process start whose arguments set up a reverse forward: a tunnel, should it reach out. */
+export function noteForwards(h: HostState, p: Proc): void {
+  const forwards = reverseForwards(p.commandLine);
+  if (!forwards.length) return;
+  p.forwards = forwards;
+  track(h, p);
+}
+
+/** A connection to a local login port (a tunnel's near end), before it is dropped as internal. */
+export function noteLoopback(h: HostState, p: Proc | undefined, ev: NetworkEvent): void {
+  if (!p || ev.direction === 'inbound' || ev.dstPort === undefined || !LOGIN_PORT_SET.has(ev.dstPort)) return;
+  if (!isLoopback(ev.dstIp)) return;
+  const list = track(h, p);
+  list.push({ time: ev.time, port: ev.dstPort, srcPort: ev.srcPort });
+  if (list.length > MAX_LOOPBACK_CONNECTS) list.shift();
+}
+
+function candidates(h: HostState, time: number): Map<string, { proc: Proc; c: TunnelCandidate }> {
+  const out = new Map<string, { proc: Proc; c: TunnelCandidate }>();
+  for (const [p, loopback] of h.tunnels.procs) {
+    const a = p.agent ? live(p.agent) : undefined;
+    out.set(String(p.id), {
+      proc: p,
+      c: {
+        agent: String(p.id),
+        label: fileName(p.image),
+        external: p.external === true || [...(a?.egress.values() ?? [])].some((d) => d.proc === p),
+        alive: p.end === undefined || p.end >= time,
+        forwards: p.forwards ?? [],
+        loopback,
+      },
+    });
+  }
+  return out;
+}
+
+/** A login (sshd, RDP): when an agent's tunnel carried it, its shells will be that agent's S4. */
+export function onLogin(ctx: EngineContext, h: HostState, ev: LoginEvent): void {
+  if (!isLoopback(ev.srcIp) || h.tunnels.procs.size === 0) return;
+  const all = candidates(h, ev.time);
+  const v = tunnelFor(
+    ev,
+    [...all.values()].map((x) => x.c),
+  );
+  if (v.agent === undefined) return;
+  const { proc } = all.get(v.agent)!;
+  const agent = actingAgent(ctx, h, proc, ev.time);
+  const logins = h.tunnels.logins;
+  logins.push({ time: ev.time, session: ev.session, pid: ev.proc?.pid, user: ev.user, agent, link: v.link });
+  if (logins.length > MAX_TUNNEL_LOGINS) logins.shift();
+}
+
+/**
+ * A process that starts a tunneled login's session (its shell, or any process of that audit
+ * session): it joins the agent whose tunnel carried the login, as S4 when it is a control child.
+ * Returns true when it did.
+ */
+export function tunneledStart(ctx: EngineContext, h: HostState, p: Proc, ev: ProcessStartEvent): boolean {
+  const logins = h.tunnels.logins;
+  if (!logins.length) return false;
+  const parentImage = p.parent?.image ?? ev.parent?.image;
+  const seen: SessionProcess = {
+    time: p.start ?? ev.time,
+    session: p.session,
+    user: p.user,
+    parentPid: ev.parent?.pid,
+    parentImage,
+  };
+  const login = logins.find((l) => startsLogin(seen, l));
+  if (!login) return false;
+  const a = live(login.agent);
+  p.agent = a;
+  const shown: Proc = p.parent ?? {
+    id: 0,
+    image: parentImage ?? 'login',
+    key: '',
+    children: [],
+    lastSeen: ev.time,
+  };
+  if (isControlChild(ctx.rules.control, shown.image, p.image)) {
+    recordControl(ctx, a, shown, p, ev, login.link);
+    noteLink(ctx, a, 'control', login.link);
+  }
+  return true;
+}
+
+/** Drops tunnel facts older than the window. */
+export function expireTunnels(h: HostState, horizon: number): void {
+  const t = h.tunnels;
+  for (const [p, list] of t.procs)
+    if (p.lastSeen < horizon && (list.length === 0 || list[list.length - 1].time < horizon))
+      t.procs.delete(p);
+  if (t.logins.length)
+    t.logins = t.logins.filter((l) => live(l.agent).lastTime >= horizon || l.time >= horizon);
 }
