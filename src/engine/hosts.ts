@@ -20,6 +20,7 @@ function newHost(key: string, displayName: string, platform: Platform, now: numb
     procCount: 0,
     recentStarts: [],
     procSweep: now,
+    procSweeps: 0,
     maintained: now,
     nextProcId: 1,
     agents: new Map(),

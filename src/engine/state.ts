@@ -42,6 +42,8 @@ export interface Proc {
   /** It opened a connection outside the internal networks. */
   external?: boolean;
   lastSeen: number;
+  /** The host's sweep serial that last found this process alive (lineage.ts expireProcs). */
+  sweep?: number;
 }
 
 export interface StepLog {
@@ -134,6 +136,8 @@ export interface HostState {
   maintained: number;
   /** Event time of the last process-table sweep. */
   procSweep: number;
+  /** Process-table sweeps so far (the serial survivors are marked with). */
+  procSweeps: number;
   /** The last few starts, to recognise one start reported by two sensors. */
   recentStarts: Proc[];
   nextProcId: number;
