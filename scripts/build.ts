@@ -112,7 +112,12 @@ function staticInputs(meta: Metafile, output: string): Set<string> {
 const ONLY_IN: Array<[RegExp, RegExp]> = [[/node_modules\/@nats-io\//, /src\/cli\/(publish|worker)\.ts$/]];
 /** What `ratchain --help` runs: the entry and the command line it loads. */
 const HELP_PATH = [ENTRY, 'src/cli/main.ts'];
-const NEVER = /node_modules\/(playwright|playwright-core|ajv)\//;
+/**
+ * Never bundled: browser and test libraries, and zod's messages in other languages (every
+ * command that checks input compiled 366 KB of them; `import * as z from 'zod'` leaves them out
+ * where `import { z } from 'zod'` pulled in all of them).
+ */
+const NEVER = /node_modules\/(playwright|playwright-core|ajv)\/|node_modules\/zod\/v4\/locales\/(?!en\.js)/;
 
 /**
  * `ratchain --help` loads commander and the option lists only; NATS is loaded by publish and

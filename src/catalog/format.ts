@@ -2,7 +2,7 @@
 // Each entry is checked on its own, so one bad entry is reported with its position and skipped
 // while the rest of the file loads.
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { closest } from '../config/did-you-mean.ts';
 import { nodeAt } from '../config/yaml-position.ts';
 import { DOMAIN_PATTERN, isSharedInfra, nameKey, vendorKey } from './normalize.ts';

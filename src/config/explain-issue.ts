@@ -1,6 +1,6 @@
 // Turns zod's issues into what a person reads: the settings that exist where an unknown one was
 // written (for "did you mean"), and type mistakes in plain words.
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 interface SchemaDef {
   type: string;

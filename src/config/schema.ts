@@ -1,7 +1,7 @@
 // The configuration: every mutable element of DET0496 under the name MITRE gives it, plus the
 // few settings ratchain itself needs. Defaults work out of the box; `ratchain config init`
 // writes them with comments (default-config.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { cidrProblem } from './cidr.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { assetPath, readAsset } from '../assets.ts';
 import { closest } from '../config/did-you-mean.ts';
 import { keyNodeAt, nodeAt } from '../config/yaml-position.ts';

@@ -11,7 +11,7 @@
 // `ratchain rules show` takes and what `Rules: { Override: ... }` in a config changes.
 // Patterns are regular expressions written for a linear-time engine: no backreferences or
 // lookarounds (RE2 syntax, which JavaScript also runs the same way).
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../model/finding.ts';
 import { re2Problem } from './re2.ts';
 
