@@ -169,7 +169,7 @@ function onProcess(ctx: EngineContext, h: HostState, ev: ProcessStartEvent): voi
     inheritFork(p);
     return;
   }
-  noteForwards(h, p);
+  noteForwards(ctx, h, p);
   if (!tunneledStart(ctx, h, p, ev) && !bindRegisteredCommand(ctx, h, p) && !attributeStart(ctx, h, p, ev))
     commandMadePersistence(ctx, h, p, ev);
   afterStart(ctx, h, p, ev);

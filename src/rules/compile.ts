@@ -74,6 +74,16 @@ export interface CompiledRules {
     labels: LabelRule[];
   };
   identity: { osProduct: RegExp; imageSuffix: RegExp; standardIntegrity: RegExp };
+  /** What ties a unit or a loopback login to an agent without a process tree (steps/unit-ties, steps/tunnel). */
+  ties: {
+    forwards: Array<{ id: string; re: RegExp; image?: RegExp; defaultHost?: string }>;
+    /** Login service ("sshd", "rdp") → the local port a tunnel must reach to carry its logins. */
+    loginPorts: Record<string, number>;
+    unitStartMs: number;
+    loopbackConnectMs: number;
+    loginShellMs: number;
+    sshdChildPidSpan: number;
+  };
   egress: { localSource: RegExp; clientHeavyMinBytes: number };
   score: {
     byStepCount: number[];
@@ -205,6 +215,23 @@ function severity(set: RuleSet): CompiledRules['severity'] {
   };
 }
 
+function ties(set: RuleSet): CompiledRules['ties'] {
+  const t = (id: string) => one<GroupEntry<'ties.thresholds'>>(set, 'ties.thresholds', id).value;
+  return {
+    forwards: entries(set, 'ties.forwards').map((e) => ({
+      id: e.id,
+      re: new RegExp(e.pattern, 'gi'),
+      image: e.image === undefined ? undefined : new RegExp(e.image, 'i'),
+      defaultHost: e.defaultHost,
+    })),
+    loginPorts: Object.fromEntries(entries(set, 'ties.login_ports').map((e) => [e.service, e.port])),
+    unitStartMs: t('unit_start_seconds') * 1000,
+    loopbackConnectMs: t('loopback_connect_seconds') * 1000,
+    loginShellMs: t('login_shell_seconds') * 1000,
+    sshdChildPidSpan: t('sshd_child_pid_span'),
+  };
+}
+
 function compile(set: RuleSet, fileName: (path: string) => string): CompiledRules {
   const entryRule = (e: GroupEntry<'persistence.files'> & { id: string }, cs?: boolean): EntryRule => ({
     id: e.id,
@@ -243,6 +270,7 @@ function compile(set: RuleSet, fileName: (path: string) => string): CompiledRule
         text: e.text,
       })),
     },
+    ties: ties(set),
     identity: {
       osProduct: anyOf(patterns(set, 'identity.os_products')),
       imageSuffix: anyOf(patterns(set, 'identity.image_suffixes')),

@@ -139,6 +139,28 @@ const labelEntry = z.strictObject({
   text: z.string().min(1),
 });
 
+/**
+ * A reverse forward or relay in a command line: `pattern` finds each one (named groups `port`,
+ * and `host` unless `defaultHost` stands in); `image` limits it to one program (its file name).
+ */
+const forwardEntry = z
+  .strictObject({
+    why,
+    pattern,
+    image: pattern.optional(),
+    defaultHost: z.string().min(1).optional(),
+  })
+  .refine((e) => e.pattern.includes('(?<port>'), 'capture the target port as (?<port>...)')
+  .refine(
+    (e) => e.pattern.includes('(?<host>') || e.defaultHost !== undefined,
+    'capture (?<host>...) or give defaultHost',
+  );
+const loginPort = z.strictObject({
+  why,
+  service: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+
 const value = z.strictObject({ why, value: z.number() });
 const weight = z.strictObject({ why, delta: z.number() });
 const steps = z.strictObject({
@@ -176,6 +198,9 @@ export const GROUPS = {
   'identity.os_products': onePattern,
   'identity.image_suffixes': onePattern,
   'identity.standard_integrity': onePattern,
+  'ties.forwards': forwardEntry,
+  'ties.login_ports': loginPort,
+  'ties.thresholds': value,
   'egress.local_sources': onePattern,
   'egress.thresholds': value,
   'score.steps': steps,
@@ -196,6 +221,12 @@ export const FIXED_IDS: Partial<Record<GroupPath, readonly string[]>> = {
   'score.confidence': CONFIDENCE_TERMS,
   'severity.levels': ['critical', 'high', 'medium', 'low'],
   'egress.thresholds': ['client_heavy_min_bytes'],
+  'ties.thresholds': [
+    'unit_start_seconds',
+    'loopback_connect_seconds',
+    'login_shell_seconds',
+    'sshd_child_pid_span',
+  ],
   'score.steps': ['by_count'],
   'severity.alert': ['steps'],
   'severity.signal': ['ceiling'],
@@ -219,6 +250,7 @@ export const SECTIONS = [
   'paths',
   'persistence',
   'identity',
+  'ties',
   'egress',
   'score',
   'severity',

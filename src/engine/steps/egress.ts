@@ -181,7 +181,7 @@ export function onNetwork(ctx: EngineContext, h: HostState, ev: NetworkEvent): v
   }
   const peer = peerOf(ctx, ev);
   if (!dest.isExternal(peer.ip)) {
-    if (isLoopback(ev.dstIp)) noteLoopback(h, procFor(h, ev.proc, ev.time), ev);
+    if (isLoopback(ev.dstIp)) noteLoopback(ctx, h, procFor(h, ev.proc, ev.time), ev);
     stats.internalConnections++;
     return;
   }

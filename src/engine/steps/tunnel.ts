@@ -5,6 +5,7 @@
 // functions; below them, the engine side keeps the facts per host and applies them.
 import type { LoginEvent, NetworkEvent, ProcessStartEvent } from '../../model/event.ts';
 import { fileName } from '../../model/paths.ts';
+import type { CompiledRules } from '../../rules/compile.ts';
 import { noteLink } from '../chain.ts';
 import type { EngineContext } from '../context.ts';
 import { live } from '../identity.ts';
@@ -12,15 +13,8 @@ import type { HostState, Proc } from '../state.ts';
 import { isControlChild, recordControl } from './control.ts';
 import { actingAgent } from './execution.ts';
 
-/** Local login services and the port a tunnel must reach to carry their logins. */
-export const LOGIN_PORTS: Readonly<Record<string, number>> = { sshd: 22, rdp: 3389 };
-
-/** A loopback connect this long before a login can be the one that carried it. */
-export const LOOPBACK_CONNECT_WINDOW_MS = 15_000;
-/** A shell is a login's first process when it starts this soon after the login. */
-export const LOGIN_SHELL_WINDOW_MS = 30_000;
-/** sshd forks the session child right after the monitor that logs "Accepted": pids close above it. */
-export const SSHD_CHILD_PID_SPAN = 8;
+/** The tie rules (rule packs, `ties`): forward patterns, login ports, windows. */
+export type TieRules = CompiledRules['ties'];
 
 export interface Forward {
   /** The argument as written ("R:2222:127.0.0.1:22", "-R 2222:localhost:22"). */
@@ -37,91 +31,27 @@ export function isLoopback(ip: string | undefined): boolean {
   return LOOPBACK_NAMES.has(a) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
 }
 
-/** "a:b:[::1]:22" -> ["a", "b", "[::1]", "22"] (brackets keep an IPv6 address whole). */
-function splitSpec(spec: string): string[] {
-  const parts: string[] = [];
-  let cur = '';
-  let depth = 0;
-  for (const c of spec) {
-    if (c === '[') depth++;
-    if (c === ']') depth--;
-    if (c === ':' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  parts.push(cur);
-  return parts;
-}
-
 const port = (s: string | undefined) => {
   const n = Number(s);
   return Number.isInteger(n) && n > 0 && n <= 65535 ? n : undefined;
 };
 
-/** ssh/plink `-R [bind:]port:host:hostport`: where the client connects when the far end is used. */
-function sshTarget(spec: string): Forward | undefined {
-  const p = splitSpec(spec);
-  if (p.length < 3) return undefined; // `-R port` is a dynamic (SOCKS) forward: no fixed target
-  const target = port(p[p.length - 1]);
-  return target
-    ? { spec: `-R ${spec}`, host: p[p.length - 2].replace(/^\[|\]$/g, ''), port: target }
-    : undefined;
-}
+/** Longest command line searched for forwards: real ones are a line; scripts passed inline are not tunnels. */
+const MAX_FORWARD_SEARCH = 4096;
 
-/** chisel `R:[bind:]port:host:port[/tcp]`, `R:port:port`, `R:port` (the target host defaults to 127.0.0.1). */
-function chiselTarget(arg: string): Forward | undefined {
-  const body = arg.slice(2).replace(/\/(tcp|udp)$/i, '');
-  if (/^socks$/i.test(body) || /:socks$/i.test(body)) return undefined;
-  const p = splitSpec(body);
-  const target = port(p[p.length - 1]);
-  if (!target) return undefined;
-  const host = p.length >= 3 ? p[p.length - 2].replace(/^\[|\]$/g, '') : '127.0.0.1';
-  return { spec: arg, host, port: target };
-}
-
-/** `-R spec`, `-Rspec`, and -R behind ssh's argument-less flags (`-fNR spec`). */
-const SSH_R = /^-[46AaCfGgKkMNnqsTtVvXxYy]*R(.*)$/;
-
-const ARG_SPLIT = /"([^"]*)"|'([^']*)'|(\S+)/g;
-
-function words(commandLine: string): string[] {
-  const out: string[] = [];
-  for (const m of commandLine.matchAll(ARG_SPLIT)) out.push(m[1] ?? m[2] ?? m[3]);
-  return out;
-}
-
-/** Every reverse forward or relay target a command line sets up. */
-export function reverseForwards(commandLine: string | undefined): Forward[] {
+/** Every reverse forward or relay target a command line sets up, by the rule packs' forward patterns. */
+export function reverseForwards(rules: TieRules, image: string, commandLine: string | undefined): Forward[] {
   if (!commandLine) return [];
-  const w = words(commandLine.length > 4096 ? commandLine.slice(0, 4096) : commandLine);
+  const text =
+    commandLine.length > MAX_FORWARD_SEARCH ? commandLine.slice(0, MAX_FORWARD_SEARCH) : commandLine;
+  const name = image.replace(/^.*[\\/]/, '');
   const out: Forward[] = [];
-  const base = (w[0] ?? '').toLowerCase().replace(/^.*[\\/]/, '');
-  for (let i = 0; i < w.length; i++) {
-    const a = w[i];
-    let f: Forward | undefined;
-    const ssh = SSH_R.exec(a);
-    if (ssh) f = ssh[1] ? sshTarget(ssh[1]) : w[i + 1] ? sshTarget(w[++i]) : undefined;
-    else if (/^R:/i.test(a)) f = chiselTarget(a);
-    else if (/^(ssh|tcp):\/\//i.test(a) && w[i - 1] === '--url') {
-      const m = /^\w+:\/\/([^/:]+|\[[^\]]+\]):(\d+)/.exec(a);
-      const p = port(m?.[2]);
-      if (m && p) f = { spec: `--url ${a}`, host: m[1].replace(/^\[|\]$/g, ''), port: p };
-    } else if (/^TCP[46]?:/i.test(a) && base.startsWith('socat')) {
-      const p = splitSpec(a.replace(/,.*$/, ''));
-      const tp = port(p[2]);
-      if (tp) f = { spec: a, host: p[1], port: tp };
-    }
-    if (f) out.push(f);
-  }
-  // ngrok tcp 22 / ngrok tcp 127.0.0.1:3389: the tunnel's far end reaches this local port.
-  const tcp = base.startsWith('ngrok') ? w.indexOf('tcp') : -1;
-  if (tcp > 0) {
-    const target = w.slice(tcp + 1).find((x) => !x.startsWith('-') && /^(?:[\w.[\]:]+:)?\d+$/.test(x));
-    if (target) {
-      const p = splitSpec(target);
-      const tp = port(p[p.length - 1]);
-      if (tp) out.push({ spec: `tcp ${target}`, host: p.length > 1 ? p[0] : '127.0.0.1', port: tp });
+  for (const f of rules.forwards) {
+    if (f.image && !f.image.test(name)) continue;
+    for (const m of text.matchAll(f.re)) {
+      const p = port(m.groups?.port);
+      const host = (m.groups?.host ?? f.defaultHost)?.replace(/^\[|\]$/g, '');
+      if (p && host) out.push({ spec: m[0].trim(), host, port: p });
     }
   }
   return out;
@@ -156,9 +86,10 @@ export type TunnelVerdict = { agent: string; link: string } | { agent?: undefine
  * a local program logging itself in, and nobody's tunnel). Then by time: the one live agent with
  * an outside connection and a reverse forward to, or a recent connect to, the login's port.
  */
-export function tunnelFor(login: TunnelLogin, candidates: TunnelCandidate[]): TunnelVerdict {
+export function tunnelFor(rules: TieRules, login: TunnelLogin, candidates: TunnelCandidate[]): TunnelVerdict {
   if (!isLoopback(login.srcIp)) return { why: 'not from loopback' };
-  const port = LOGIN_PORTS[login.service];
+  const window = rules.loopbackConnectMs;
+  const port = rules.loginPorts[login.service];
   if (port === undefined) return { why: `no login port known for ${login.service}` };
   const where = `${login.srcIp}${login.srcPort ? `:${login.srcPort}` : ''}`;
   if (login.srcPort !== undefined) {
@@ -168,7 +99,7 @@ export function tunnelFor(login: TunnelLogin, candidates: TunnelCandidate[]): Tu
           l.port === port &&
           l.srcPort === login.srcPort &&
           l.time <= login.time &&
-          login.time - l.time <= LOOPBACK_CONNECT_WINDOW_MS,
+          login.time - l.time <= window,
       );
       if (!hit) continue;
       if (!c.external) return { why: `${c.label} logged itself in (its own connection from ${where})` };
@@ -183,9 +114,7 @@ export function tunnelFor(login: TunnelLogin, candidates: TunnelCandidate[]): Tu
     .map((c) => ({ c, f: c.forwards.find((f) => f.port === port && isLoopback(f.host)) }))
     .filter((x) => x.f !== undefined);
   const byConnect = live.filter((c) =>
-    c.loopback.some(
-      (l) => l.port === port && l.time <= login.time && login.time - l.time <= LOOPBACK_CONNECT_WINDOW_MS,
-    ),
+    c.loopback.some((l) => l.port === port && l.time <= login.time && login.time - l.time <= window),
   );
   const agents = new Set([...byForward.map((x) => x.c.agent), ...byConnect.map((c) => c.agent)]);
   if (agents.size !== 1)
@@ -229,9 +158,9 @@ const shortUser = (u: string) => u.toLowerCase().replace(/^.*\\/, '');
  * or, where the sensor names none (Sysmon for Linux), a child of that login's sshd started soon
  * after it by the same user.
  */
-export function startsLogin(p: SessionProcess, login: OpenLogin): boolean {
+export function startsLogin(rules: TieRules, p: SessionProcess, login: OpenLogin): boolean {
   if (p.session !== undefined && login.session !== undefined) return p.session === login.session;
-  if (p.time < login.time || p.time - login.time > LOGIN_SHELL_WINDOW_MS) return false;
+  if (p.time < login.time || p.time - login.time > rules.loginShellMs) return false;
   if (
     !p.parentImage ||
     !SSHD_IMAGE.test(p.parentImage) ||
@@ -240,7 +169,7 @@ export function startsLogin(p: SessionProcess, login: OpenLogin): boolean {
   )
     return false;
   const d = p.parentPid - login.pid;
-  if (d < 0 || d > SSHD_CHILD_PID_SPAN) return false;
+  if (d < 0 || d > rules.sshdChildPidSpan) return false;
   return !p.user || !login.user || shortUser(p.user) === shortUser(login.user);
 }
 
@@ -250,8 +179,6 @@ export function startsLogin(p: SessionProcess, login: OpenLogin): boolean {
 const MAX_TUNNEL_PROCS = 64;
 const MAX_LOOPBACK_CONNECTS = 16;
 const MAX_TUNNEL_LOGINS = 32;
-
-const LOGIN_PORT_SET = new Set(Object.values(LOGIN_PORTS));
 
 function track(h: HostState, p: Proc): Array<{ time: number; port: number; srcPort?: number }> {
   let list = h.tunnels.procs.get(p);
@@ -264,19 +191,20 @@ function track(h: HostState, p: Proc): Array<{ time: number; port: number; srcPo
 }
 
 /** A process start whose arguments set up a reverse forward: a tunnel, should it reach out. */
-export function noteForwards(h: HostState, p: Proc): void {
-  const forwards = reverseForwards(p.commandLine);
+export function noteForwards(ctx: EngineContext, h: HostState, p: Proc): void {
+  const forwards = reverseForwards(ctx.rules.ties, p.image, p.commandLine);
   if (!forwards.length) return;
   p.forwards = forwards;
   track(h, p);
 }
 
 /** A connection to a local login port (a tunnel's near end), before it is dropped as internal. */
-export function noteLoopback(h: HostState, p: Proc | undefined, ev: NetworkEvent): void {
-  if (!p || ev.direction === 'inbound' || ev.dstPort === undefined || !LOGIN_PORT_SET.has(ev.dstPort)) return;
+export function noteLoopback(ctx: EngineContext, h: HostState, p: Proc | undefined, ev: NetworkEvent): void {
+  const loginPort = ev.dstPort !== undefined && Object.values(ctx.rules.ties.loginPorts).includes(ev.dstPort);
+  if (!p || ev.direction === 'inbound' || !loginPort) return;
   if (!isLoopback(ev.dstIp)) return;
   const list = track(h, p);
-  list.push({ time: ev.time, port: ev.dstPort, srcPort: ev.srcPort });
+  list.push({ time: ev.time, port: ev.dstPort!, srcPort: ev.srcPort });
   if (list.length > MAX_LOOPBACK_CONNECTS) list.shift();
 }
 
@@ -304,6 +232,7 @@ export function onLogin(ctx: EngineContext, h: HostState, ev: LoginEvent): void 
   if (!isLoopback(ev.srcIp) || h.tunnels.procs.size === 0) return;
   const all = candidates(h, ev.time);
   const v = tunnelFor(
+    ctx.rules.ties,
     ev,
     [...all.values()].map((x) => x.c),
   );
@@ -331,7 +260,7 @@ export function tunneledStart(ctx: EngineContext, h: HostState, p: Proc, ev: Pro
     parentPid: ev.parent?.pid,
     parentImage,
   };
-  const login = logins.find((l) => startsLogin(seen, l));
+  const login = logins.find((l) => startsLogin(ctx.rules.ties, seen, l));
   if (!login) return false;
   const a = live(login.agent);
   p.agent = a;

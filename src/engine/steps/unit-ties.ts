@@ -17,9 +17,6 @@ import { procFor } from '../lineage.ts';
 import type { Agent, HostState, Proc } from '../state.ts';
 import { actingAgent } from './execution.ts';
 
-/** The manager starts a unit's program within this of logging "Starting"/"Started" (or SERVICE_START). */
-export const UNIT_START_TIE_MS = 5_000;
-
 export interface UnitStart {
   unit: string;
   time: number;
@@ -35,10 +32,10 @@ export function startedByManager(parent: { pid?: number; image?: string } | unde
  * The one service unit the manager started around `time`, when exactly one was: at boot many
  * start at once and none can be told apart, so none is named.
  */
-export function unitStartedAt(time: number, starts: UnitStart[]): string | undefined {
+export function unitStartedAt(time: number, starts: UnitStart[], windowMs: number): string | undefined {
   let found: string | undefined;
   for (const s of starts) {
-    if (!s.unit.endsWith('.service') || Math.abs(s.time - time) > UNIT_START_TIE_MS) continue;
+    if (!s.unit.endsWith('.service') || Math.abs(s.time - time) > windowMs) continue;
     if (found !== undefined && found !== s.unit) return undefined;
     found = s.unit;
   }
@@ -140,7 +137,7 @@ function tieUnit(ctx: EngineContext, h: HostState, unit: string, agent: Agent, h
 
 /** A manager-started program and the one unit started around it: that unit runs it. */
 function tieManagerStart(ctx: EngineContext, h: HostState, p: Proc, time: number, manager: string): void {
-  const unit = unitStartedAt(time, h.units.starts);
+  const unit = unitStartedAt(time, h.units.starts, ctx.rules.ties.unitStartMs);
   if (!unit || !unitEntry(h, unit)) return; // a unit nobody wrote in the window: the system's own
   const start = h.units.starts.find((s) => s.unit === unit)!;
   const ms = Math.abs(time - start.time);
@@ -162,7 +159,11 @@ export function onService(h: HostState, ev: ServiceEvent): void {
  * only then are all the units started around them known, so a boot's crowd ties nothing. journald
  * logs "Started" after the program runs, so the window looks both ways.
  */
-export function settleUnitTies(ctx: EngineContext, h: HostState, upTo = ctx.now - UNIT_START_TIE_MS): void {
+export function settleUnitTies(
+  ctx: EngineContext,
+  h: HostState,
+  upTo = ctx.now - ctx.rules.ties.unitStartMs,
+): void {
   const m = h.units.managerStarts;
   while (m.length && m[0].time <= upTo) {
     const next = m.shift()!;

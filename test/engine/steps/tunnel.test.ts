@@ -9,8 +9,14 @@ import {
   type TunnelCandidate,
   tunnelFor,
 } from '../../../src/engine/steps/tunnel.ts';
+import { fileName } from '../../../src/model/paths.ts';
+import { compileRules } from '../../../src/rules/compile.ts';
+import { builtinRules } from '../../../src/rules/load.ts';
 
-const targets = (cmd: string) => reverseForwards(cmd).map((f) => `${f.host}:${f.port}`);
+// The shipped rule packs' ties: forward patterns, login ports, windows.
+const RULES = compileRules(builtinRules(), fileName).ties;
+const forwards = (cmd: string) => reverseForwards(RULES, cmd.split(' ')[0], cmd);
+const targets = (cmd: string) => forwards(cmd).map((f) => `${f.host}:${f.port}`);
 
 test('reverse forwards and relays, for every tool that writes them in its arguments', () => {
   assert.deepEqual(targets('plink.exe 10.0.2.18 -P 80 -C -R 127.0.0.3:4444:127.0.0.2:3389'), [
@@ -59,42 +65,42 @@ test('the agent whose own loopback connect used the login source port carried it
     loopback: [{ time: 99_000, port: 22, srcPort: 46120 }],
   });
   const tunnel = agent({ loopback: [{ time: 96_500, port: 22, srcPort: 38412 }] });
-  const v = tunnelFor(login, [monitor, tunnel]);
+  const v = tunnelFor(RULES, login, [monitor, tunnel]);
   assert.equal(v.agent, 'a1');
   assert.match('link' in v ? v.link : '', /kworker-sync's own connection to port 22 \(same source port\)/);
   // The monitor's own check: it is the client of its login, and no tunnel.
-  const own = tunnelFor({ ...login, srcPort: 46120 }, [monitor, tunnel]);
+  const own = tunnelFor(RULES, { ...login, srcPort: 46120 }, [monitor, tunnel]);
   assert.equal(own.agent, undefined);
   assert.match('why' in own ? own.why : '', /logged itself in/);
 });
 
 test('without ports, the one live agent with a reverse forward to the login port carried it', () => {
-  const fwd = agent({ forwards: reverseForwards('x client srv R:2222:127.0.0.1:22') });
-  const v = tunnelFor({ ...login, srcPort: undefined }, [fwd]);
+  const fwd = agent({ forwards: forwards('x client srv R:2222:127.0.0.1:22') });
+  const v = tunnelFor(RULES, { ...login, srcPort: undefined }, [fwd]);
   assert.equal(v.agent, 'a1');
   assert.match('link' in v ? v.link : '', /reverse forward R:2222:127.0.0.1:22 to port 22 was up/);
   // a forward to another port, a dead agent, no outside connection, or two candidates: nobody's
-  const web = agent({ forwards: reverseForwards('ssh -N -R 8080:localhost:3000 demo') });
-  assert.equal(tunnelFor(login, [web]).agent, undefined);
-  assert.equal(tunnelFor(login, [{ ...fwd, alive: false }]).agent, undefined);
-  assert.equal(tunnelFor(login, [{ ...fwd, external: false }]).agent, undefined);
-  assert.equal(tunnelFor(login, [fwd, { ...fwd, agent: 'a2' }]).agent, undefined);
-  assert.equal(tunnelFor({ ...login, srcIp: '198.51.100.23' }, [fwd]).agent, undefined);
+  const web = agent({ forwards: forwards('ssh -N -R 8080:localhost:3000 demo') });
+  assert.equal(tunnelFor(RULES, login, [web]).agent, undefined);
+  assert.equal(tunnelFor(RULES, login, [{ ...fwd, alive: false }]).agent, undefined);
+  assert.equal(tunnelFor(RULES, login, [{ ...fwd, external: false }]).agent, undefined);
+  assert.equal(tunnelFor(RULES, login, [fwd, { ...fwd, agent: 'a2' }]).agent, undefined);
+  assert.equal(tunnelFor(RULES, { ...login, srcIp: '198.51.100.23' }, [fwd]).agent, undefined);
   // RDP logins need a tunnel to 3389
   const rdp = agent({
-    forwards: reverseForwards('plink.exe 10.0.2.18 -P 80 -C -R 127.0.0.3:4444:127.0.0.2:3389'),
+    forwards: forwards('plink.exe 10.0.2.18 -P 80 -C -R 127.0.0.3:4444:127.0.0.2:3389'),
   });
-  assert.equal(tunnelFor({ ...login, service: 'rdp' }, [rdp]).agent, 'a1');
+  assert.equal(tunnelFor(RULES, { ...login, service: 'rdp' }, [rdp]).agent, 'a1');
 });
 
 test("a login's first process: the same session, or a child of its sshd soon after by the same user", () => {
   const l = { time: 1000, session: undefined, pid: 8810, user: 'backup' };
   const shell = { time: 1300, user: 'backup', parentPid: 8812, parentImage: '/usr/sbin/sshd' };
-  assert.ok(startsLogin(shell, l));
-  assert.ok(!startsLogin({ ...shell, user: 'monitor' }, l));
-  assert.ok(!startsLogin({ ...shell, parentPid: 8900 }, l));
-  assert.ok(!startsLogin({ ...shell, time: 60_000 }, l));
-  assert.ok(!startsLogin({ ...shell, parentImage: '/usr/bin/bash' }, l));
-  assert.ok(startsLogin({ time: 5, session: '57' }, { ...l, session: '57' }));
-  assert.ok(!startsLogin({ ...shell, session: '58' }, { ...l, session: '57' }));
+  assert.ok(startsLogin(RULES, shell, l));
+  assert.ok(!startsLogin(RULES, { ...shell, user: 'monitor' }, l));
+  assert.ok(!startsLogin(RULES, { ...shell, parentPid: 8900 }, l));
+  assert.ok(!startsLogin(RULES, { ...shell, time: 60_000 }, l));
+  assert.ok(!startsLogin(RULES, { ...shell, parentImage: '/usr/bin/bash' }, l));
+  assert.ok(startsLogin(RULES, { time: 5, session: '57' }, { ...l, session: '57' }));
+  assert.ok(!startsLogin(RULES, { ...shell, session: '58' }, { ...l, session: '57' }));
 });

@@ -3,20 +3,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { installedPaths, startedByManager, unitStartedAt } from '../../../src/engine/steps/unit-ties.ts';
 
+/** The rule packs' ties.thresholds.unit_start_seconds. */
+const W = 5000;
+
 test('the one service unit started within seconds of a manager-started program', () => {
   const starts = [
     { unit: 'session-12.scope', time: 1000 },
     { unit: 'dbus-broker-helper.service', time: 10_000 },
   ];
-  assert.equal(unitStartedAt(11_500, starts), 'dbus-broker-helper.service');
-  assert.equal(unitStartedAt(9_000, starts), 'dbus-broker-helper.service'); // "Starting" logged after the exec
-  assert.equal(unitStartedAt(30_000, starts), undefined);
+  assert.equal(unitStartedAt(11_500, starts, W), 'dbus-broker-helper.service');
+  assert.equal(unitStartedAt(9_000, starts, W), 'dbus-broker-helper.service'); // "Starting" logged after the exec
+  assert.equal(unitStartedAt(30_000, starts, W), undefined);
   // at boot many units start together: none can be named
   const boot = [...starts, { unit: 'nginx.service', time: 10_400 }];
-  assert.equal(unitStartedAt(10_200, boot), undefined);
+  assert.equal(unitStartedAt(10_200, boot, W), undefined);
   // the same unit seen by two sensors is still one
   assert.equal(
-    unitStartedAt(10_200, [...starts, { unit: 'dbus-broker-helper.service', time: 10_100 }]),
+    unitStartedAt(10_200, [...starts, { unit: 'dbus-broker-helper.service', time: 10_100 }], W),
     'dbus-broker-helper.service',
   );
 });
