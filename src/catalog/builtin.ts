@@ -1,10 +1,7 @@
 // ratchain's own catalogue of remote-access tools, read from tools.yaml next to this file (the
 // same format users write, so `ratchain catalog check src/catalog/tools.yaml` checks it too).
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { assetPath, readAsset, readOptionalAsset } from '../assets.ts';
+import { cachedCheck } from '../checked-cache.ts';
 import { parseRatchainCatalog } from './format.ts';
 import type { CatalogTool } from './types.ts';
 
@@ -25,35 +22,19 @@ function parseBuiltin(text: string): CatalogTool[] {
 }
 
 /**
- * The built package reads the catalogue the build checked. Running the sources, checking the YAML
- * with positions takes a few hundred milliseconds, paid by every command; the checked result is
- * cached as JSON in the user's own cache directory (never a shared temp directory: a planted
- * cache could allowlist an attacker's domain), keyed by the content hash. Any cache trouble falls
- * back to parsing.
+ * The built package reads the catalogue the build checked; running the sources, the checked
+ * result is cached by content (checked-cache.ts).
  */
 function loadBuiltin(): CatalogTool[] {
   const checked = readOptionalAsset(BUILTIN_CHECKED_ASSET);
   if (checked) return JSON.parse(checked) as CatalogTool[];
   const text = readAsset(BUILTIN_ASSET);
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ratchain');
-  const cache = join(dir, `catalog-${hash}.json`);
-  try {
-    const cached = JSON.parse(readFileSync(cache, 'utf8')) as CatalogTool[];
-    if (Array.isArray(cached) && cached.length > 0) return cached;
-  } catch {
-    // no cache yet, or unreadable: parse below
-  }
-  const tools = parseBuiltin(text);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${cache}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(tools));
-    renameSync(tmp, cache);
-  } catch {
-    // a read-only temp directory only costs the parse next time
-  }
-  return tools;
+  return cachedCheck(
+    'catalog',
+    [text, assetPath(BUILTIN_ASSET)],
+    () => parseBuiltin(text),
+    (c): c is CatalogTool[] => Array.isArray(c) && c.length > 0,
+  );
 }
 
 export const BUILTIN_TOOLS: CatalogTool[] = loadBuiltin();

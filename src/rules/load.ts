@@ -1,13 +1,11 @@
 // Loads rule packs: the built-in ones (common, windows, linux, macos; checked once and cached by
 // content hash), then a config's `Rules: { Files, Override }`. Every mistake is reported with its
 // file, line, column and a hint; a broken built-in pack is a bug in ratchain and throws.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod';
 import { assetPath, readAsset } from '../assets.ts';
+import { cachedCheck } from '../checked-cache.ts';
 import { closest } from '../config/did-you-mean.ts';
 import { keyNodeAt, nodeAt } from '../config/yaml-position.ts';
 import {
@@ -245,30 +243,16 @@ function parseBuiltinPacks(texts: string[]): ParsedPack[] {
 
 /**
  * The built-in packs, checked. Checking with positions costs every command a few hundred
- * milliseconds, so the result is cached as JSON in the user's own cache directory (never a
- * shared temp directory: a planted cache could change what counts), keyed by the content hash.
+ * milliseconds, so the result is cached by content and by the paths it records (checked-cache.ts).
  */
 function loadBuiltinPacks(): ParsedPack[] {
   const texts = BUILTIN_PACKS.map(readAsset);
-  const hash = createHash('sha256').update(texts.join('\0')).digest('hex').slice(0, 16);
-  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ratchain');
-  const cache = join(dir, `rules-${hash}.json`);
-  try {
-    const cached = JSON.parse(readFileSync(cache, 'utf8')) as ParsedPack[];
-    if (Array.isArray(cached) && cached.length === BUILTIN_PACKS.length) return cached;
-  } catch {
-    // no cache yet, or unreadable: check below
-  }
-  const packs = parseBuiltinPacks(texts);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${cache}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(packs));
-    renameSync(tmp, cache);
-  } catch {
-    // a read-only cache directory only costs the check next time
-  }
-  return packs;
+  return cachedCheck(
+    'rules',
+    [...texts, ...BUILTIN_PACKS.map(assetPath)],
+    () => parseBuiltinPacks(texts),
+    (c): c is ParsedPack[] => Array.isArray(c) && c.length === BUILTIN_PACKS.length,
+  );
 }
 
 let builtin: RuleSet | undefined;
