@@ -166,6 +166,14 @@ function missingField(ctx: DecodeContext, rec: WinRecord, src: SourceRef, what: 
 }
 
 /**
+ * Every event id emitWinRecord maps (Sysmon, Security and System together). Readers use it to skip
+ * other records before parsing them; a test checks it against the cases below.
+ */
+export const MAPPED_EVENT_IDS: ReadonlySet<number> = new Set([
+  1, 3, 5, 11, 12, 13, 14, 22, 4624, 4688, 4689, 4697, 4698, 5156, 7045,
+]);
+
+/**
  * Maps one Windows record to normalized events and emits them. Records of event ids the engine
  * does not use are counted as ignored; a record of a used id that lacks its key fields is a
  * problem reported with its position.

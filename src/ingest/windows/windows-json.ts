@@ -3,7 +3,7 @@
 // mixing exports still reads.
 import { firstJsonObject, jsonValues } from '../json-documents.ts';
 import type { DecodeContext, Format } from '../reader.ts';
-import { emitWinRecord } from './events.ts';
+import { emitWinRecord, MAPPED_EVENT_IDS } from './events.ts';
 import { fromEvtxJson, isEvtxJson } from './evtx-json.ts';
 import { fromFlatJson, isFlatWindows } from './flat-json.ts';
 import type { WinRecord } from './record.ts';
@@ -18,8 +18,6 @@ function toRecord(o: Obj): { rec: WinRecord | string; flavour: string } | undefi
   return undefined;
 }
 
-/** Event ids events.ts maps (any channel); a record of another id is not worth parsing. */
-const USED_IDS = new Set([1, 3, 5, 11, 12, 13, 14, 22, 4688, 4689, 4697, 4698, 5156, 7045]);
 const ID_KEYS = ['"event_id":', '"EventID":', '"EventId":'];
 
 /** True when the raw line names an event id the engine never uses (Winlogbeat or flat JSON). */
@@ -35,7 +33,7 @@ function unusedEventId(line: string): boolean {
       id = id * 10 + (c - 48);
       digits++;
     }
-    return digits > 0 && digits < 7 && !USED_IDS.has(id);
+    return digits > 0 && digits < 7 && !MAPPED_EVENT_IDS.has(id);
   }
   return false;
 }
