@@ -7,7 +7,7 @@ import { loadRules, type RuleProblem } from '../rules/load.ts';
 import { closest } from './did-you-mean.ts';
 import { issueMessage, settingsAt } from './explain-issue.ts';
 import { type Config, configSchema } from './schema.ts';
-import { keyNodeAt, nodeAt } from './yaml-position.ts';
+import { keyNodeAt, nodeAt, repeatedKeys } from './yaml-position.ts';
 
 export interface ConfigIssue {
   file: string;
@@ -22,16 +22,19 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; issues: C
 
 export function parseConfig(text: string, file: string): ConfigResult {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  const errors = doc.errors.map((e) => ({ at: e.pos[0], message: e.message.split('\n')[0] }));
+  for (const at of repeatedKeys(doc.contents)) errors.push({ at, message: 'Map keys must be unique' });
+  errors.sort((a, b) => a.at - b.at);
   const issues: ConfigIssue[] = [];
-  for (const e of doc.errors) {
-    const pos = lc.linePos(e.pos[0]);
+  for (const e of errors) {
+    const pos = lc.linePos(e.at);
     issues.push({
       file,
       line: pos.line,
       column: pos.col,
       path: '',
-      message: e.message.split('\n')[0],
+      message: e.message,
       hint: 'fix the YAML syntax (indentation, quotes, colons)',
     });
   }

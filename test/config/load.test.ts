@@ -153,6 +153,37 @@ describe('config', () => {
     assert.ok(r.issues[0].line !== undefined && r.issues[0].hint?.includes('YAML syntax'));
   });
 
+  test('a key written twice in one mapping is an error at the repeat; the same key in two mappings is not', () => {
+    const text = [
+      'MinSteps: 2',
+      'HostAliases:',
+      '  10.1.0.11: ws-0001',
+      '  10.1.0.12: ws-0002',
+      '  10.1.0.11: ws-0003',
+      'EgressHeuristics:',
+      '  MinConnections: 3',
+      'MinSteps: 3',
+      '',
+    ].join('\n');
+    const r = parseConfig(text, 'dup.yaml');
+    assert.ok(!r.ok);
+    assert.deepEqual(
+      r.issues.map((i) => [i.line, i.column, i.message]),
+      [
+        [5, 3, 'Map keys must be unique'],
+        [8, 1, 'Map keys must be unique'],
+      ],
+    );
+  });
+
+  test('a config with 100,000 HostAliases loads', { timeout: 60_000 }, () => {
+    const lines = ['HostAliases:'];
+    for (let i = 0; i < 100_000; i++) lines.push(`  10.${i >> 16}.${(i >> 8) & 255}.${i & 255}: ws-${i}`);
+    const r = parseConfig(`${lines.join('\n')}\n`, 'fleet.yaml');
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.issues.slice(0, 3)));
+    assert.equal(Object.keys(r.config.HostAliases).length, 100_000);
+  });
+
   test('a bad config never starts a hunt: exit 2, the issues on stderr, no report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ratchain-config-'));
     const file = join(dir, 'bad.yaml');
