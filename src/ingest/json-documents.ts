@@ -24,6 +24,12 @@ function depthOf(s: string, state: { depth: number; inString: boolean; escape: b
  * A LineDecoder that hands every JSON value to `onValue` with the 1-based line it started on.
  * Blank lines are skipped. Non-JSON lines are reported through ctx.problem.
  */
+/** The same test of a one-line record, on its text and on its raw UTF-8 bytes. */
+export interface UnusedRecord {
+  text(line: string): boolean;
+  bytes(buf: Buffer, start: number, end: number): boolean;
+}
+
 /**
  * `unused(line)` may say, from the raw text, that a one-line record carries nothing the engine
  * uses; such lines are counted as ignored without being parsed (most of a Sysmon log is events
@@ -32,7 +38,7 @@ function depthOf(s: string, state: { depth: number; inString: boolean; escape: b
 export function jsonValues(
   ctx: DecodeContext,
   onValue: (value: unknown, line: number) => void,
-  unused?: (line: string) => boolean,
+  unused?: UnusedRecord,
 ): LineDecoder {
   let pending: string[] = [];
   let pendingChars = 0;
@@ -60,6 +66,18 @@ export function jsonValues(
 
   return {
     mode: 'lines',
+    // The fast path's test below, on the raw bytes: a whole object on one line that `unused` rules out.
+    skip:
+      unused &&
+      ((buf, start, end) => {
+        if (pending.length > 0) return false;
+        let i = start;
+        while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;
+        if (i === end || buf[i] !== 123 || buf[end - 1] !== 125 || !unused.bytes(buf, start, end))
+          return false;
+        ctx.ignored();
+        return true;
+      }),
     line(text, lineNo) {
       if (pending.length > 0) {
         // A complete one-line object means the pending "document" was a torn NDJSON line.
@@ -104,7 +122,12 @@ export function jsonValues(
         });
         return;
       }
-      if (unused !== undefined && c === 123 && text.charCodeAt(text.length - 1) === 125 && unused(text)) {
+      if (
+        unused !== undefined &&
+        c === 123 &&
+        text.charCodeAt(text.length - 1) === 125 &&
+        unused.text(text)
+      ) {
         ctx.ignored();
         return;
       }

@@ -36,6 +36,11 @@ export interface DecodeContext {
 export interface LineDecoder {
   readonly mode: 'lines';
   line(text: string, lineNo: number): void;
+  /**
+   * Optional: offered each UTF-8 line's raw bytes first; true when the decoder has dealt with the
+   * line from its bytes alone (counted it as ignored), so it is never decoded to text.
+   */
+  skip?(bytes: Buffer, start: number, end: number, lineNo: number): boolean;
   end(): void;
 }
 

@@ -177,6 +177,7 @@ export async function* readSource(
               }
             },
             tooLong: (n) => ctx.problem(`line longer than ${MAX_LINE_BYTES} bytes; skipped`, { line: n }),
+            skip: decoder.skip?.bind(decoder),
           })
         : undefined;
 

@@ -19,23 +19,49 @@ function toRecord(o: Obj): { rec: WinRecord | string; flavour: string } | undefi
 }
 
 const ID_KEYS = ['"event_id":', '"EventID":', '"EventId":'];
+const ID_KEY_BYTES = ID_KEYS.map((k) => Buffer.from(k, 'latin1'));
+
+/** The id an id key's value spells from `i` on (quotes and spaces skipped), when it is one. */
+function unusedId(at: (i: number) => number, i: number): boolean {
+  while (at(i) === 32 || at(i) === 34) i++;
+  let id = 0;
+  let digits = 0;
+  for (let c = at(i); c >= 48 && c <= 57; c = at(++i)) {
+    id = id * 10 + (c - 48);
+    digits++;
+  }
+  return digits > 0 && digits < 7 && !MAPPED_EVENT_IDS.has(id);
+}
 
 /** True when the raw line names an event id the engine never uses (Winlogbeat or flat JSON). */
 function unusedEventId(line: string): boolean {
   for (const key of ID_KEYS) {
-    let i = line.indexOf(key);
-    if (i < 0) continue;
-    i += key.length;
-    while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 34) i++;
-    let id = 0;
-    let digits = 0;
-    for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) {
-      id = id * 10 + (c - 48);
-      digits++;
-    }
-    return digits > 0 && digits < 7 && !MAPPED_EVENT_IDS.has(id);
+    const i = line.indexOf(key);
+    if (i >= 0) return unusedId((j) => line.charCodeAt(j), i + key.length);
   }
   return false;
+}
+
+/**
+ * The same on a line's bytes. Each key's next place in the buffer is remembered, so a key that a
+ * file never uses is searched for once per buffer, not once per line.
+ */
+function unusedEventIdBytes(): (buf: Buffer, start: number, end: number) => boolean {
+  let last: Buffer | undefined;
+  const next = ID_KEY_BYTES.map(() => -2);
+  return (buf, start, end) => {
+    if (buf !== last) {
+      last = buf;
+      next.fill(-2);
+    }
+    for (let k = 0; k < ID_KEY_BYTES.length; k++) {
+      if (next[k] === -2 || (next[k] >= 0 && next[k] < start)) next[k] = buf.indexOf(ID_KEY_BYTES[k], start);
+      const i = next[k];
+      if (i >= 0 && i < end)
+        return unusedId((j) => (j < end ? buf[j] : Number.NaN), i + ID_KEY_BYTES[k].length);
+    }
+    return false;
+  };
 }
 
 export const windowsJson: Format = {
@@ -78,6 +104,6 @@ export const windowsJson: Format = {
       if (Array.isArray(v)) for (const x of v) one(x, line);
       else one(v, line);
     };
-    return jsonValues(ctx, handle, unusedEventId);
+    return jsonValues(ctx, handle, { text: unusedEventId, bytes: unusedEventIdBytes() });
   },
 };
