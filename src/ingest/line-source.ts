@@ -20,6 +20,8 @@ export interface LineSourceOptions {
 
 export interface LineSource {
   line(text: string, lineNo: number): void;
+  /** Offers a line's raw bytes to the decoder first (LineDecoder.skip): true when it dealt with them. */
+  skip(bytes: Buffer, start: number, end: number, lineNo: number): boolean;
   end(): void;
   /** The format in use, once known. */
   format(): string | undefined;
@@ -87,6 +89,10 @@ export function createLineSource(o: LineSourceOptions): LineSource {
       } catch (e) {
         throw new InputError(o.name, { line: lineNo }, `the ${format?.id} reader failed`, e);
       }
+    },
+    skip(bytes, start, end, lineNo) {
+      const d = failure ? undefined : decoder;
+      return d?.mode === 'lines' && d.skip !== undefined && d.skip(bytes, start, end, lineNo);
     },
     end() {
       decoder?.end();

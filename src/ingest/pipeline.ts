@@ -339,6 +339,7 @@ export function createLiveIntake(o: LiveIntakeOptions): LiveIntake {
       const splitter = createLineSplitter({
         maxLineBytes: MAX_LINE_BYTES,
         line: (text, n) => source.line(text, lineBase + n),
+        skip: (bytes, start, end, n) => source.skip(bytes, start, end, lineBase + n),
         tooLong: (n) =>
           o.onProblem({
             file: name,
