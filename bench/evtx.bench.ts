@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { evtxChunks, fileHeader, type WriterEvent } from '../src/ingest/windows/evtx/writer.ts';
+import { evtxChunks, fileHeader, type WriterEvent } from '../src/simulate/evtx/binary-writer.ts';
 import { benchRuns, cli, mustRun, ROOT, runProcess, versus } from './process.ts';
 import { type Benchmark, type BenchRow, skippedRow } from './row.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { dumpEvtx } from '../../src/cli/dump.ts';
-import { writeEvtx } from '../../src/ingest/windows/evtx/writer.ts';
+import { writeEvtx } from '../../src/simulate/evtx/binary-writer.ts';
 
 async function dump(
   bytes: Buffer,

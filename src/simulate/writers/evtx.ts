@@ -4,7 +4,7 @@
 // fill, and the file header (chunk count, next record id) is written last.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { evtxChunks, fileHeader, type WriterEvent } from '../../ingest/windows/evtx/writer.ts';
+import { evtxChunks, fileHeader, type WriterEvent } from '../../simulate/evtx/binary-writer.ts';
 import type { SimHost, SimRecord } from '../model.ts';
 import type { FileStat } from './sink.ts';
 import { SYSMON, type WinHostState, windowsEvents, winHostState } from './windows-events.ts';

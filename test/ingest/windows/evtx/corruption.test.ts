@@ -3,7 +3,7 @@
 // records go missing the reader has said so.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rechecksum, writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
+import { rechecksum, writeEvtx } from '../../../../src/simulate/evtx/binary-writer.ts';
 import { type Rng, randomEvents, rng } from './random-events.ts';
 import { readEvtx } from './read-evtx.ts';
 

@@ -2,7 +2,7 @@
 // offset, chunk, record) and skipped, and everything undamaged is still read.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rechecksum, type WriterEvent, writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
+import { rechecksum, type WriterEvent, writeEvtx } from '../../../../src/simulate/evtx/binary-writer.ts';
 import { randomEvents, rng } from './random-events.ts';
 import { readEvtx } from './read-evtx.ts';
 

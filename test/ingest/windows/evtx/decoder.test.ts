@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import type { DecodeContext, Position } from '../../../../src/ingest/reader.ts';
 import { sniffFormat } from '../../../../src/ingest/source.ts';
 import { evtx } from '../../../../src/ingest/windows/evtx/decoder.ts';
-import { type WriterEvent, writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
 import type { RatEvent } from '../../../../src/model/event.ts';
+import { type WriterEvent, writeEvtx } from '../../../../src/simulate/evtx/binary-writer.ts';
 
 const sysmon1: WriterEvent = {
   recordId: 41,

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseEventXml } from '../../../../src/ingest/windows/event-xml.ts';
 import { EvtxStream } from '../../../../src/ingest/windows/evtx/stream.ts';
-import { type WriterValue, writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
 import type { WinRecord } from '../../../../src/ingest/windows/record.ts';
+import { type WriterValue, writeEvtx } from '../../../../src/simulate/evtx/binary-writer.ts';
 import { needsData, sharedData } from '../../../support/data.ts';
 import { randomEvents, rng } from './random-events.ts';
 

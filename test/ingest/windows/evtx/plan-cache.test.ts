@@ -2,7 +2,7 @@
 // GUID reused for a different template (hostile, or a careless writer) must not borrow a plan.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fileHeader, type WriterEvent, writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
+import { fileHeader, type WriterEvent, writeEvtx } from '../../../../src/simulate/evtx/binary-writer.ts';
 import { readEvtx } from './read-evtx.ts';
 
 const GUID = '11111111222233334444555555555555';

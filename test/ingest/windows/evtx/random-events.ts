@@ -1,8 +1,8 @@
 // Seeded random events for the writer/reader property tests, and the WinRecord the reader must
 // make of each (rendered here independently of src/, so a rendering bug cannot agree with itself).
 
-import type { WriterEvent, WriterValue } from '../../../../src/ingest/windows/evtx/writer.ts';
 import type { WinRecord } from '../../../../src/ingest/windows/record.ts';
+import type { WriterEvent, WriterValue } from '../../../../src/simulate/evtx/binary-writer.ts';
 
 export type Rng = () => number;
 

@@ -2,7 +2,7 @@
 // plain records, many chunks), the reader gives back exactly, however the bytes are split.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { writeEvtx } from '../../../../src/ingest/windows/evtx/writer.ts';
+import { writeEvtx } from '../../../../src/simulate/evtx/binary-writer.ts';
 import { expectedRecord, randomEvents, rng } from './random-events.ts';
 import { readEvtx } from './read-evtx.ts';
 

@@ -1,10 +1,16 @@
-// A small EVTX writer, for tests and benchmarks only: it makes files of any size and shape
+// A small EVTX writer for simulate, tests and benchmarks (it uses the reader's format constants,
+// but lives with the simulator: writers are not readers). It makes files of any size and shape
 // (template-based records, plain records, UserData as an embedded fragment, typed and array
 // values, dirty headers) without committing anyone's real logs. Damage is made by patching its
 // output; `rechecksum` then makes the patched file's CRCs consistent where a test wants that.
-import { crc32 } from './crc32.ts';
-import { CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_SIZE, FLAG_DIRTY } from './header.ts';
-import * as V from './values.ts';
+import { crc32 } from '../../ingest/windows/evtx/crc32.ts';
+import {
+  CHUNK_HEADER_SIZE,
+  CHUNK_SIZE,
+  FILE_HEADER_SIZE,
+  FLAG_DIRTY,
+} from '../../ingest/windows/evtx/header.ts';
+import * as V from '../../ingest/windows/evtx/values.ts';
 
 /** A typed substitution value; plain strings are UTF-16 strings. Text forms are what the reader renders. */
 export type WriterValue =
