@@ -5,6 +5,7 @@ import { catalogCommand } from './commands/catalog.ts';
 import { configCommand } from './commands/config.ts';
 import { dumpCommand } from './commands/dump.ts';
 import { explainCommand } from './commands/explain.ts';
+import { exportCommand } from './commands/export.ts';
 import { formatsCommand } from './commands/formats.ts';
 import { huntCommand } from './commands/hunt.ts';
 import { publishCommand } from './commands/publish.ts';
@@ -42,6 +43,7 @@ export async function main(
     dumpCommand,
     catalogCommand,
     rulesCommand,
+    exportCommand,
     simulateCommand,
     formatsCommand,
   ])

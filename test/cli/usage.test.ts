@@ -49,6 +49,8 @@ const BAD_USAGE: Array<[string[], RegExp]> = [
   [['catalog'], /^ratchain catalog: give a command: list, search, show, match, check/],
   [['catalog', 'show'], /^ratchain catalog show: missing required argument 'id'/],
   [['catalog', 'match'], /give --image/],
+  [['export'], /^ratchain export: required option '--to <language>' not specified/],
+  [['export', '--to', 'xquery'], /argument 'xquery' is invalid/],
   [['rules'], /^ratchain rules: give a command: list, show, check/],
   [['rules', 'show'], /^ratchain rules show: missing required argument 'entry'/],
   [['rules', 'show', 'control.children.nope'], /^ratchain: rules: no entry "control\.children\.nope"/],
