@@ -4,6 +4,7 @@
 
 import { domainMatches } from '../catalog/match.ts';
 import type { Catalog } from '../catalog/types.ts';
+import type { Pattern } from '../config/pattern.ts';
 import type { Config } from '../config/schema.ts';
 import type { Agent } from './state.ts';
 
@@ -17,10 +18,10 @@ interface Entry {
   list: string;
   index: number;
   tool?: string;
-  image?: RegExp;
-  paths: RegExp[];
-  hosts: RegExp[];
-  signer?: RegExp;
+  image?: Pattern;
+  paths: Pattern[];
+  hosts: Pattern[];
+  signer?: Pattern;
   note?: string;
 }
 
@@ -38,7 +39,7 @@ export function approvalFor(
   a: Agent,
   cfg: Config,
   catalog: Catalog,
-  installPaths: RegExp[],
+  installPaths: Pattern[],
 ): Approval | undefined {
   const host = a.host.displayName.toLowerCase();
   const images = [...a.images];

@@ -2,6 +2,7 @@
 // catalogue, the compiled rules, the host table, the flow-join state, the counters and where
 // findings go. Step modules take it as their first argument instead of closing over the engine.
 import type { Catalog } from '../catalog/types.ts';
+import { anyOf, type Pattern } from '../config/pattern.ts';
 import { type Config, DEFAULT_INTERNAL_NETWORKS } from '../config/schema.ts';
 import type { Finding } from '../model/finding.ts';
 import { fileName } from '../model/paths.ts';
@@ -50,11 +51,11 @@ export interface EngineOptions {
 export interface EngineRules extends Omit<CompiledRules, 'control'> {
   control: ControlRules;
   /** User-writable and temporary locations, one pattern each (allowlist anomalies name them). */
-  installPaths: RegExp[];
+  installPaths: Pattern[];
   /** The same locations as one alternation: one pass over an image path instead of one per pattern. */
-  installPath: RegExp;
-  supportHosts: RegExp[];
-  adminUsers: RegExp[];
+  installPath: Pattern;
+  supportHosts: Pattern[];
+  adminUsers: Pattern[];
 }
 
 export interface EngineContext {
@@ -81,7 +82,7 @@ function engineRules(cfg: Config): EngineRules {
       suspicious: cfg.SuspiciousChildProcesses ?? packs.control.suspicious,
     },
     installPaths,
-    installPath: new RegExp(installPaths.map((r) => `(?:${r.source})`).join('|'), 'i'),
+    installPath: anyOf(installPaths.map((r) => r.source)),
     supportHosts: cfg.UserContext.SupportHosts,
     adminUsers: cfg.UserContext.AdminUsers,
   };

@@ -1,6 +1,7 @@
-// A loaded rule set made ready for the engine: name sets, one regular expression per list of
-// patterns, and plain numbers. Compiled once per rule set (memoised), so every engine created
+// A loaded rule set made ready for the engine: name sets, one linear-time pattern per list of
+// patterns (config/pattern.ts, the one compile path for patterns on log text), and plain numbers. Compiled once per rule set (memoised), so every engine created
 // from the same rules shares it.
+import { anyOf, compilePattern, NOTHING, type Pattern } from '../config/pattern.ts';
 import type { PersistenceMechanism } from '../model/event.ts';
 import type { Severity } from '../model/finding.ts';
 import type { RuleRecord, RuleSet } from './load.ts';
@@ -23,18 +24,18 @@ export interface ProgramRoles {
 }
 
 export interface CompiledField {
-  re?: RegExp;
+  re?: Pattern;
   groups: number[];
   default?: string;
   trim: boolean;
-  replace: Array<{ re: RegExp; with: string }>;
+  replace: Array<{ re: Pattern; with: string }>;
 }
 
 export interface CommandRule {
   id: string;
-  match: RegExp;
-  image?: RegExp;
-  unless?: RegExp;
+  match: Pattern;
+  image?: Pattern;
+  unless?: Pattern;
   mechanism?: PersistenceMechanism;
   name?: CompiledField;
   command?: CompiledField;
@@ -44,15 +45,15 @@ export interface CommandRule {
 export interface EntryRule {
   id: string;
   mechanism: PersistenceMechanism;
-  re: RegExp;
+  re: Pattern;
   /** "$2": the capture group that names the entry. */
   name: string;
 }
 
 export interface LabelRule {
   mechanism: PersistenceMechanism;
-  re: RegExp;
-  unlessLocation?: RegExp;
+  re: Pattern;
+  unlessLocation?: Pattern;
   flag: FlagCode;
   text: string;
 }
@@ -61,22 +62,22 @@ export interface CompiledRules {
   roles: ProgramRoles;
   control: {
     /** Children that are interactive control, as one pattern over the image path. */
-    children: RegExp;
-    acceptable: Array<{ parent: RegExp; child: RegExp }>;
-    suspicious: RegExp[];
+    children: Pattern;
+    acceptable: Array<{ parent: Pattern; child: Pattern }>;
+    suspicious: Pattern[];
   };
-  paths: { userWritable: RegExp[]; dropped: RegExp };
+  paths: { userWritable: Pattern[]; dropped: Pattern };
   persistence: {
     registry: EntryRule[];
     files: EntryRule[];
     commands: CommandRule[];
-    shellCommandArgs: RegExp;
+    shellCommandArgs: Pattern;
     labels: LabelRule[];
   };
-  identity: { osProduct: RegExp; imageSuffix: RegExp; standardIntegrity: RegExp };
+  identity: { osProduct: Pattern; imageSuffix: Pattern; standardIntegrity: Pattern };
   /** What ties a unit or a loopback login to an agent without a process tree (steps/unit-ties, steps/tunnel). */
   ties: {
-    forwards: Array<{ id: string; re: RegExp; image?: RegExp; defaultHost?: string }>;
+    forwards: Array<{ id: string; re: Pattern; image?: Pattern; defaultHost?: string }>;
     /** Login service ("sshd", "rdp") → the local port a tunnel must reach to carry its logins. */
     loginPorts: Record<string, number>;
     unitStartMs: number;
@@ -84,7 +85,7 @@ export interface CompiledRules {
     loginShellMs: number;
     sshdChildPidSpan: number;
   };
-  egress: { localSource: RegExp; clientHeavyMinBytes: number };
+  egress: { localSource: Pattern; clientHeavyMinBytes: number };
   score: {
     byStepCount: number[];
     weights: Record<WeightCode, number>;
@@ -99,19 +100,12 @@ export interface CompiledRules {
   };
 }
 
-/** Matches nothing: what an emptied list compiles to. */
-const NOTHING = /[^\s\S]/;
-
 function entries<G extends GroupPath>(set: RuleSet, group: G): Array<GroupEntry<G> & { id: string }> {
   return set.groups[group].map((r: RuleRecord) => ({ ...(r.entry as GroupEntry<G>), id: r.id }));
 }
 
-function flags(caseSensitive: boolean | undefined): string {
-  return caseSensitive ? '' : 'i';
-}
-
-function anyOf(sources: string[], flagsText = 'i'): RegExp {
-  return sources.length ? new RegExp(sources.map((s) => `(?:${s})`).join('|'), flagsText) : NOTHING;
+function flags(caseSensitive: boolean | undefined): { caseSensitive: boolean } {
+  return { caseSensitive: caseSensitive === true };
 }
 
 function literal(s: string): string {
@@ -151,20 +145,20 @@ function roles(set: RuleSet, fileName: (path: string) => string): ProgramRoles {
 }
 
 /** Control children by file name (".exe" optional), anywhere in a path. */
-function controlChildren(set: RuleSet): RegExp {
+function controlChildren(set: RuleSet): Pattern {
   const alts: string[] = [];
   for (const e of entries(set, 'control.children')) alts.push(...e.names.map(literal), ...e.patterns);
-  return alts.length ? new RegExp(`(^|[\\\\/])(${alts.join('|')})(\\.exe)?$`, 'i') : NOTHING;
+  return alts.length ? compilePattern(`(^|[\\\\/])(${alts.join('|')})(\\.exe)?$`) : NOTHING;
 }
 
 function field(f: CommandField, caseSensitive: boolean): CompiledField {
   const fl = flags(caseSensitive);
   return {
-    re: f.pattern === undefined ? undefined : new RegExp(f.pattern, fl),
+    re: f.pattern === undefined ? undefined : compilePattern(f.pattern, fl),
     groups: f.groups,
     default: f.default,
     trim: f.trim,
-    replace: f.replace.map((r) => ({ re: new RegExp(r.pattern, fl), with: r.with })),
+    replace: f.replace.map((r) => ({ re: compilePattern(r.pattern, fl), with: r.with })),
   };
 }
 
@@ -173,9 +167,9 @@ function commands(set: RuleSet): CommandRule[] {
     const fl = flags(e.caseSensitive);
     return {
       id: e.id,
-      match: new RegExp(e.match, fl),
-      image: e.image === undefined ? undefined : new RegExp(e.image, fl),
-      unless: e.unless === undefined ? undefined : new RegExp(e.unless, fl),
+      match: compilePattern(e.match, fl),
+      image: e.image === undefined ? undefined : compilePattern(e.image, fl),
+      unless: e.unless === undefined ? undefined : compilePattern(e.unless, fl),
       mechanism: e.mechanism,
       name: e.name && field(e.name, e.caseSensitive),
       command: e.command && field(e.command, e.caseSensitive),
@@ -220,8 +214,8 @@ function ties(set: RuleSet): CompiledRules['ties'] {
   return {
     forwards: entries(set, 'ties.forwards').map((e) => ({
       id: e.id,
-      re: new RegExp(e.pattern, 'gi'),
-      image: e.image === undefined ? undefined : new RegExp(e.image, 'i'),
+      re: compilePattern(e.pattern),
+      image: e.image === undefined ? undefined : compilePattern(e.image),
       defaultHost: e.defaultHost,
     })),
     loginPorts: Object.fromEntries(entries(set, 'ties.login_ports').map((e) => [e.service, e.port])),
@@ -236,7 +230,7 @@ function compile(set: RuleSet, fileName: (path: string) => string): CompiledRule
   const entryRule = (e: GroupEntry<'persistence.files'> & { id: string }, cs?: boolean): EntryRule => ({
     id: e.id,
     mechanism: e.mechanism,
-    re: new RegExp(e.pattern, flags(cs)),
+    re: compilePattern(e.pattern, flags(cs)),
     name: e.name,
   });
   return {
@@ -244,16 +238,16 @@ function compile(set: RuleSet, fileName: (path: string) => string): CompiledRule
     control: {
       children: controlChildren(set),
       acceptable: entries(set, 'control.acceptable').map((e) => ({
-        parent: new RegExp(e.parent, 'i'),
-        child: new RegExp(e.child, 'i'),
+        parent: compilePattern(e.parent),
+        child: compilePattern(e.child),
       })),
-      suspicious: entries(set, 'control.suspicious').map(
-        (e) => new RegExp(e.pattern, flags(e.caseSensitive)),
+      suspicious: entries(set, 'control.suspicious').map((e) =>
+        compilePattern(e.pattern, flags(e.caseSensitive)),
       ),
     },
     paths: {
-      userWritable: entries(set, 'paths.user_writable').map(
-        (e) => new RegExp(e.pattern, flags(e.caseSensitive)),
+      userWritable: entries(set, 'paths.user_writable').map((e) =>
+        compilePattern(e.pattern, flags(e.caseSensitive)),
       ),
       dropped: anyOf(patterns(set, 'paths.dropped')),
     },
@@ -264,8 +258,8 @@ function compile(set: RuleSet, fileName: (path: string) => string): CompiledRule
       shellCommandArgs: anyOf(patterns(set, 'persistence.shell_command_args')),
       labels: entries(set, 'persistence.labels').map((e) => ({
         mechanism: e.mechanism,
-        re: new RegExp(e.pattern, 'i'),
-        unlessLocation: e.unlessLocation === undefined ? undefined : new RegExp(e.unlessLocation, 'i'),
+        re: compilePattern(e.pattern),
+        unlessLocation: e.unlessLocation === undefined ? undefined : compilePattern(e.unlessLocation),
         flag: e.flag,
         text: e.text,
       })),

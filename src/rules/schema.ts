@@ -12,8 +12,8 @@
 // Patterns are regular expressions written for a linear-time engine: no backreferences or
 // lookarounds (RE2 syntax, which JavaScript also runs the same way).
 import * as z from 'zod';
+import { patternProblem } from '../config/pattern.ts';
 import { SEVERITIES, type Severity } from '../model/finding.ts';
-import { re2Problem } from './re2.ts';
 
 export const RULES_FORMAT = 1;
 export const PACKS = ['common', 'windows', 'linux', 'macos'] as const;
@@ -69,7 +69,7 @@ export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 const why = z.string().trim().min(12, 'say in a sentence why this entry counts (at least 12 characters)');
 
 const pattern = z.string().superRefine((v, ctx) => {
-  const problem = re2Problem(v);
+  const problem = patternProblem(v);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 

@@ -1,5 +1,6 @@
 // S4: a child the agent spawned that gives someone interactive control (a shell, an
 // interpreter, a recon command), and whether its command line is suspicious.
+import type { Pattern } from '../../config/pattern.ts';
 import type { SourceRef } from '../../model/event.ts';
 import { fileName } from '../../model/paths.ts';
 import { addStep } from '../chain.ts';
@@ -9,9 +10,9 @@ import type { Agent, Proc } from '../state.ts';
 
 export interface ControlRules {
   /** Children that count as interactive control (the packs' control.children, or ShellSpawnRegex.shells). */
-  shells: RegExp;
-  acceptable: Array<{ parent: RegExp; child: RegExp }>;
-  suspicious: RegExp[];
+  shells: Pattern;
+  acceptable: Array<{ parent: Pattern; child: Pattern }>;
+  suspicious: Pattern[];
 }
 
 /**
@@ -31,7 +32,7 @@ export function isControlChild(rules: ControlRules, parentImage: string, childIm
 }
 
 /** The first suspicious pattern the command line matches, or undefined. */
-export function suspiciousCommand(rules: ControlRules, commandLine: string | undefined): RegExp | undefined {
+export function suspiciousCommand(rules: ControlRules, commandLine: string | undefined): Pattern | undefined {
   if (!commandLine) return undefined;
   for (const r of rules.suspicious) if (r.test(commandLine)) return r;
   return undefined;

@@ -26,7 +26,7 @@ export function imageFlags(ctx: EngineContext, a: Agent, p: Proc): void {
   const ofn = p.meta?.originalFileName;
   if (ofn && ofn !== '-' && !a.flags.has('renamed')) {
     const suffix = ctx.rules.identity.imageSuffix;
-    const strip = (s: string) => s.toLowerCase().replace(suffix, '');
+    const strip = (s: string) => suffix.replaceFirst(s.toLowerCase(), '');
     if (strip(ofn) !== strip(fileName(p.image)))
       a.flags.set('renamed', `image ${fileName(p.image)} was renamed from ${ofn}`);
   }

@@ -46,7 +46,7 @@ function extract(f: CompiledField, commandLine: string, match: RegExpExecArray):
   v ??= f.default;
   if (v === undefined) return undefined;
   if (f.trim) v = v.trim();
-  for (const r of f.replace) v = v.replace(r.re, r.with);
+  for (const r of f.replace) v = r.re.replaceFirst(v, r.with);
   return v;
 }
 

@@ -48,7 +48,7 @@ export function reverseForwards(rules: TieRules, image: string, commandLine: str
   const out: Forward[] = [];
   for (const f of rules.forwards) {
     if (f.image && !f.image.test(name)) continue;
-    for (const m of text.matchAll(f.re)) {
+    for (const m of f.re.matchAll(text)) {
       const p = port(m.groups?.port);
       const host = (m.groups?.host ?? f.defaultHost)?.replace(/^\[|\]$/g, '');
       if (p && host) out.push({ spec: m[0].trim(), host, port: p });

@@ -15,7 +15,32 @@ const RE_TIME = /<TimeCreated\s+SystemTime\s*=\s*['"]([^'"]+)['"]/;
 const RE_RECORD = /<EventRecordID>\s*(\d+)\s*<\/EventRecordID>/;
 const RE_PROVIDER = /<Provider\s+[^>]*?Name\s*=\s*['"]([^'"]+)['"]/;
 const RE_USER = /<Security\s+[^>]*?UserID\s*=\s*['"]([^'"]+)['"]/;
-const RE_DATA = /<Data(?:\s+Name\s*=\s*['"]([^'"]*)['"])?\s*(?:\/>|>([\s\S]*?)<\/Data>)/g;
+const RE_DATA_OPEN = /^<Data(?:\s+Name\s*=\s*['"]([^'"]*)['"])?\s*(\/?)>/;
+
+/**
+ * The <Data> leaves of an event body, in one pass: each search starts where the last one ended,
+ * so a hostile line of a million unclosed <Data> costs one scan (a lazy regex rescanned the rest
+ * of the line from every opening: quadratic). An opening without its close ends the scan.
+ */
+function* dataLeaves(body: string): Generator<[string | undefined, string]> {
+  for (let at = body.indexOf('<Data'); at >= 0; ) {
+    const open = RE_DATA_OPEN.exec(body.slice(at, at + 512));
+    if (!open) {
+      at = body.indexOf('<Data', at + 5);
+      continue;
+    }
+    const valueAt = at + open[0].length;
+    if (open[2] === '/') {
+      yield [open[1], ''];
+      at = body.indexOf('<Data', valueAt);
+      continue;
+    }
+    const close = body.indexOf('</Data>', valueAt);
+    if (close < 0) return;
+    yield [open[1], body.slice(valueAt, close)];
+    at = body.indexOf('<Data', close + 7);
+  }
+}
 
 /** Parses one <Event>...</Event> element; returns a reason string when it cannot. */
 export function parseEventXml(xml: string): WinRecord | string {
@@ -29,10 +54,9 @@ export function parseEventXml(xml: string): WinRecord | string {
   let unnamed = 0;
   const sysEnd = xml.indexOf('</System>');
   const body = sysEnd >= 0 ? xml.slice(sysEnd) : xml;
-  RE_DATA.lastIndex = 0;
-  for (let m = RE_DATA.exec(body); m; m = RE_DATA.exec(body)) {
-    const name = m[1] || (unnamed++ === 0 ? 'Data' : `Data${unnamed - 1}`);
-    data[name] = decodeXmlEntities(m[2] ?? '');
+  for (const [given, value] of dataLeaves(body)) {
+    const name = given || (unnamed++ === 0 ? 'Data' : `Data${unnamed - 1}`);
+    data[name] = decodeXmlEntities(value);
   }
   // UserData: leaf elements of the single wrapper element.
   const ud = /<UserData>([\s\S]*)<\/UserData>/.exec(body)?.[1];

@@ -1,0 +1,95 @@
+// Every regular expression applied to log text (command lines, image paths, registry keys, host
+// and user names), from the config and from the rule packs, is compiled here, with re2js: RE2's
+// automata, no backtracking, so `(a+)+$` against a long path costs what the path costs, not 2^n,
+// and `.*x.*y` on a long command line is one pass, not a pass per starting position. RE2 cannot
+// run look-arounds, back-references, atomic groups or possessive quantifiers in linear time, so
+// a pattern that uses them is refused with a message naming the construct and why.
+import { RE2JS } from 're2js';
+
+/**
+ * Text longer than this is matched on its first MAX_MATCH_CHARS characters. Windows caps a
+ * command line at 32,767 characters; Linux allows megabytes of arguments, and nothing a pattern
+ * looks for sits that deep in a real one. Bounds the cost of one match whatever the input.
+ */
+export const MAX_MATCH_CHARS = 32_768;
+
+/** A compiled, linear-time pattern: the part of RegExp ratchain uses. */
+export interface Pattern {
+  readonly source: string;
+  readonly caseSensitive: boolean;
+  test(text: string): boolean;
+  /** The first match as RegExp.exec gives it (groups that took no part are undefined), or null. */
+  exec(text: string): RegExpExecArray | null;
+  /** Every match, as String.prototype.matchAll gives them (named groups in `.groups`). */
+  matchAll(text: string): IterableIterator<RegExpMatchArray>;
+  /** `text` with its first match replaced; `$1`, `$&` as in String.prototype.replace. */
+  replaceFirst(text: string, replacement: string): string;
+}
+
+export class PatternError extends Error {
+  constructor(
+    readonly source: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PatternError';
+  }
+}
+
+/** Constructs RE2 refuses because they need backtracking. */
+const BACKTRACKING: Array<[RegExp, string]> = [
+  [/\(\?<?[=!]/, 'a lookaround ((?=, (?!, (?<=, (?<!)'],
+  [/(^|[^\\])\\[1-9]|\\k</, 'a backreference (\\1, \\k<name>)'],
+  [/\(\?>/, 'an atomic group (?>...)'],
+  [/[+*?}]\+/, 'a possessive quantifier (++, *+, ?+)'],
+];
+
+function refusal(source: string, e: unknown): string {
+  for (const [re, what] of BACKTRACKING)
+    if (re.test(source))
+      return `uses ${what}, which cannot be matched in linear time (ratchain refuses such patterns so that no log line can stall a run); match without it, or with a second pattern`;
+  const m = (e as Error).message.replace(/^error parsing regexp:\s*/, '');
+  return `not a valid regular expression (RE2 syntax, matched in linear time): ${m}`;
+}
+
+const bounded = (text: string) => (text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text);
+
+/** Compiles `source` (case-insensitive unless asked); throws PatternError with a readable reason. */
+export function compilePattern(source: string, o: { caseSensitive?: boolean } = {}): Pattern {
+  const caseSensitive = o.caseSensitive === true;
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(source, caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE);
+  } catch (e) {
+    throw new PatternError(source, refusal(source, e));
+  }
+  return {
+    source,
+    caseSensitive,
+    test: (text) => re.test(bounded(text)),
+    exec: (text) => re.exec(bounded(text)) as RegExpExecArray | null,
+    matchAll: (text) => re.matchAll(bounded(text)),
+    replaceFirst: (text, replacement) =>
+      text.length > MAX_MATCH_CHARS
+        ? re.matcher(bounded(text)).replaceFirst(replacement) + text.slice(MAX_MATCH_CHARS)
+        : re.matcher(text).replaceFirst(replacement),
+  };
+}
+
+/** Why `source` cannot be compiled, or undefined when it can (for schema checks). */
+export function patternProblem(source: string): string | undefined {
+  try {
+    compilePattern(source);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Matches nothing: what an emptied list compiles to. */
+export const NOTHING = compilePattern('[^\\s\\S]');
+
+/** One pattern that matches when any of `sources` does (one pass instead of one per pattern). */
+export function anyOf(sources: string[], o: { caseSensitive?: boolean } = {}): Pattern {
+  return sources.length ? compilePattern(sources.map((s) => `(?:${s})`).join('|'), o) : NOTHING;
+}
