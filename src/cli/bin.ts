@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `ratchain` executable (built to dist/ratchain.mjs): runs the command line, exits with its
 // code. An error nothing caught, even while the code loads, still ends as one line and exit 3.
-import { describeFailure } from './exit.ts';
+import { describeFailure, stdoutFailure } from './exit.ts';
 
 function die(e: unknown): void {
   const { code, line } = describeFailure(e);
@@ -10,6 +10,11 @@ function die(e: unknown): void {
   process.exit(code);
 }
 
+process.stdout.on('error', (e) => {
+  const { code, line } = stdoutFailure(e, typeof process.exitCode === 'number' ? process.exitCode : 0);
+  if (line) process.stderr.write(`${line}\n`);
+  process.exit(code);
+});
 process.on('uncaughtException', die);
 process.on('unhandledRejection', die);
 import('./main.ts')

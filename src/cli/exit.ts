@@ -24,9 +24,26 @@ export function describeFailure(e: unknown): { code: number; line: string } {
   }
   const err = e as NodeJS.ErrnoException | undefined;
   const message = oneLine(err?.message ?? String(e));
-  // A system error names its path; anything else is a bug, said as such.
+  // A system error names its path; a write without one was to a stream (stdout); anything else
+  // is a bug, said as such.
   if (err?.code && err.path) return { code: EXIT.internal, line: `ratchain: ${err.path}: ${message}` };
+  if (err?.code && err.syscall === 'write')
+    return { code: EXIT.internal, line: `ratchain: cannot write output: ${message}` };
   return { code: EXIT.internal, line: `ratchain: internal error: ${message}${origin(err?.stack)}` };
+}
+
+/**
+ * What to do when stdout cannot be written. A reader that went away (EPIPE: `ratchain ... | head`)
+ * ends the run quietly with the code it had, as other command-line tools do; anything else
+ * (ENOSPC on /dev/full, EIO) is an output that cannot be written: a message and exit 3.
+ */
+export function stdoutFailure(e: unknown, codeSoFar: number): { code: number; line?: string } {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'EPIPE') return { code: codeSoFar };
+  return {
+    code: EXIT.internal,
+    line: `ratchain: stdout: cannot write: ${oneLine(err?.message ?? String(e))}`,
+  };
 }
 
 function oneLine(s: string): string {

@@ -37,6 +37,12 @@ const MAX_RECENT = 200_000;
 const MAX_FLOWS_BY_PROCESS = 256;
 /** Host connections stay joinable at least this many join tolerances (the flow may be stamped late). */
 const RECENT_TOLERANCES = 2;
+/**
+ * Flows waiting at once (queued plus held). Event time that does not advance (a burst stamped with
+ * one second, a sensor with a stuck clock) would otherwise keep every flow waiting; past this many
+ * the oldest are placed without waiting longer. 32 Ki flows are about 15 MB.
+ */
+export const MAX_WAITING_FLOWS = 32_768;
 /** Offsets below this are jitter between two sensors' stamps, not worth a word in the evidence. */
 const NOTABLE_OFFSET_MS = 2000;
 
@@ -204,13 +210,18 @@ export function flowsWaiting(flows: FlowState): number {
 
 /**
  * Joins or places every queued flow up to `upTo`, then every held flow whose wait is over, one
- * at a time: the caller records each placement before the next flow is looked at.
+ * at a time: the caller records each placement before the next flow is looked at. `keep`: at
+ * most this many stay waiting in each queue, the oldest leave early (memory bound).
  */
-export function* joinFlows(ctx: EngineContext, upTo: number): Generator<FlowPlacement> {
+export function* joinFlows(
+  ctx: EngineContext,
+  upTo: number,
+  keep = Number.POSITIVE_INFINITY,
+): Generator<FlowPlacement> {
   const { pending, held, heldByKey } = ctx.flows;
   let i = 0;
   try {
-    while (i < pending.length && pending[i].time <= upTo) {
+    while (i < pending.length && (pending[i].time <= upTo || pending.length - i > keep)) {
       const p = place(ctx, pending[i++]);
       if (p) yield p;
     }
@@ -224,7 +235,8 @@ export function* joinFlows(ctx: EngineContext, upTo: number): Generator<FlowPlac
     while (j < held.length) {
       const w = held[j];
       if (!w.done) {
-        if (upTo !== Number.POSITIVE_INFINITY && w.ev.time + holdFor(ctx, w.host) > now) break;
+        const over = upTo === Number.POSITIVE_INFINITY || held.length - j > keep;
+        if (!over && w.ev.time + holdFor(ctx, w.host) > now) break;
         w.done = true;
         if (heldByKey.get(w.key) === w) heldByKey.delete(w.key);
         const p = place(ctx, w.ev);

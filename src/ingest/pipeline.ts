@@ -19,7 +19,7 @@ import { HostHints, type HostNote } from './host-hint.ts';
 import { createLineSource } from './line-source.ts';
 import { createLineSplitter } from './line-splitter.ts';
 import { Disorder, mergeSorted, type OrderStats, orderInput, windowFor } from './merge.ts';
-import { expandInputs, type Input } from './open.ts';
+import { type ExpandResult, expandInputs, type Input, readOnce } from './open.ts';
 import type { Problem } from './reader.ts';
 import { chunkSizeFor, MAX_LINE_BYTES, newStats, readSource, type SourceStats } from './source.ts';
 import { type SpillStats, sortOnDisk } from './spill-sort.ts';
@@ -61,8 +61,10 @@ export interface PipelineOptions {
 
 export interface PipelineSummary {
   inputs: SourceStats[];
-  /** Problems of the input list itself (missing files, empty globs). */
+  /** Problems of the input list itself (missing files, empty globs, FIFOs inside a directory). */
   inputProblems: Array<{ file: string; message: string }>;
+  /** Symbolic links followed inside directories (each target read once). */
+  linksFollowed: number;
   problems: number;
   events: number;
   /** Events quarantined for being dated in the future. */
@@ -146,17 +148,20 @@ function ordered(
 }
 
 export async function runPipeline(o: PipelineOptions, open: () => EventConsumer): Promise<PipelineSummary> {
-  const expanded = o.inputs ? { inputs: o.inputs, problems: [] } : expandInputs(o.paths ?? []);
+  const expanded: ExpandResult = o.inputs
+    ? { inputs: o.inputs, problems: [], linksFollowed: 0 }
+    : expandInputs(o.paths ?? []);
   const inputs = expanded.inputs;
   const toSort = new Set<number>();
   // Inputs whose reader cannot start over (stdin, FIFOs) are sorted on disk from the start.
   inputs.forEach((input, i) => {
-    if (o.onDisorder === 'sort' && !input.path) toSort.add(i);
+    if (o.onDisorder === 'sort' && readOnce(input)) toSort.add(i);
   });
   const reported = inputs.map(() => ({ problems: 0, bytes: 0 }));
   const summary: PipelineSummary = {
     inputs: [],
     inputProblems: expanded.problems,
+    linksFollowed: expanded.linksFollowed,
     problems: expanded.problems.length,
     events: 0,
     future: 0,

@@ -5,7 +5,7 @@ import type { EventKind, RatEvent } from '../model/event.ts';
 import { FORMATS, formatById } from './formats.ts';
 import { InputError } from './input-error.ts';
 import { createLineSplitter } from './line-splitter.ts';
-import { type Input, openBytes } from './open.ts';
+import { type Input, InputBound, openBytes } from './open.ts';
 import type { ChunkDecoder, DecodeContext, Format, Problem } from './reader.ts';
 
 /** Longest line accepted; longer ones are reported and skipped, never buffered whole. */
@@ -131,7 +131,9 @@ export async function* readSource(
         headLen += r.value.length;
       }
     } catch (e) {
-      ctx.problem(`cannot read: ${(e as Error).message}`, { offset: headLen });
+      ctx.problem(e instanceof InputBound ? e.message : `cannot read: ${(e as Error).message}`, {
+        offset: headLen,
+      });
       return;
     }
     const head = Buffer.concat(headParts);
@@ -209,7 +211,8 @@ export async function* readSource(
         try {
           r = await bytes.next();
         } catch (e) {
-          ctx.problem(`read failed: ${(e as Error).message}; the rest of the input is skipped`, {
+          const m = (e as Error).message;
+          ctx.problem(e instanceof InputBound ? m : `read failed: ${m}; the rest of the input is skipped`, {
             offset: stats.bytes,
           });
           break;

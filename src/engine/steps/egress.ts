@@ -10,7 +10,15 @@ import { fileName } from '../../model/paths.ts';
 import { changed, touch } from '../chain.ts';
 import type { EngineContext } from '../context.ts';
 import { endpointFact, evidence, processFact } from '../evidence.ts';
-import { type FlowPlacement, hostConnection, joinFlows, learnAddress, queueFlow } from '../flow-join.ts';
+import {
+  type FlowPlacement,
+  flowsWaiting,
+  hostConnection,
+  joinFlows,
+  learnAddress,
+  MAX_WAITING_FLOWS,
+  queueFlow,
+} from '../flow-join.ts';
 import { procFor } from '../lineage.ts';
 import type { Agent, EgressDest, HostState, Proc } from '../state.ts';
 import { actingAgent, observe } from './execution.ts';
@@ -140,6 +148,9 @@ function record(ctx: EngineContext, placed: FlowPlacement | undefined): void {
 /** A flow from a network sensor: the join places it now or later. */
 export function onFlow(ctx: EngineContext, ev: NetworkEvent): void {
   record(ctx, queueFlow(ctx, ev));
+  if (flowsWaiting(ctx.flows) > MAX_WAITING_FLOWS)
+    for (const placed of joinFlows(ctx, ctx.now - ctx.cfg.FlowJoinTolerance, MAX_WAITING_FLOWS / 2))
+      record(ctx, placed);
 }
 
 /** Records every flow the join has placed up to `upTo`. */
