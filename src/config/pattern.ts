@@ -38,16 +38,16 @@ export class PatternError extends Error {
 
 /** Constructs RE2 refuses because they need backtracking. */
 const BACKTRACKING: Array<[RegExp, string]> = [
-  [/\(\?<?[=!]/, 'a lookaround ((?=, (?!, (?<=, (?<!)'],
-  [/(^|[^\\])\\[1-9]|\\k</, 'a backreference (\\1, \\k<name>)'],
-  [/\(\?>/, 'an atomic group (?>...)'],
-  [/[+*?}]\+/, 'a possessive quantifier (++, *+, ?+)'],
+  [/\(\?<?[=!]/, 'lookaround ((?=, (?!, (?<=, (?<!)'],
+  [/(^|[^\\])\\[1-9]|\\k</, 'backreference (\\1, \\k<name>)'],
+  [/\(\?>/, 'atomic group (?>...)'],
+  [/[+*?}]\+/, 'possessive quantifier (++, *+, ?+)'],
 ];
 
 function refusal(source: string, e: unknown): string {
   for (const [re, what] of BACKTRACKING)
     if (re.test(source))
-      return `uses ${what}, which cannot be matched in linear time (ratchain refuses such patterns so that no log line can stall a run); match without it, or with a second pattern`;
+      return `${what} cannot be matched in linear time (ratchain refuses such patterns so that no log line can stall a run); match without it, or with a second pattern`;
   const m = (e as Error).message.replace(/^error parsing regexp:\s*/, '');
   return `not a valid regular expression (RE2 syntax, matched in linear time): ${m}`;
 }
