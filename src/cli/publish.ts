@@ -1,6 +1,7 @@
 // `ratchain publish`: parse inputs at the edge and publish normalized events to JetStream,
 // partitioned by host (src/stream/jetstream/publish.ts). See docs/scale-out.md.
 import { connect } from '@nats-io/transport-node';
+import { describeHostNote } from '../ingest/host-hint.ts';
 import { publishInputs } from '../stream/jetstream/publish.ts';
 import { openLayout } from '../stream/jetstream/streams.ts';
 import type { PublishFlags } from './commands/publish.ts';
@@ -34,14 +35,17 @@ export async function runPublishCommand(inputs: string[], o: PublishFlags, io: C
       partitions,
       inputs,
       format: o.format,
+      defaultHost: o.host,
       closeAtEnd: o.closeAtEnd,
       onProblem: (p) =>
         io.stderr.write(`ratchain: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`),
     });
-    if (!o.quiet)
+    if (!o.quiet) {
       io.stderr.write(
         `ratchain: published ${s.events} events in ${s.seconds.toFixed(2)} s (${Math.round(s.events / Math.max(s.seconds, 1e-3))}/s); per partition ${s.perPartition.join(' ')}; ${s.late} late, ${s.problems} problems\n`,
       );
+      for (const h of s.hosts) io.stderr.write(`ratchain: hosts: ${h.input}: ${describeHostNote(h)}\n`);
+    }
     return s.events === 0 && s.problems > 0 ? EXIT.usage : EXIT.ok;
   } catch (e) {
     io.stderr.write(`ratchain: ${(e as Error).message}\n`);

@@ -1,8 +1,9 @@
 // `ratchain serve`: HTTP ingest, findings API and stream, health and metrics (src/stream/serve.ts).
 import { parseDuration } from '../config/schema.ts';
+import { describeHostNote } from '../ingest/host-hint.ts';
 import { openOutputs } from '../sinks/registry.ts';
 import { sinkRequests } from '../sinks/sink-flags.ts';
-import { SERVE_DEFAULTS, serve } from '../stream/serve.ts';
+import { isHostName, SERVE_DEFAULTS, serve } from '../stream/serve.ts';
 import type { ServeFlags } from './commands/serve.ts';
 import { LIVE_SINKS } from './commands/sink-options.ts';
 import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
@@ -27,6 +28,12 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
     io.stderr.write('ratchain: --port must be 0..65535 and --max-body a positive number of bytes\n');
     return EXIT.usage;
   }
+  if (o.eventHost !== undefined && !isHostName(o.eventHost)) {
+    io.stderr.write(
+      `ratchain: --event-host: "${o.eventHost}" is not a host name (letters, digits, dots, hyphens)\n`,
+    );
+    return EXIT.usage;
+  }
   const token = o.token ?? process.env.RATCHAIN_TOKEN ?? undefined;
   if (!token && !/^(127\.|::1$|localhost$)/.test(o.host))
     io.stderr.write(`ratchain: warning: listening on ${o.host} without --token\n`);
@@ -41,6 +48,7 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
       config,
       catalog: loadCatalogOrReport(config, io),
       host: o.host,
+      defaultHost: o.eventHost,
       port,
       token: token || undefined,
       maxBodyBytes,
@@ -50,6 +58,10 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
       onFinding(f, kind) {
         out.write(f);
         say(`${kind} ${f.severity} ${f.title} [${f.id} rev ${f.revision}]`);
+      },
+      // A body given a host is what the sender asked for; one given none is worth a line.
+      onHost(h) {
+        if (!h.host) say(`${h.input}: ${describeHostNote(h)}`);
       },
     });
   } catch (e) {

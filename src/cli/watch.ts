@@ -1,6 +1,7 @@
 // `ratchain watch`: follow files and stdin, write findings as they happen (NDJSON), stop cleanly
 // on SIGINT/SIGTERM.
 import { parseDuration } from '../config/schema.ts';
+import { describeHostNote } from '../ingest/host-hint.ts';
 import type { Problem } from '../ingest/reader.ts';
 import { openOutputs } from '../sinks/registry.ts';
 import { sinkRequests } from '../sinks/sink-flags.ts';
@@ -48,12 +49,14 @@ export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO
     config,
     catalog: loadCatalogOrReport(config, io),
     format: o.format,
+    defaultHost: o.host,
     reorderMs,
     idleFlushMs,
     pollMs,
     fromEnd: o.fromEnd,
     signal: stop.signal,
     onProblem,
+    onHost: (h) => say(`${h.input}: ${describeHostNote(h, false)}`),
     onFinding(f, kind) {
       out.write(f);
       say(
@@ -67,5 +70,6 @@ export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO
   say(
     `stopped: ${summary.eventsIn} events, ${summary.late} late, ${summary.problems} problems, ${summary.findingsEmitted} finding updates`,
   );
+  for (const h of summary.hosts) say(`hosts: ${h.input}: ${describeHostNote(h)}`);
   return EXIT.ok;
 }

@@ -8,6 +8,10 @@
 // Otherwise the records keep no host (the engine files them under "unknown") and the run summary
 // says so. Each input's host is decided once, at its first hostless record, so all its records
 // go to one host; a sibling that names another host later is reported, not silently merged.
+// Offline, the merge has read every input's first batch before it releases a record, so the
+// siblings are known in time. Live (watch), inputs arrive in any order: an input is `expect`ed
+// when it is opened, and a hostless record waits (`canDecide`) until every expected sibling of its
+// directory has delivered something, or the caller stops waiting (`settle`).
 import { dirname } from 'node:path';
 import type { RatEvent } from '../model/event.ts';
 
@@ -43,21 +47,72 @@ interface Decision {
 /** Distinct hosts remembered per input: two are enough to know it is not "exactly one". */
 const HOSTS_KEPT_PER_INPUT = 2;
 
+/**
+ * What was done about an input's hostless records, for a run summary (with their count) or a
+ * live log at the moment of the decision (`counted` false: more will come).
+ */
+export function describeHostNote(h: HostNote, counted = true): string {
+  const what = counted ? `${h.records} records named no host; ` : 'records name no host; ';
+  return h.host ? `${what}given ${h.host} ${h.detail}` : `${what}${h.detail} (reported under host "unknown")`;
+}
+
 export class HostHints {
   private readonly named = new Map<string, Set<string>>();
   private readonly decided = new Map<string, Decision>();
+  /** Live inputs opened but not yet read from: a hostless sibling waits for them. */
+  private readonly expected = new Set<string>();
 
-  /** `flagHost`: the `--host` option. */
-  constructor(private readonly flagHost?: string) {}
+  /**
+   * `flagHost`: the `--host` option. `onDecide` hears each input's decision when it is made (a
+   * live mode logs it at once; its summary comes only at the end).
+   */
+  constructor(
+    private readonly flagHost?: string,
+    private readonly onDecide?: (note: HostNote) => void,
+  ) {}
 
-  /** A host-sensor record of `input` named `host` (flows are not host sensors: do not pass them). */
-  observe(input: string, host: string): void {
+  /**
+   * A host-sensor record of `input` named `host` (flows are not host sensors: do not pass them).
+   * True when that host is new for the input.
+   */
+  observe(input: string, host: string): boolean {
     let s = this.named.get(input);
     if (!s) {
       s = new Set();
       this.named.set(input, s);
     }
-    if (s.size < HOSTS_KEPT_PER_INPUT) s.add(host.toLowerCase());
+    const h = host.toLowerCase();
+    if (s.size >= HOSTS_KEPT_PER_INPUT || s.has(h)) return false;
+    s.add(h);
+    return true;
+  }
+
+  /** A live input that will be read: until it `begun`, its hostless siblings wait for it. */
+  expect(input: string): void {
+    this.expected.add(input);
+  }
+
+  /** `input` delivered its first record. Returns true when it was being waited for. */
+  begun(input: string): boolean {
+    return this.expected.delete(input);
+  }
+
+  /** Stop waiting: every expected input is taken as read (inputs went quiet, or they ended). */
+  settle(): void {
+    this.expected.clear();
+  }
+
+  /**
+   * False while the host of `input`'s hostless records could still come from a sibling that has
+   * not been read yet; then `hostFor` would decide too early.
+   */
+  canDecide(input: string): boolean {
+    if (this.decided.has(input) || this.flagHost || hostFromFileName(input) || input === '-') return true;
+    if (this.siblingHosts(input).length > 0) return true; // one gives it; two never become one
+    const dir = dirname(input);
+    for (const other of this.expected)
+      if (other !== input && other !== '-' && dirname(other) === dir) return false;
+    return true;
   }
 
   /**
@@ -80,11 +135,13 @@ export class HostHints {
   /** The host for a record of `input` that names none ('' when there is none). */
   hostFor(input: string): string {
     let d = this.decided.get(input);
+    const fresh = !d;
     if (!d) {
       d = this.decide(input);
       this.decided.set(input, d);
     }
     d.records++;
+    if (fresh) this.onDecide?.(this.note(input, d));
     return d.host ?? '';
   }
 
@@ -121,20 +178,20 @@ export class HostHints {
     return { how: 'none', detail: `no host: ${why}; use --host`, records: 0 };
   }
 
+  private note(input: string, d: Decision): HostNote {
+    let detail = d.detail;
+    if (d.how === 'sibling') {
+      const now = this.siblingHosts(input);
+      if (now.join() !== d.siblings?.join())
+        detail += `; the inputs beside it later also named ${now.filter((h) => !d.siblings?.includes(h)).join(', ')}, so check this`;
+    }
+    const note: HostNote = { input, records: d.records, how: d.how, detail };
+    if (d.host) note.host = d.host;
+    return note;
+  }
+
   /** One note per input that had hostless records, in input order of first need. */
   notes(): HostNote[] {
-    const out: HostNote[] = [];
-    for (const [input, d] of this.decided) {
-      let detail = d.detail;
-      if (d.how === 'sibling') {
-        const now = this.siblingHosts(input);
-        if (now.join() !== d.siblings?.join())
-          detail += `; the inputs beside it later also named ${now.filter((h) => !d.siblings?.includes(h)).join(', ')}, so check this`;
-      }
-      const note: HostNote = { input, records: d.records, how: d.how, detail };
-      if (d.host) note.host = d.host;
-      out.push(note);
-    }
-    return out;
+    return [...this.decided].map(([input, d]) => this.note(input, d));
   }
 }

@@ -279,9 +279,14 @@ export interface LiveIntakeOptions {
   stages?: () => EventStage[];
   /** The wall clock for the future check (tests fix it). */
   now?: () => number;
-  /** Every event that passed the stages and the quarantine, in arrival order. */
+  /**
+   * Every event that passed the stages and the quarantine, in arrival order (a hostless record
+   * waiting for a sibling to name its host comes when that is known).
+   */
   onEvent(ev: RatEvent): void;
   onProblem(p: Problem): void;
+  /** An input's hostless records were given a host, or none, and why (at the first such record). */
+  onHost?(note: HostNote): void;
 }
 
 /** One live byte stream (a followed file, stdin, one request body) through the shared stages. */
@@ -308,18 +313,64 @@ export interface LiveIntake {
   open(name: string, format?: string): LiveFeed;
   /** Events quarantined for being dated in the future, over all feeds. */
   future(): number;
+  /**
+   * Stops waiting for silent siblings: hostless records held for one get their host now (call
+   * it when the inputs go quiet and before the end).
+   */
+  settle(): void;
+  /** Inputs whose records named no host: which host they were given and why, or why none. */
+  hosts(): HostNote[];
 }
 
+/**
+ * Hostless records held, over all feeds, while a sibling that may name their host has not been
+ * read: a sibling that stays silent cannot make the intake hold without bound.
+ */
+export const MAX_WAITING_HOSTLESS = 10_000;
+
 export function createLiveIntake(o: LiveIntakeOptions): LiveIntake {
-  const hints = new HostHints(o.defaultHost);
-  const stages = [...(o.stages?.() ?? []), fallbackHost(hints)];
+  const hints = new HostHints(o.defaultHost, o.onHost);
+  const stages = o.stages?.() ?? [];
+  const fallback = fallbackHost(hints);
   const timeStages = stages.filter((s) => s.phase === 'time');
   const hostStages = stages.filter((s) => s.phase === 'host');
   const clock = o.now ?? Date.now;
   let future = 0;
+  // Hostless records whose host may still come from a sibling not read yet, in arrival order.
+  let waiting: RatEvent[] = [];
+  const release = () => {
+    const still: RatEvent[] = [];
+    for (const ev of waiting) {
+      if (!hints.canDecide(ev.src.file)) still.push(ev);
+      else {
+        fallback.apply(ev);
+        o.onEvent(ev);
+      }
+    }
+    waiting = still;
+  };
+  const deliver = (ev: RatEvent) => {
+    for (const s of hostStages) s.apply(ev);
+    if (!ev.host && !hints.canDecide(ev.src.file)) {
+      waiting.push(ev);
+      if (waiting.length > MAX_WAITING_HOSTLESS) {
+        hints.settle();
+        release();
+      }
+      return;
+    }
+    fallback.apply(ev);
+    o.onEvent(ev);
+  };
   return {
     future: () => future,
+    settle() {
+      hints.settle();
+      release();
+    },
+    hosts: () => hints.notes(),
     open(name, format = o.format) {
+      hints.expect(name);
       let mine = 0;
       // The clock is read once per chunk, not per event.
       let keep: (ev: RatEvent) => boolean = () => true;
@@ -333,11 +384,13 @@ export function createLiveIntake(o: LiveIntakeOptions): LiveIntake {
         format,
         onProblem: o.onProblem,
         onEvent(ev) {
-          if (ev.host && ev.platform !== 'network') hints.observe(name, ev.host);
+          // A feed's first record, or a host new for it, may settle a sibling's waiting records.
+          const first = hints.begun(name);
+          const named = !!ev.host && ev.platform !== 'network' && hints.observe(name, ev.host);
+          if (waiting.length && (first || named)) release();
           for (const s of timeStages) s.apply(ev);
           if (!keep(ev)) return;
-          for (const s of hostStages) s.apply(ev);
-          o.onEvent(ev);
+          deliver(ev);
         },
       });
       let lineBase = 0;

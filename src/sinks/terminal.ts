@@ -5,6 +5,7 @@
 // terminalSafe, and colour is painted after wrapping, only when asked.
 import pc from 'picocolors';
 import type { RunSummary } from '../hunt.ts';
+import { describeHostNote } from '../ingest/host-hint.ts';
 import type { SourceRef } from '../model/event.ts';
 import {
   type Evidence,
@@ -122,11 +123,8 @@ export function renderSummary(s: RunSummary, color: boolean, width = DEFAULT_WID
   }
   for (const i of s.inputs)
     for (const n of i.notes ?? []) lines.push(`  note        ${i.input}: ${n}`, p.dim);
-  for (const h of s.hosts ?? []) {
-    const what = `  hosts       ${h.input}: ${h.records} records named no host; `;
-    if (h.host) lines.push(`${what}given ${h.host} ${h.detail}`);
-    else lines.push(`${what}${h.detail} (reported under host "unknown")`, p.warn);
-  }
+  for (const h of s.hosts ?? [])
+    lines.push(`  hosts       ${h.input}: ${describeHostNote(h)}`, h.host ? undefined : p.warn);
   for (const i of s.inputProblems) lines.push(`  ! ${i.file}: ${i.message}`, p.warn);
   return out.join('\n');
 }

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
 import { formatById } from '../ingest/formats.ts';
+import type { HostNote } from '../ingest/host-hint.ts';
 import { createLiveIntake, type EventStage } from '../ingest/pipeline.ts';
 import type { Problem } from '../ingest/reader.ts';
 import type { RatEvent } from '../model/event.ts';
@@ -35,7 +36,7 @@ export interface ServeOptions {
   uploadTimeoutMs: number;
   /** Format of bodies that name none with ?format= (detected when absent). */
   format?: string;
-  /** Host for events whose sensor names none (--event-host). */
+  /** Host for events whose sensor names none, unless a request names one with ?host= (--event-host). */
   defaultHost?: string;
   /** Extra pipeline stages (src/ingest/pipeline.ts). */
   stages?: () => EventStage[];
@@ -49,6 +50,8 @@ export interface ServeOptions {
   heartbeatMs: number;
   onFinding?(f: Finding, kind: FindingKind): void;
   onProblem?(p: Problem): void;
+  /** A request's records named no host: the host they were given and why, or why none. */
+  onHost?(note: HostNote): void;
 }
 
 export { SERVE_DEFAULTS } from './serve-defaults.ts';
@@ -62,6 +65,13 @@ export interface RunningServer {
 }
 
 const MAX_PROBLEMS_RETURNED = 10;
+
+/** A host name a request may give with ?host= (RFC 1123 letters, digits, dots, hyphens; underscores seen in the wild). */
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+export function isHostName(s: string): boolean {
+  return HOST_NAME.test(s);
+}
 
 function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
@@ -90,6 +100,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
   const requests = new LabeledCounter('code');
   const rejected = new LabeledCounter('reason');
   let parseErrors = 0;
+  let hostless = 0;
   let bytesIn = 0;
   let inFlight = 0;
   let lastInput = Date.now();
@@ -108,8 +119,11 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       o.onFinding?.(f, kind);
     },
   });
-  const intake = (onEvent: (ev: RatEvent) => void, onProblem: (p: Problem) => void) =>
-    createLiveIntake({ defaultHost: o.defaultHost, stages: o.stages, onEvent, onProblem });
+  const intake = (
+    defaultHost: string | undefined,
+    onEvent: (ev: RatEvent) => void,
+    onProblem: (p: Problem) => void,
+  ) => createLiveIntake({ defaultHost, stages: o.stages, onEvent, onProblem });
   const idle = setInterval(
     () => {
       if (live.stats().buffered > 0 && Date.now() - lastInput >= o.idleFlushMs) live.flush();
@@ -138,6 +152,9 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     };
     const format = url.searchParams.get('format') ?? o.format;
     if (format && !formatById(format)) return reject(400, 'unknown_format', `unknown format "${format}"`);
+    const host = url.searchParams.get('host') ?? o.defaultHost;
+    if (host !== undefined && !isHostName(host))
+      return reject(400, 'bad_host', 'host must be a host name (letters, digits, dots, hyphens)');
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     if (declared > o.maxBodyBytes)
       return reject(413, 'too_large', `body of ${declared} bytes exceeds the limit of ${o.maxBodyBytes}`);
@@ -149,13 +166,15 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     const held: RatEvent[] = [];
     const problems: Problem[] = [];
     let problemCount = 0;
-    const feed = intake(
+    const bodyIntake = intake(
+      host,
       (ev) => held.push(ev),
       (p) => {
         problemCount++;
         if (problems.length < MAX_PROBLEMS_RETURNED) problems.push(p);
       },
-    ).open(name, format);
+    );
+    const feed = bodyIntake.open(name, format);
     let bytes = 0;
     let finished = false;
     // The whole body must arrive within the upload deadline; a slow sender loses its slot.
@@ -196,6 +215,8 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     req.on('end', () => {
       if (!done()) return;
       feed.end(true);
+      bodyIntake.settle();
+      const hosts = bodyIntake.hosts();
       const counts = feed.counts();
       const failed = feed.failed();
       const body = {
@@ -206,6 +227,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
         problems: counts.problems,
         ignored: counts.ignored,
         errors: problems.map(({ file: _f, ...p }) => p),
+        hosts: hosts.map(({ input: _i, ...h }) => h),
       };
       parseErrors += problemCount;
       for (const p of problems) o.onProblem?.(p);
@@ -220,6 +242,10 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       for (const ev of held) {
         body.accepted++;
         if (live.push(ev) === 'late') body.late++;
+      }
+      for (const h of hosts) {
+        if (!h.host) hostless += h.records;
+        o.onHost?.(h);
       }
       sendJson(res, 200, body);
     });
@@ -247,6 +273,12 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
         help: 'Lines or records that could not be read.',
         type: 'counter',
         samples: [{ value: parseErrors }],
+      },
+      {
+        name: 'ratchain_events_without_host_total',
+        help: 'Accepted events whose records named no host and that were given none (engine host "unknown").',
+        type: 'counter',
+        samples: [{ value: hostless }],
       },
       {
         name: 'ratchain_late_events_total',

@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
+import type { HostNote } from '../ingest/host-hint.ts';
 import { expandInputs } from '../ingest/open.ts';
 import { createLiveIntake, type EventStage, type LiveFeed } from '../ingest/pipeline.ts';
 import type { Problem } from '../ingest/reader.ts';
@@ -35,6 +36,8 @@ export interface WatchOptions {
   capacity?: number;
   onFinding(f: Finding, kind: FindingKind): void;
   onProblem(p: Problem): void;
+  /** An input's records name no host: the host they were given and why, or why none. */
+  onHost?(note: HostNote): void;
   /** Aborting stops the watch (SIGINT/SIGTERM in the CLI). */
   signal: AbortSignal;
   /** What "-" reads (default process.stdin). */
@@ -46,6 +49,8 @@ export interface WatchOptions {
 export interface WatchSummary extends LiveStats {
   inputs: Array<{ name: string; format?: string; events: number; problems: number }>;
   problems: number;
+  /** Inputs whose records named no host: which host they were given and why, or why none. */
+  hosts: HostNote[];
 }
 
 interface Feed {
@@ -100,6 +105,7 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
     stages: o.stages,
     onEvent: (ev) => live.push(ev),
     onProblem,
+    onHost: o.onHost,
   });
   const feeds: Feed[] = [];
   const newFeed = (name: string): Feed => {
@@ -122,7 +128,10 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
 
   const idle = setInterval(
     () => {
-      if (live.stats().buffered > 0 && Date.now() - lastInput >= o.idleFlushMs) {
+      if (Date.now() - lastInput < o.idleFlushMs) return;
+      // Quiet inputs: a sibling that has said nothing yet will not name a waiting record's host.
+      intake.settle();
+      if (live.stats().buffered > 0) {
         live.flush();
         o.onProgress?.(live.stats());
       }
@@ -131,8 +140,9 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
   );
 
   const tasks: Array<Promise<void>> = [];
-  for (const name of names) {
-    const feed = newFeed(name);
+  // Every feed is opened before any is read, so a hostless input knows which siblings to wait for.
+  for (const feed of names.map(newFeed)) {
+    const name = feed.name;
     if (name === '-') {
       tasks.push(
         readStdin(o.stdin ?? process.stdin, feed, stop.signal, touched).then(() => {
@@ -179,11 +189,13 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
       });
     f.feed.end(f.name === '-');
   }
+  intake.settle();
   live.finish();
   return {
     ...live.stats(),
     problems,
     inputs: feeds.map((f) => ({ name: f.name, format: f.feed.format(), ...f.feed.counts() })),
+    hosts: intake.hosts(),
   };
 }
 

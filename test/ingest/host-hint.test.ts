@@ -2,7 +2,7 @@
 // same directory when they name exactly one host; otherwise none, and the note says why.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HostHints, hostFromFileName } from '../../src/ingest/host-hint.ts';
+import { describeHostNote, HostHints, hostFromFileName } from '../../src/ingest/host-hint.ts';
 import type { RatEvent } from '../../src/model/event.ts';
 
 test('file names that carry the host: <host>.audit.log and <host>.eslogger.ndjson, rotated or gzipped', () => {
@@ -77,4 +77,41 @@ test('hosts are noted as batches are read, before any merge, and flows are not h
   }
   for await (const _ of h.watch(batches()));
   assert.equal(h.hostFor('/c/audit.log'), 'app07');
+});
+
+test('live: a hostless input waits for the siblings expected in its directory, or until settled', () => {
+  const h = new HostHints();
+  h.expect('/c/audit.log');
+  h.expect('/c/journal.json');
+  h.expect('/d/syslog');
+  assert.equal(h.canDecide('/c/audit.log'), false, 'the journal beside it has not been read');
+  assert.equal(h.begun('/c/journal.json'), true);
+  assert.equal(h.canDecide('/c/audit.log'), true, 'read, and it named nothing: no host to wait for');
+  assert.equal(h.canDecide('/c/web01.audit.log'), true, 'a file name never waits');
+
+  const named = new HostHints();
+  named.expect('/c/audit.log');
+  named.expect('/c/journal.json');
+  named.observe('/c/journal.json', 'build03');
+  assert.equal(named.canDecide('/c/audit.log'), true, 'a sibling named its host');
+
+  const silent = new HostHints();
+  silent.expect('/c/audit.log');
+  silent.expect('/c/journal.json');
+  silent.settle();
+  assert.equal(silent.canDecide('/c/audit.log'), true, 'settled: nobody is waited for');
+  assert.equal(silent.hostFor('/c/audit.log'), '');
+});
+
+test('each decision is heard once, when made; the summary line says what was done', () => {
+  const heard: string[] = [];
+  const h = new HostHints(undefined, (n) => heard.push(`${n.input} ${n.how} ${describeHostNote(n, false)}`));
+  h.hostFor('/x/web01.audit.log');
+  h.hostFor('/x/web01.audit.log');
+  h.hostFor('/y/audit.log');
+  assert.deepEqual(heard, [
+    '/x/web01.audit.log file-name records name no host; given web01 from the file name',
+    `/y/audit.log none records name no host; no host: no --host, no <host>.audit.log style file name, and no other input in /y names a host; use --host (reported under host "unknown")`,
+  ]);
+  assert.equal(describeHostNote(h.notes()[0]), '2 records named no host; given web01 from the file name');
 });

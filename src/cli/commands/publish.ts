@@ -5,6 +5,7 @@ import type { CliContext } from '../io.ts';
 export interface PublishFlags {
   config?: string;
   format?: string;
+  host?: string;
   server: string;
   partitions: string;
   closeAtEnd?: boolean;
@@ -17,6 +18,10 @@ export function publishCommand(ctx: CliContext): Command {
     .argument('<inputs...>', 'files, directories (recursive), globs, .gz, or - for stdin')
     .option('-c, --config <file>', 'YAML config (HostAliases route flows; Lateness bounds the merge)')
     .option('-f, --format <id>', 'force the input format instead of detecting it (`ratchain formats`)')
+    .option(
+      '--host <name>',
+      'host for records that name none (eslogger, auditd without node=); else the file name or sibling inputs',
+    )
     .option('-s, --server <url>', 'NATS server', process.env.NATS_URL ?? 'nats://127.0.0.1:4222')
     .option('-n, --partitions <n>', 'number of partitions (must match the workers)', '4')
     .option('--close-at-end', 'when done, send a watermark that closes every open chain (finite data sets)')

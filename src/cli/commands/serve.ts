@@ -7,6 +7,7 @@ import { addSinkOptions, LIVE_SINKS } from './sink-options.ts';
 export interface ServeFlags {
   config?: string;
   host: string;
+  eventHost?: string;
   port: string;
   token?: string;
   maxBody: string;
@@ -27,6 +28,10 @@ export function serveCommand(ctx: CliContext): Command {
     )
     .option('-c, --config <file>', 'YAML config (see `ratchain config init`)')
     .option('--host <addr>', 'address to bind (loopback unless you mean otherwise)', SERVE_DEFAULTS.host)
+    .option(
+      '--event-host <name>',
+      'host for records that name none (eslogger, auditd without node=) when the request gives no ?host=; else the ?source= file name',
+    )
     .option('-p, --port <n>', 'port (0: any free port)', String(SERVE_DEFAULTS.port))
     .option('--token <token>', 'require "Authorization: Bearer <token>" (default: $RATCHAIN_TOKEN)')
     .option('--max-body <bytes>', 'largest accepted ingest body', String(SERVE_DEFAULTS.maxBodyBytes))

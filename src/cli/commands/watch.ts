@@ -6,6 +6,7 @@ import { addSinkOptions, LIVE_SINKS } from './sink-options.ts';
 export interface WatchFlags {
   config?: string;
   format?: string;
+  host?: string;
   output?: string;
   ocsf?: string;
   ecs?: string;
@@ -23,6 +24,10 @@ export function watchCommand(ctx: CliContext): Command {
     .argument('<inputs...>', 'files to follow (they may not exist yet), directories, globs, or - for stdin')
     .option('-c, --config <file>', 'YAML config (see `ratchain config init`)')
     .option('-f, --format <id>', 'force the input format instead of detecting it (`ratchain formats`)')
+    .option(
+      '--host <name>',
+      'host for records that name none (eslogger, auditd without node=); else the file name or sibling inputs',
+    )
     .option('--reorder <duration>', 'event-time window to restore order across inputs', '5s');
   // Findings go to stdout as NDJSON when no output is named.
   return addSinkOptions(cmd, LIVE_SINKS, 'append')

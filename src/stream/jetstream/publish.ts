@@ -9,6 +9,7 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../../config/schema.ts';
+import type { HostNote } from '../../ingest/host-hint.ts';
 import { type EventStage, runPipeline } from '../../ingest/pipeline.ts';
 import type { Problem } from '../../ingest/reader.ts';
 import type { RatEvent } from '../../model/event.ts';
@@ -47,6 +48,8 @@ export interface PublishSummary {
   perPartition: number[];
   maxTime?: number;
   seconds: number;
+  /** Inputs whose records named no host: which host they were given and why, or why none. */
+  hosts: HostNote[];
 }
 
 /** Publishes a watermark (control message, no body) to one partition. */
@@ -121,5 +124,6 @@ export async function publishInputs(o: PublishOptions): Promise<PublishSummary> 
     perPartition,
     maxTime: Number.isFinite(maxTime) ? maxTime : undefined,
     seconds: (performance.now() - started) / 1000,
+    hosts: pipe.hosts,
   };
 }
