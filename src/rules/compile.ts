@@ -80,6 +80,13 @@ export interface CompiledRules {
     forwards: Array<{ id: string; re: Pattern; image?: Pattern; defaultHost?: string }>;
     /** Login service ("sshd", "rdp") → the local port a tunnel must reach to carry its logins. */
     loginPorts: Record<string, number>;
+    /** Programs whose child is a login's first process (sshd), by path. */
+    loginAcceptor: Pattern;
+    /** Service managers: the pids and paths that start units' programs. */
+    managerPids: number[];
+    managerImage: Pattern;
+    /** Where install, cp, curl -o and the like put a program (group `path`). */
+    installs: Array<{ id: string; image: Pattern; re: Pattern }>;
     unitStartMs: number;
     loopbackConnectMs: number;
     loginShellMs: number;
@@ -219,6 +226,14 @@ function ties(set: RuleSet): CompiledRules['ties'] {
       defaultHost: e.defaultHost,
     })),
     loginPorts: Object.fromEntries(entries(set, 'ties.login_ports').map((e) => [e.service, e.port])),
+    loginAcceptor: anyOf(entries(set, 'ties.login_ports').flatMap((e) => (e.acceptor ? [e.acceptor] : []))),
+    managerPids: entries(set, 'ties.managers').flatMap((e) => (e.pid === undefined ? [] : [e.pid])),
+    managerImage: anyOf(entries(set, 'ties.managers').flatMap((e) => (e.image ? [e.image] : []))),
+    installs: entries(set, 'ties.installs').map((e) => ({
+      id: e.id,
+      image: compilePattern(e.image),
+      re: compilePattern(e.pattern, flags(e.caseSensitive)),
+    })),
     unitStartMs: t('unit_start_seconds') * 1000,
     loopbackConnectMs: t('loopback_connect_seconds') * 1000,
     loginShellMs: t('login_shell_seconds') * 1000,

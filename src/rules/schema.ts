@@ -159,7 +159,26 @@ const loginPort = z.strictObject({
   why,
   service: z.string().min(1),
   port: z.number().int().min(1).max(65535),
+  /**
+   * The program that accepts these logins (its path), when a login's first process is its child:
+   * where the sensor names no session, that child is how the login's shell is found.
+   */
+  acceptor: pattern.optional(),
 });
+
+/** A service manager: the parent (by pid, or by its path) of the programs it starts for units. */
+const managerEntry = z
+  .strictObject({ why, pid: z.number().int().min(1).optional(), image: pattern.optional() })
+  .refine((e) => e.pid !== undefined || e.image !== undefined, 'give pid or image');
+
+/**
+ * Where a command puts a program: for the programs `image` names (their file name), each match
+ * of `pattern` in the command line gives one path, or several separated by spaces, in the group
+ * (?<path>...). Case-sensitive unless said, because options are (wget -O saves, -o logs).
+ */
+const installEntry = z
+  .strictObject({ why, image: pattern, pattern, caseSensitive: z.boolean().default(true) })
+  .refine((e) => e.pattern.includes('(?<path>'), 'capture the path as (?<path>...)');
 
 const value = z.strictObject({ why, value: z.number() });
 const weight = z.strictObject({ why, delta: z.number() });
@@ -200,6 +219,8 @@ export const GROUPS = {
   'identity.standard_integrity': onePattern,
   'ties.forwards': forwardEntry,
   'ties.login_ports': loginPort,
+  'ties.managers': managerEntry,
+  'ties.installs': installEntry,
   'ties.thresholds': value,
   'egress.local_sources': onePattern,
   'egress.thresholds': value,

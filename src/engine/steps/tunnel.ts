@@ -150,7 +150,6 @@ export interface OpenLogin {
   user?: string;
 }
 
-const SSHD_IMAGE = /(^|[\\/])sshd(-session)?$/i;
 const shortUser = (u: string) => u.toLowerCase().replace(/^.*\\/, '');
 
 /**
@@ -163,7 +162,7 @@ export function startsLogin(rules: TieRules, p: SessionProcess, login: OpenLogin
   if (p.time < login.time || p.time - login.time > rules.loginShellMs) return false;
   if (
     !p.parentImage ||
-    !SSHD_IMAGE.test(p.parentImage) ||
+    !rules.loginAcceptor.test(p.parentImage) ||
     p.parentPid === undefined ||
     login.pid === undefined
   )

@@ -22,10 +22,19 @@ export interface UnitStart {
   time: number;
 }
 
-/** A process whose parent is the service manager: PID 1, or a user's `systemd --user`. */
-export function startedByManager(parent: { pid?: number; image?: string } | undefined): boolean {
+/** What the rule packs say ties a unit to its program (`ties`: managers, installs, windows). */
+type TieRules = EngineContext['rules']['ties'];
+
+/** A process whose parent is a service manager (rule packs, ties.managers: PID 1, `systemd --user`). */
+export function startedByManager(
+  rules: TieRules,
+  parent: { pid?: number; image?: string } | undefined,
+): boolean {
   if (!parent) return false;
-  return parent.pid === 1 || /(^|\/)systemd$/.test(parent.image ?? '');
+  return (
+    (parent.pid !== undefined && rules.managerPids.includes(parent.pid)) ||
+    rules.managerImage.test(parent.image ?? '')
+  );
 }
 
 /**
@@ -42,69 +51,31 @@ export function unitStartedAt(time: number, starts: UnitStart[], windowMs: numbe
   return found;
 }
 
-const ARG = /"([^"]*)"|'([^']*)'|(\S+)/g;
+/** Longest command line searched for install destinations: real ones are a line. */
+const MAX_INSTALL_SEARCH = 4096;
 
-function argv(commandLine: string): string[] {
-  const out: string[] = [];
-  for (const m of commandLine.slice(0, 4096).matchAll(ARG)) out.push(m[1] ?? m[2] ?? m[3]);
-  return out;
-}
-
-const isAbs = (p: string | undefined): p is string => p?.startsWith('/') === true && !p.endsWith('/');
-
-/** The value after an option (`-o FILE`, `--output FILE`, `--output=FILE`, `-oFILE`). */
-function optionValue(args: string[], short: string, long: string): string | undefined {
-  for (let i = 1; i < args.length; i++) {
-    const a = args[i];
-    if (a === short || a === long) return args[i + 1];
-    if (a.startsWith(`${long}=`)) return a.slice(long.length + 1);
-    if (a.startsWith(short) && a.length > short.length && !a.startsWith('--')) return a.slice(short.length);
-    // combined short flags ending in the option: curl -fsSLo FILE
-    if (/^-[a-zA-Z]+$/.test(a) && a.endsWith(short.slice(1)) && !a.startsWith('--')) return args[i + 1];
-  }
-  return undefined;
-}
+const isAbs = (p: string) => p.startsWith('/') && !p.endsWith('/');
 
 /**
- * Paths a command puts a program at: install/cp/mv's destination, curl -o / wget -O's file,
- * chmod +x's file. Only absolute paths (a relative one names nothing without its directory).
+ * Paths a command puts a program at (rule packs, ties.installs: install/cp/mv's destination,
+ * curl -o / wget -O's file, chmod +x's files). Only absolute paths: a relative one names nothing
+ * without its directory.
  */
-export function installedPaths(image: string, commandLine: string | undefined): string[] {
+export function installedPaths(rules: TieRules, image: string, commandLine: string | undefined): string[] {
   if (!commandLine) return [];
   const tool = posix.basename(image);
-  const args = argv(commandLine);
-  const operands = args.slice(1).filter((a) => !a.startsWith('-'));
-  switch (tool) {
-    case 'install':
-    case 'cp':
-    case 'mv': {
-      // install -m 0755 and -o/-g take a value: drop those before reading the destination
-      const plain: string[] = [];
-      for (let i = 1; i < args.length; i++) {
-        if (/^-(m|o|g|t|S)$/.test(args[i])) i++;
-        else if (!args[i].startsWith('-')) plain.push(args[i]);
+  const text =
+    commandLine.length > MAX_INSTALL_SEARCH ? commandLine.slice(0, MAX_INSTALL_SEARCH) : commandLine;
+  const out: string[] = [];
+  for (const rule of rules.installs) {
+    if (!rule.image.test(tool)) continue;
+    for (const m of rule.re.matchAll(text))
+      for (const word of (m.groups?.path ?? '').split(/\s+/)) {
+        const path = word.replace(/^['"]|['"]$/g, '');
+        if (isAbs(path)) out.push(posix.normalize(path));
       }
-      const dest = plain[plain.length - 1];
-      return plain.length >= 2 && isAbs(dest) ? [posix.normalize(dest)] : [];
-    }
-    case 'curl': {
-      const o = optionValue(args, '-o', '--output');
-      return isAbs(o) ? [posix.normalize(o)] : [];
-    }
-    case 'wget': {
-      const o = optionValue(args, '-O', '--output-document');
-      return isAbs(o) ? [posix.normalize(o)] : [];
-    }
-    case 'chmod':
-      return /^(\+x|[ugoa]*\+[rw]*x|[0-7]?[1357][0-7]{2})$/.test(operands[0] ?? '')
-        ? operands
-            .slice(1)
-            .filter(isAbs)
-            .map((p) => posix.normalize(p))
-        : [];
-    default:
-      return [];
   }
+  return out;
 }
 
 // ---- the engine side: facts kept per host, ties applied to agents ---------------------------
@@ -175,11 +146,11 @@ export function settleUnitTies(
 export function afterStart(ctx: EngineContext, h: HostState, p: Proc, ev: ProcessStartEvent): void {
   if (p.session !== undefined) {
     const final = /^(install|cp|mv)$/.test(posix.basename(p.image));
-    for (const path of installedPaths(p.image, p.commandLine))
+    for (const path of installedPaths(ctx.rules.ties, p.image, p.commandLine))
       noteInstall(h, p.session, path, ev.time, final);
   }
   const { isGeneric, isTool } = ctx.rules.roles;
-  if (!startedByManager(ev.parent) || isGeneric(p.image) || isTool(p.image)) return;
+  if (!startedByManager(ctx.rules.ties, ev.parent) || isGeneric(p.image) || isTool(p.image)) return;
   const manager = ev.parent?.pid === 1 ? 'PID 1' : 'the user manager';
   const m = h.units.managerStarts;
   m.push({ proc: p, time: ev.time, manager });
