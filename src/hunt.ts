@@ -1,25 +1,17 @@
 // The offline hunt: the one pipeline (src/ingest/pipeline.ts: inputs → readers → exact time
 // order → host hints) → engine → findings, plus the run summary the terminal report shows.
-// Tests drive this directly; the CLI only wires it up.
+// Tests drive this directly; the CLI only wires it up. `huntEach` runs several engines over
+// one pass of the same events (ratchain diff: one hunt per config).
 import type { Catalog } from './catalog/types.ts';
 import type { Config } from './config/schema.ts';
-import { createEngine, type EngineStats } from './engine/engine.ts';
+import { createEngine, type Engine } from './engine/engine.ts';
 import { InputError } from './ingest/input-error.ts';
 import type { Input } from './ingest/open.ts';
-import { type EventStage, type PipelineSummary, runPipeline } from './ingest/pipeline.ts';
+import { type EventStage, runPipeline } from './ingest/pipeline.ts';
 import type { Problem } from './ingest/reader.ts';
 import type { RatEvent } from './model/event.ts';
 import type { Finding } from './model/finding.ts';
-
-export interface RunSummary extends Omit<PipelineSummary, 'events'> {
-  problems: number;
-  events: number;
-  /** Events dropped for arriving too late: always 0 offline (kept for the live modes' reports). */
-  late: number;
-  engine: EngineStats;
-  bytes: number;
-  seconds: number;
-}
+import type { RunSummary } from './model/run-summary.ts';
 
 export interface HuntOptions {
   /** Paths, directories, globs or "-". */
@@ -47,16 +39,35 @@ export interface HuntOptions {
   onRestart?(): void;
 }
 
+/** One engine's settings in `huntEach`. */
+export interface HuntSide {
+  config: Config;
+  catalog: Catalog;
+}
+
 export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; summary: RunSummary }> {
+  const [one] = await huntEach(opts, [opts]);
+  return one;
+}
+
+/**
+ * The events read once, in one pass, and given to one engine per side: each side's findings and
+ * summary (the same inputs and counts; each its own engine stats). `opts.onFinding` hears the
+ * first side only. The pipeline waits for the longest Lateness of the sides.
+ */
+export async function huntEach(
+  opts: Omit<HuntOptions, 'config' | 'catalog'>,
+  sides: HuntSide[],
+): Promise<Array<{ findings: Finding[]; summary: RunSummary }>> {
   const started = performance.now();
-  let engine: ReturnType<typeof createEngine> | undefined;
+  let engines: Engine[] | undefined;
   const pipe = await runPipeline(
     {
       paths: opts.paths,
       inputs: opts.inputs,
       format: opts.format,
       defaultHost: opts.defaultHost,
-      lateness: opts.config.Lateness,
+      lateness: Math.max(...sides.map((s) => s.config.Lateness)),
       onDisorder: 'sort',
       stages: opts.stages,
       now: opts.now,
@@ -64,15 +75,17 @@ export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; su
       onBytes: opts.onBytes,
     },
     () => {
-      if (engine) opts.onRestart?.();
-      const e = createEngine(opts.config, opts.catalog, { onFinding: opts.onFinding });
-      engine = e;
+      if (engines) opts.onRestart?.();
+      const es = sides.map((s, i) =>
+        createEngine(s.config, s.catalog, i === 0 ? { onFinding: opts.onFinding } : {}),
+      );
+      engines = es;
       return (batch) => {
         for (let i = 0; i < batch.length; i++) {
           const ev = batch[i];
           opts.onEvent?.(ev);
           try {
-            e.push(ev);
+            for (const e of es) e.push(ev);
           } catch (err) {
             throw InputError.at(ev.src, err, 'the engine failed on the event');
           }
@@ -80,15 +93,10 @@ export async function hunt(opts: HuntOptions): Promise<{ findings: Finding[]; su
       };
     },
   );
-  const findings = engine!.finish();
-  return {
-    findings,
-    summary: {
-      ...pipe,
-      late: 0,
-      engine: engine!.stats(),
-      bytes: pipe.inputs.reduce((n, s) => n + s.bytes, 0),
-      seconds: (performance.now() - started) / 1000,
-    },
-  };
+  const seconds = (performance.now() - started) / 1000;
+  const bytes = pipe.inputs.reduce((n, s) => n + s.bytes, 0);
+  return engines!.map((e) => ({
+    findings: e.finish(),
+    summary: { ...pipe, late: 0, engine: e.stats(), bytes, seconds },
+  }));
 }

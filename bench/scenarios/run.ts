@@ -5,9 +5,10 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadCatalog } from '../../src/catalog/index.ts';
 import { parseConfig } from '../../src/config/load.ts';
-import { hunt, type RunSummary } from '../../src/hunt.ts';
+import { hunt } from '../../src/hunt.ts';
 import type { Problem } from '../../src/ingest/reader.ts';
 import type { Finding } from '../../src/model/finding.ts';
+import type { RunSummary } from '../../src/model/run-summary.ts';
 import { judge, type Verdict } from './judge.ts';
 import { loadTruth, TRUTH_FILE, type Truth } from './truth.ts';
 

@@ -171,6 +171,11 @@ export interface EgressDestination {
 
 export type FindingStatus = 'alert' | 'signal' | 'suppressed';
 
+/** What `--fail-on` fails on: a finding not suppressed, at or above the severity. */
+export function failsAt(f: { status: FindingStatus; severity: Severity }, failOn: Severity): boolean {
+  return f.status !== 'suppressed' && SEVERITIES.indexOf(f.severity) >= SEVERITIES.indexOf(failOn);
+}
+
 export interface Finding {
   schema: typeof FINDING_SCHEMA;
   /** Stable: the same chain gets the same id across runs and updates. */

@@ -5,9 +5,9 @@
 // finding and are written when the run ends. "-" is stdout. A file that cannot be opened or
 // written ends the run with a RunError naming it (exit 3).
 import { closeSync, fstatSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import type { RunSummary } from '../hunt.ts';
 import type { Finding } from '../model/finding.ts';
 import { RunError } from '../model/run-error.ts';
+import type { RunSummary } from '../model/run-summary.ts';
 import { toEcs } from './ecs.ts';
 import { renderHtml } from './html/report.ts';
 import { navigatorLayer } from './navigator.ts';

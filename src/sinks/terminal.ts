@@ -4,7 +4,6 @@
 // width given (the terminal's, 80 when not a terminal), every text from the logs passes through
 // terminalSafe, and colour is painted after wrapping, only when asked.
 import pc from 'picocolors';
-import type { RunSummary } from '../hunt.ts';
 import { describeHostNote } from '../ingest/host-hint.ts';
 import type { SourceRef } from '../model/event.ts';
 import {
@@ -14,6 +13,7 @@ import {
   type Severity,
   STEP_LABEL,
 } from '../model/finding.ts';
+import type { RunSummary } from '../model/run-summary.ts';
 import { remediationLines } from './explain.ts';
 import { seenSteps } from './finding-parts.ts';
 import { terminalSafe } from './terminal-text.ts';

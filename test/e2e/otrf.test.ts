@@ -10,9 +10,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { builtinCatalog } from '../../src/catalog/index.ts';
 import { configSchema, DEFAULT_INTERNAL_NETWORKS } from '../../src/config/schema.ts';
-import { hunt, type RunSummary } from '../../src/hunt.ts';
+import { hunt } from '../../src/hunt.ts';
 import type { Problem } from '../../src/ingest/reader.ts';
 import type { Finding, StepId } from '../../src/model/finding.ts';
+import type { RunSummary } from '../../src/model/run-summary.ts';
 import { runCli } from '../support/cli.ts';
 import { needsData, REPO_ROOT, sharedData } from '../support/data.ts';
 

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { builtinCatalog } from '../../src/catalog/index.ts';
 import { configSchema } from '../../src/config/schema.ts';
-import { hunt, type RunSummary } from '../../src/hunt.ts';
+import { hunt } from '../../src/hunt.ts';
 import type { Problem } from '../../src/ingest/reader.ts';
 import type { RatEvent } from '../../src/model/event.ts';
 import type { Finding } from '../../src/model/finding.ts';
+import type { RunSummary } from '../../src/model/run-summary.ts';
 import { builtCli } from '../support/cli.ts';
 import { REPO_ROOT } from '../support/data.ts';
 

@@ -5,9 +5,9 @@
 // element, the page only ever sets text (never HTML), and a Content-Security-Policy allows no
 // network access and only the page's own script (by hash), so an injected handler cannot run.
 import { createHash } from 'node:crypto';
-import type { RunSummary } from '../../hunt.ts';
 import type { Finding } from '../../model/finding.ts';
 import { STEP_LABEL } from '../../model/finding.ts';
+import type { RunSummary } from '../../model/run-summary.ts';
 import { WHY_MISSING, WHY_STEP } from '../explain.ts';
 import { REPORT_JS } from './script.ts';
 import { REPORT_CSS } from './style.ts';

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { builtinCatalog } from '../../../src/catalog/index.ts';
 import { configSchema } from '../../../src/config/schema.ts';
-import { hunt, type RunSummary } from '../../../src/hunt.ts';
+import { hunt } from '../../../src/hunt.ts';
 import type { Problem } from '../../../src/ingest/reader.ts';
 import type {
   DnsEvent,
@@ -25,6 +25,7 @@ import type {
   RegistryEvent,
 } from '../../../src/model/event.ts';
 import type { Finding } from '../../../src/model/finding.ts';
+import type { RunSummary } from '../../../src/model/run-summary.ts';
 import { builtCli } from '../../support/cli.ts';
 import { REPO_ROOT } from '../../support/data.ts';
 
