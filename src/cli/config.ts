@@ -3,8 +3,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { loadCatalog } from '../catalog/index.ts';
 import type { Catalog } from '../catalog/types.ts';
 import { DEFAULT_CONFIG_YAML } from '../config/default-config.ts';
+import { issueMessage } from '../config/explain-issue.ts';
 import { formatIssue, loadConfig } from '../config/load.ts';
-import type { Config } from '../config/schema.ts';
+import { type Config, configSchema } from '../config/schema.ts';
 import { EXIT } from './exit.ts';
 import type { CliIO } from './io.ts';
 
@@ -17,6 +18,30 @@ export function loadConfigOrExit(file: string | undefined, io: CliIO): Config | 
     `ratchain: ${r.issues.length} problem${r.issues.length === 1 ? '' : 's'} in the config; nothing was run\n`,
   );
   return undefined;
+}
+
+/**
+ * The config with the command line's --min-steps and --internal applied, checked by the config's
+ * own schema; undefined after saying on stderr what is wrong.
+ */
+export function configWithFlags(
+  loaded: Config,
+  o: { minSteps?: number; internal?: string[] },
+  io: CliIO,
+): Config | undefined {
+  const config = { ...loaded };
+  const overrides: Array<[keyof Config, unknown, string]> = [];
+  if (o.minSteps !== undefined) overrides.push(['MinSteps', o.minSteps, '--min-steps']);
+  if (o.internal) overrides.push(['InternalNetworks', o.internal, '--internal']);
+  for (const [key, value, flag] of overrides) {
+    const r = configSchema.shape[key].safeParse(value, { reportInput: true });
+    if (!r.success) {
+      io.stderr.write(`ratchain: ${flag}: ${r.error.issues.map(issueMessage).join('; ')}\n`);
+      return undefined;
+    }
+    Object.assign(config, { [key]: r.data });
+  }
+  return config;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { catalogCommand } from './commands/catalog.ts';
 import { configCommand } from './commands/config.ts';
+import { diffCommand } from './commands/diff.ts';
 import { dumpCommand } from './commands/dump.ts';
 import { explainCommand } from './commands/explain.ts';
 import { exportCommand } from './commands/export.ts';
@@ -44,6 +45,7 @@ export async function main(
     catalogCommand,
     rulesCommand,
     exportCommand,
+    diffCommand,
     simulateCommand,
     formatsCommand,
   ])
