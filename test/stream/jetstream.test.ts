@@ -102,12 +102,34 @@ async function checkpointsReach(
   }
 }
 
-function startWorkerProcess(url: string, own: string): ChildProcess {
+/** A worker process; with `json`, its --json stdout lines are collected there. */
+function startWorkerProcess(url: string, own: string, json?: string[]): ChildProcess {
   const child = spawn(
     process.execPath,
-    [builtCli(), 'worker', '-q', '-s', url, '-n', String(PARTITIONS), '--own', own, '--batch', '8'],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    [
+      builtCli(),
+      'worker',
+      '-q',
+      '-s',
+      url,
+      '-n',
+      String(PARTITIONS),
+      '--own',
+      own,
+      '--batch',
+      '8',
+      ...(json ? ['--json'] : []),
+    ],
+    { stdio: ['ignore', json ? 'pipe' : 'ignore', 'inherit'] },
   );
+  if (json) {
+    let carry = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      const lines = (carry + c.toString()).split('\n');
+      carry = lines.pop() ?? '';
+      json.push(...lines.filter(Boolean));
+    });
+  }
   children.push(child);
   return child;
 }
@@ -203,16 +225,24 @@ describe('scale-out on JetStream', skip, () => {
     });
     const targets = await lastSeqs(layout);
     const steady = startWorkerProcess(server.url, '0-1');
-    let victim = startWorkerProcess(server.url, '2-3');
+    const printed: string[] = [];
+    let victim = startWorkerProcess(server.url, '2-3', printed);
     // Kill the second worker once partition 2 is partly done (batches of 8, so mid-stream).
     await checkpointsReach(layout.kv, (p, last) => p !== 2 || (last > 40 && last < targets.get(2)!));
     await kill(victim, 'SIGKILL');
-    victim = startWorkerProcess(server.url, '2-3');
+    victim = startWorkerProcess(server.url, '2-3', printed);
     await checkpointsReach(layout.kv, (p, last) => last >= targets.get(p)!);
     await Promise.all([kill(steady, 'SIGTERM'), kill(victim, 'SIGTERM')]);
 
     const published = await readFindings(layout);
     assertNoDuplicates(published);
     assert.deepEqual(finals(published), await expectedFromHunt());
+    // --json on stdout: what the stream holds for those partitions, no revision twice.
+    const revisions = printed.map((l) => {
+      const f = JSON.parse(l) as Finding;
+      return `${f.id}:${f.revision}`;
+    });
+    assert.ok(revisions.length > 0, 'the restarted worker printed findings');
+    assert.equal(new Set(revisions).size, revisions.length, 'no revision printed twice');
   });
 });

@@ -99,10 +99,18 @@ async function runPartition(o: WorkerOptions, p: number): Promise<void> {
     capacity: 200_000,
     onFinding(f) {
       if (seq <= muteUpTo) return; // published before the restart
-      pubs.push(
-        js.publish(findingsSubject(p), enc.encode(JSON.stringify(f)), { msgID: `${f.id}:${f.revision}` }),
+      const ack = js.publish(findingsSubject(p), enc.encode(JSON.stringify(f)), {
+        msgID: `${f.id}:${f.revision}`,
+      });
+      pubs.push(ack);
+      // Past the checkpoint a replay publishes again what went out before a crash: the stream
+      // drops it as a duplicate, and so does this worker's own output (--json, sinks).
+      ack.then(
+        (a) => {
+          if (!a.duplicate) o.onFinding?.(f, p);
+        },
+        () => {},
       );
-      o.onFinding?.(f, p);
     },
   });
 
