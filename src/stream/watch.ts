@@ -56,6 +56,8 @@ export interface WatchSummary extends LiveStats {
 interface Feed {
   name: string;
   feed: LiveFeed;
+  /** Ended already (a rotated file read to its end). */
+  closed?: boolean;
 }
 
 /** Paths to follow: existing directories and globs expand to their files; other paths are followed as given. */
@@ -151,24 +153,53 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
       );
       continue;
     }
+    // One feed per file identity: a rotated file and its successor are separate byte streams
+    // (the old one may still be written while the new one is read).
+    const byFile = new Map<string, Feed>();
+    let opened = 0;
     tasks.push(
       follow({
         path: name,
         pollMs: o.pollMs,
         fromEnd: o.fromEnd,
         signal: stop.signal,
-        onData(chunk) {
-          feed.feed.write(chunk);
+        onOpen(file) {
+          const f = opened++ === 0 ? feed : newFeed(file.name);
+          byFile.set(file.id, f);
+          if (opened > 1 && file.name === name)
+            onProblem({
+              file: name,
+              format: f.feed.format() ?? '?',
+              message: 'file rotated; reading the new one from its start',
+            });
+          else if (opened > 1)
+            onProblem({
+              file: file.name,
+              format: '?',
+              message: `rotated from ${name} since the last poll; reading it whole`,
+            });
+        },
+        onData(file, chunk) {
+          byFile.get(file.id)?.feed.write(chunk);
           touched();
         },
-        onReset(why) {
-          // A rotated file ended cleanly: its last line is complete. A truncated one was rewritten.
-          feed.feed.restart(why === 'rotated');
+        onTruncate(file) {
+          const f = byFile.get(file.id);
+          f?.feed.restart(false);
           onProblem({
-            file: name,
-            format: feed.feed.format() ?? '?',
-            message: `file ${why}; reading it from the start`,
+            file: file.name,
+            format: f?.feed.format() ?? '?',
+            message: 'file truncated; reading it from the start',
           });
+        },
+        onClose(file, why) {
+          // A rotated file that went idle ended cleanly: its last line is complete.
+          const f = byFile.get(file.id);
+          byFile.delete(file.id);
+          if (why === 'rotated' && f) {
+            f.feed.end(true);
+            f.closed = true;
+          }
         },
         onError: (message) => onProblem({ file: name, format: '?', message }),
       }),
@@ -181,6 +212,7 @@ export async function watch(o: WatchOptions): Promise<WatchSummary> {
   // A followed file's unfinished last line may still be being written: it is left unread
   // (reported), never decoded half-way. Stdin has ended, so its last line is complete.
   for (const f of feeds) {
+    if (f.closed) continue;
     if (f.name !== '-' && f.feed.pending() > 0)
       onProblem({
         file: f.name,
