@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The `ratchain` executable (built to dist/ratchain.mjs): runs the command line, exits with its
 // code. An error nothing caught, even while the code loads, still ends as one line and exit 3.
+import { terminalSafe } from '../sinks/terminal-text.ts';
 import { describeFailure, stdoutFailure } from './exit.ts';
 
 function die(e: unknown): void {
   const { code, line } = describeFailure(e);
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${terminalSafe(line)}\n`);
   if (process.env.RATCHAIN_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   process.exit(code);
 }

@@ -1,11 +1,13 @@
 // `ratchain explain ID`: finds one finding (by id or unique id prefix) in a findings NDJSON file
 // written by `ratchain hunt -o`, or by re-running the hunt over the given inputs, and prints its
 // story (src/sinks/explain.ts).
+
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { hunt } from '../hunt.ts';
 import type { Finding } from '../model/finding.ts';
 import { explainFinding } from '../sinks/explain.ts';
+import { terminalSafeLines } from '../sinks/terminal-text.ts';
 import type { ExplainFlags } from './commands/explain.ts';
 import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
@@ -78,6 +80,6 @@ export async function runExplain(id: string, inputs: string[], o: ExplainFlags, 
     io.stderr.write(`ratchain: ${f}\n`);
     return EXIT.usage;
   }
-  io.stdout.write(explainFinding(f));
+  io.stdout.write(terminalSafeLines(explainFinding(f)));
   return EXIT.ok;
 }

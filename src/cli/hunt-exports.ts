@@ -36,5 +36,8 @@ export function startProgress(inputs: string[], o: ExportFlags, io: CliIO): Hunt
   if (o.quiet || !io.stderr.isTTY) return createProgress({ stream: { isTTY: false } as NodeJS.WriteStream });
   // Sizes on disk for the ETA; stdin and .gz just leave the total short (the bar copes).
   const total = expandInputs(inputs.filter((i) => i !== '-')).inputs.reduce((n, i) => n + (i.size ?? 0), 0);
-  return createProgress({ totalBytes: total || undefined, stream: io.stderr as NodeJS.WriteStream });
+  return createProgress({
+    totalBytes: total || undefined,
+    stream: (io.rawStderr ?? io.stderr) as NodeJS.WriteStream,
+  });
 }

@@ -8,7 +8,10 @@ export interface CliStream {
 
 export interface CliIO {
   stdout: CliStream;
+  /** Human-readable lines (problems, logs): main() makes it terminal-safe. */
   stderr: CliStream;
+  /** stderr as it is, for what draws on the terminal itself (the progress bar). */
+  rawStderr?: CliStream;
 }
 
 /** A command's place to report its exit code (EXIT.*) back to `main`. */

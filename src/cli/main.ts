@@ -1,6 +1,7 @@
 // The ratchain command line: parsing and wiring only. Each subcommand's module is loaded when it
 // runs, so `ratchain --help` loads commander and the option lists, nothing else.
 import { Command, CommanderError } from 'commander';
+import { terminalSafeLines } from '../sinks/terminal-text.ts';
 import { catalogCommand } from './commands/catalog.ts';
 import { configCommand } from './commands/config.ts';
 import { diffCommand } from './commands/diff.ts';
@@ -16,7 +17,7 @@ import { simulateCommand } from './commands/simulate.ts';
 import { watchCommand } from './commands/watch.ts';
 import { workerCommand } from './commands/worker.ts';
 import { describeFailure, EXIT } from './exit.ts';
-import type { CliContext, CliIO } from './io.ts';
+import type { CliContext, CliIO, CliStream } from './io.ts';
 
 export const VERSION = '0.1.0';
 
@@ -25,7 +26,14 @@ export async function main(
   argv: string[],
   io: CliIO = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const ctx: CliContext = { stdout: io.stdout, stderr: io.stderr, exitCode: EXIT.ok };
+  // Every line on stderr may quote log text (file names, fields): control characters are shown
+  // escaped, so a hostile log cannot drive the terminal (sinks/terminal-text.ts).
+  const ctx: CliContext = {
+    stdout: io.stdout,
+    stderr: terminalSafeStream(io.stderr),
+    rawStderr: io.stderr,
+    exitCode: EXIT.ok,
+  };
   const program = new Command('ratchain')
     .description('finds remote access tools by their behaviour chain (MITRE ATT&CK DET0496, T1219)')
     .version(VERSION)
@@ -61,6 +69,14 @@ export async function main(
     if (process.env.RATCHAIN_DEBUG && e instanceof Error && e.stack) ctx.stderr.write(`${e.stack}\n`);
     return code;
   }
+}
+
+function terminalSafeStream(s: CliStream): CliStream {
+  return {
+    write: (chunk, cb) => s.write(typeof chunk === 'string' ? terminalSafeLines(chunk) : chunk, cb),
+    once: (event, listener) => s.once(event, listener),
+    isTTY: s.isTTY,
+  };
 }
 
 /**

@@ -9,6 +9,11 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u206
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
+/** Text of several lines made safe line by line: its own line breaks stay, the rest is escaped. */
+export function terminalSafeLines(s: string): string {
+  return s.split('\n').map(terminalSafe).join('\n');
+}
+
 export function terminalSafe(s: string): string {
   return s.replace(UNSAFE, (c) => {
     const code = c.charCodeAt(0);
