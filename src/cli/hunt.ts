@@ -5,10 +5,9 @@ import { openOutputs } from '../sinks/registry.ts';
 import { checkRequests, sinkRequests } from '../sinks/sink-flags.ts';
 import { terminalWidth } from '../sinks/terminal.ts';
 import { HUNT_SINKS, type HuntFlags } from './commands/hunt.ts';
-import { configWithFlags, loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
-import { knownFormat } from './formats.ts';
 import { checkOutputs, startProgress } from './hunt-exports.ts';
+import { resolveInputs } from './input-flags.ts';
 import { inputReport, noReadableInput } from './input-report.ts';
 import type { CliIO } from './io.ts';
 
@@ -17,13 +16,11 @@ function rank(s: Severity): number {
 }
 
 export async function runHuntCommand(inputs: string[], o: HuntFlags, io: CliIO): Promise<number> {
-  if (!knownFormat(o.format, io)) return EXIT.usage;
   checkRequests(sinkRequests(o, HUNT_SINKS));
   checkOutputs(sinkRequests(o, HUNT_SINKS).map((r) => r.path));
-  const loaded = loadConfigOrExit(o.config, io);
-  const config = loaded && configWithFlags(loaded, o, io);
-  if (!config) return EXIT.usage;
-  const catalog = loadCatalogOrReport(config, io, o.catalog);
+  const resolved = resolveInputs(o, io);
+  if (!resolved) return EXIT.usage;
+  const { config, catalog } = resolved;
 
   const report = inputReport(io);
   const progress = startProgress(inputs, o, io);
@@ -31,8 +28,8 @@ export async function runHuntCommand(inputs: string[], o: HuntFlags, io: CliIO):
     paths: inputs,
     config,
     catalog,
-    format: o.format,
-    defaultHost: o.host,
+    format: resolved.format,
+    defaultHost: resolved.defaultHost,
     onProblem: report.onProblem,
     onBytes: progress.bytes,
     onEvent: progress.event,

@@ -5,15 +5,14 @@ import { describeHostNote } from '../ingest/host-hint.ts';
 import { publishInputs } from '../stream/jetstream/publish.ts';
 import { openLayout } from '../stream/jetstream/streams.ts';
 import type { PublishFlags } from './commands/publish.ts';
-import { loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
-import { knownFormat } from './formats.ts';
+import { resolveInputs } from './input-flags.ts';
 import type { CliIO } from './io.ts';
 
 export async function runPublishCommand(inputs: string[], o: PublishFlags, io: CliIO): Promise<number> {
-  if (!knownFormat(o.format, io)) return EXIT.usage;
-  const config = loadConfigOrExit(o.config, io);
-  if (!config) return EXIT.usage;
+  const resolved = resolveInputs(o, io);
+  if (!resolved) return EXIT.usage;
+  const { config } = resolved;
   const partitions = Number(o.partitions);
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) {
     io.stderr.write('ratchain: --partitions must be an integer from 1 to 1024\n');
@@ -34,8 +33,8 @@ export async function runPublishCommand(inputs: string[], o: PublishFlags, io: C
       config,
       partitions,
       inputs,
-      format: o.format,
-      defaultHost: o.host,
+      format: resolved.format,
+      defaultHost: resolved.defaultHost,
       closeAtEnd: o.closeAtEnd,
       onProblem: (p) =>
         io.stderr.write(`ratchain: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`),

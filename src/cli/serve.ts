@@ -6,13 +6,14 @@ import { sinkRequests } from '../sinks/sink-flags.ts';
 import { isHostName, SERVE_DEFAULTS, serve } from '../stream/serve.ts';
 import type { ServeFlags } from './commands/serve.ts';
 import { LIVE_SINKS } from './commands/sink-options.ts';
-import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
+import { resolveInputs } from './input-flags.ts';
 import type { CliIO } from './io.ts';
 
 export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number> {
-  const config = loadConfigOrExit(o.config, io);
-  if (!config) return EXIT.usage;
+  const resolved = resolveInputs(o, io);
+  if (!resolved) return EXIT.usage;
+  const { config } = resolved;
   const ms = (flag: string, v: string) => {
     const n = parseDuration(v);
     if (!Number.isFinite(n)) io.stderr.write(`ratchain: ${flag}: "${v}" is not a duration\n`);
@@ -28,15 +29,18 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
     io.stderr.write('ratchain: --port must be 0..65535 and --max-body a positive number of bytes\n');
     return EXIT.usage;
   }
-  if (o.eventHost !== undefined && !isHostName(o.eventHost)) {
+  // Records that name no host get ?host=, else --host (or its older name --event-host).
+  const eventHost = o.host ?? o.eventHost;
+  if (eventHost !== undefined && !isHostName(eventHost)) {
+    const flag = o.host !== undefined ? '--host' : '--event-host';
     io.stderr.write(
-      `ratchain: --event-host: "${o.eventHost}" is not a host name (letters, digits, dots, hyphens)\n`,
+      `ratchain: ${flag}: "${eventHost}" is not a host name (letters, digits, dots, hyphens)\n`,
     );
     return EXIT.usage;
   }
   const token = o.token ?? process.env.RATCHAIN_TOKEN ?? undefined;
-  if (!token && !/^(127\.|::1$|localhost$)/.test(o.host))
-    io.stderr.write(`ratchain: warning: listening on ${o.host} without --token\n`);
+  if (!token && !/^(127\.|::1$|localhost$)/.test(o.listen))
+    io.stderr.write(`ratchain: warning: listening on ${o.listen} without --token\n`);
   const out = openOutputs(sinkRequests(o, LIVE_SINKS), { live: true, stdout: io.stdout });
   const say = (s: string) => {
     if (!o.quiet) io.stderr.write(`ratchain: ${s}\n`);
@@ -46,9 +50,10 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
     running = await serve({
       ...SERVE_DEFAULTS,
       config,
-      catalog: loadCatalogOrReport(config, io),
-      host: o.host,
-      defaultHost: o.eventHost,
+      catalog: resolved.catalog,
+      format: resolved.format,
+      defaultHost: eventHost,
+      host: o.listen,
       port,
       token: token || undefined,
       maxBodyBytes,
@@ -65,7 +70,7 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
       },
     });
   } catch (e) {
-    io.stderr.write(`ratchain: cannot listen on ${o.host}:${port}: ${(e as Error).message}\n`);
+    io.stderr.write(`ratchain: cannot listen on ${o.listen}:${port}: ${(e as Error).message}\n`);
     return EXIT.usage;
   }
   say(`listening on ${running.url} (POST /ingest, GET /findings, /findings/stream, /healthz, /metrics)`);

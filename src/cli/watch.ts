@@ -8,9 +8,8 @@ import { sinkRequests } from '../sinks/sink-flags.ts';
 import { watch } from '../stream/watch.ts';
 import { LIVE_SINKS } from './commands/sink-options.ts';
 import type { WatchFlags } from './commands/watch.ts';
-import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
-import { knownFormat } from './formats.ts';
+import { resolveInputs } from './input-flags.ts';
 import type { CliIO } from './io.ts';
 
 function duration(flag: string, v: string, io: CliIO): number | undefined {
@@ -21,9 +20,9 @@ function duration(flag: string, v: string, io: CliIO): number | undefined {
 }
 
 export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO): Promise<number> {
-  if (!knownFormat(o.format, io)) return EXIT.usage;
-  const config = loadConfigOrExit(o.config, io);
-  if (!config) return EXIT.usage;
+  const resolved = resolveInputs(o, io);
+  if (!resolved) return EXIT.usage;
+  const { config } = resolved;
   const reorderMs = duration('--reorder', o.reorder, io);
   const idleFlushMs = duration('--idle-flush', o.idleFlush, io);
   const pollMs = duration('--poll', o.poll, io);
@@ -47,9 +46,9 @@ export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO
   const summary = await watch({
     inputs,
     config,
-    catalog: loadCatalogOrReport(config, io),
-    format: o.format,
-    defaultHost: o.host,
+    catalog: resolved.catalog,
+    format: resolved.format,
+    defaultHost: resolved.defaultHost,
     reorderMs,
     idleFlushMs,
     pollMs,

@@ -3,16 +3,12 @@ import { Command, Option } from 'commander';
 import { SEVERITIES, type Severity } from '../../model/finding.ts';
 import type { SinkId } from '../../sinks/sink-flags.ts';
 import type { CliContext } from '../io.ts';
+import { addInputOptions, type InputFlags } from './input-options.ts';
 import { addSinkOptions } from './sink-options.ts';
 import { count } from './values.ts';
 
-export interface HuntFlags {
-  config?: string;
-  format?: string;
-  host?: string;
+export interface HuntFlags extends InputFlags {
   minSteps?: number;
-  internal?: string[];
-  catalog?: string[];
   output?: string;
   ocsf?: string;
   ecs?: string;
@@ -30,25 +26,16 @@ export interface HuntFlags {
 export const HUNT_SINKS: SinkId[] = ['ndjson', 'ocsf', 'ecs', 'timeline', 'navigator', 'html'];
 
 export function huntCommand(ctx: CliContext): Command {
-  const cmd = new Command('hunt')
-    .description('hunt files, directories, globs or stdin (-) for remote-access-tool chains')
-    .argument('<inputs...>', 'files, directories (recursive), globs, .gz, or - for stdin')
-    .option('-c, --config <file>', 'YAML config (see `ratchain config init`)')
-    .option('-f, --format <id>', 'force the input format instead of detecting it (`ratchain formats`)')
-    .option(
-      '--host <name>',
-      'host for records that name none (eslogger, auditd without node=); else the file name or sibling inputs',
-    )
+  const cmd = addInputOptions(
+    new Command('hunt')
+      .description('hunt files, directories, globs or stdin (-) for remote-access-tool chains')
+      .argument('<inputs...>', 'files, directories (recursive), globs, .gz, or - for stdin'),
+  )
     .option(
       '--min-steps <n>',
       'steps needed to report a chain (3 alerts; 2 adds low signals)',
       count('--min-steps'),
     )
-    .option(
-      '--internal <cidr...>',
-      'internal networks (replaces the config/default list; "!cidr" carves out)',
-    )
-    .option('--catalog <file...>', 'extra catalogue files (ratchain format or LOLRMM rmm_tools.json)')
     .option('--json', 'print findings as NDJSON on stdout instead of the report');
   addSinkOptions(cmd, HUNT_SINKS, 'write');
   return cmd

@@ -2,11 +2,12 @@
 import { Command } from 'commander';
 import { SERVE_DEFAULTS } from '../../stream/serve-defaults.ts';
 import type { CliContext } from '../io.ts';
+import { addInputOptions, type InputFlags } from './input-options.ts';
 import { addSinkOptions, LIVE_SINKS } from './sink-options.ts';
 
-export interface ServeFlags {
-  config?: string;
-  host: string;
+export interface ServeFlags extends InputFlags {
+  listen: string;
+  /** The older name of --host on serve. */
   eventHost?: string;
   port: string;
   token?: string;
@@ -22,16 +23,13 @@ export interface ServeFlags {
 }
 
 export function serveCommand(ctx: CliContext): Command {
-  const cmd = new Command('serve')
-    .description(
+  const cmd = addInputOptions(
+    new Command('serve').description(
       'HTTP ingest of raw events, a findings API, a live findings stream (SSE), /healthz and /metrics',
-    )
-    .option('-c, --config <file>', 'YAML config (see `ratchain config init`)')
-    .option('--host <addr>', 'address to bind (loopback unless you mean otherwise)', SERVE_DEFAULTS.host)
-    .option(
-      '--event-host <name>',
-      'host for records that name none (eslogger, auditd without node=) when the request gives no ?host=; else the ?source= file name',
-    )
+    ),
+  )
+    .option('--listen <addr>', 'address to bind (loopback unless you mean otherwise)', SERVE_DEFAULTS.host)
+    .option('--event-host <name>', 'the same as --host, when the request gives no ?host=')
     .option('-p, --port <n>', 'port (0: any free port)', String(SERVE_DEFAULTS.port))
     .option('--token <token>', 'require "Authorization: Bearer <token>" (default: $RATCHAIN_TOKEN)')
     .option('--max-body <bytes>', 'largest accepted ingest body', String(SERVE_DEFAULTS.maxBodyBytes))

@@ -1,12 +1,10 @@
 // `ratchain watch`: its options; the work is in ../watch.ts.
 import { Command } from 'commander';
 import type { CliContext } from '../io.ts';
+import { addInputOptions, type InputFlags } from './input-options.ts';
 import { addSinkOptions, LIVE_SINKS } from './sink-options.ts';
 
-export interface WatchFlags {
-  config?: string;
-  format?: string;
-  host?: string;
+export interface WatchFlags extends InputFlags {
   output?: string;
   ocsf?: string;
   ecs?: string;
@@ -19,16 +17,16 @@ export interface WatchFlags {
 }
 
 export function watchCommand(ctx: CliContext): Command {
-  const cmd = new Command('watch')
-    .description('follow files (appends, rotation, truncation) or stdin (-) and report chains as they happen')
-    .argument('<inputs...>', 'files to follow (they may not exist yet), directories, globs, or - for stdin')
-    .option('-c, --config <file>', 'YAML config (see `ratchain config init`)')
-    .option('-f, --format <id>', 'force the input format instead of detecting it (`ratchain formats`)')
-    .option(
-      '--host <name>',
-      'host for records that name none (eslogger, auditd without node=); else the file name or sibling inputs',
-    )
-    .option('--reorder <duration>', 'event-time window to restore order across inputs', '5s');
+  const cmd = addInputOptions(
+    new Command('watch')
+      .description(
+        'follow files (appends, rotation, truncation) or stdin (-) and report chains as they happen',
+      )
+      .argument(
+        '<inputs...>',
+        'files to follow (they may not exist yet), directories, globs, or - for stdin',
+      ),
+  ).option('--reorder <duration>', 'event-time window to restore order across inputs', '5s');
   // Findings go to stdout as NDJSON when no output is named.
   return addSinkOptions(cmd, LIVE_SINKS, 'append')
     .option('--idle-flush <duration>', 'release held events after this long without input', '1s')
