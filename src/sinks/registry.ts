@@ -5,6 +5,7 @@
 // finding and are written when the run ends. "-" is stdout. A file that cannot be opened or
 // written ends the run with a RunError naming it (exit 3).
 import { closeSync, fstatSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { readRawRecords } from '../ingest/raw-record.ts';
 import type { Finding } from '../model/finding.ts';
 import { RunError } from '../model/run-error.ts';
 import type { RunSummary } from '../model/run-summary.ts';
@@ -140,7 +141,11 @@ export const SINKS: Record<SinkId, OpenSink> = {
   ecs: lineSink((f, ctx) => `${JSON.stringify(toEcs(f, { now: ctx.now?.() }))}\n`),
   timeline: openTimeline,
   navigator: documentSink((fs) => `${JSON.stringify(navigatorLayer(fs), null, 2)}\n`),
-  html: documentSink((fs, summary) => renderHtml(fs, summary)),
+  html: documentSink((fs, summary) =>
+    renderHtml(fs, summary, {
+      raw: readRawRecords(fs.flatMap((f) => f.steps.flatMap((s) => s.evidence.map((e) => e.src)))),
+    }),
+  ),
   terminal: (path, ctx) =>
     documentSink(
       (fs, summary) => `${renderReport(fs, summary, ctx.terminal ?? { color: false, width: 80 })}\n`,

@@ -318,8 +318,9 @@ export function renderFinding(f: Finding, style: ReportStyle): string {
   }
   lines.push(`  ${p.bold('Score')}`);
   for (const r of f.reasons) {
-    const d = `${r.delta >= 0 ? '+' : ''}${r.delta}`.padStart(4);
-    lines.push(...wrap(terminalSafe(`${d}  ${r.text}`), w, 4, 10));
+    const d = `${r.delta >= 0 ? '+' : ''}${r.delta}`;
+    // Deltas right-aligned at column 8, the reason after them.
+    lines.push(...wrap(terminalSafe(`${d}  ${r.text}`), w, Math.max(2, 8 - d.length), 10));
   }
   const [title, ...actions] = remediationLines(f);
   lines.push(`  ${p.bold(title)}`);

@@ -3,19 +3,15 @@ import { Command } from 'commander';
 import { SERVE_DEFAULTS } from '../../stream/serve-defaults.ts';
 import type { CliContext } from '../io.ts';
 import { addInputOptions, type InputFlags } from './input-options.ts';
-import { addSinkOptions, LIVE_SINKS } from './sink-options.ts';
+import { addSinkOptions, LIVE_SINKS, type LiveOutputFlags } from './sink-options.ts';
 
-export interface ServeFlags extends InputFlags {
+export interface ServeFlags extends InputFlags, LiveOutputFlags {
   listen: string;
   /** The older name of --host on serve. */
   eventHost?: string;
   port: string;
   token?: string;
   maxBody: string;
-  output?: string;
-  ocsf?: string;
-  ecs?: string;
-  timeline?: string;
   reorder: string;
   idleFlush: string;
   requestTimeout: string;

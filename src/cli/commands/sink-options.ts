@@ -2,6 +2,14 @@
 import type { Command } from 'commander';
 import { SINK_FLAGS, type SinkId } from '../../sinks/sink-flags.ts';
 
+/** The options LIVE_SINKS add to a live command. */
+export interface LiveOutputFlags {
+  output?: string;
+  ocsf?: string;
+  ecs?: string;
+  timeline?: string;
+}
+
 /** What the live modes write as they go: the stream outputs. */
 export const LIVE_SINKS: SinkId[] = ['ndjson', 'ocsf', 'ecs', 'timeline'];
 

@@ -2,13 +2,9 @@
 import { Command } from 'commander';
 import type { CliContext } from '../io.ts';
 import { addInputOptions, type InputFlags } from './input-options.ts';
-import { addSinkOptions, LIVE_SINKS } from './sink-options.ts';
+import { addSinkOptions, LIVE_SINKS, type LiveOutputFlags } from './sink-options.ts';
 
-export interface WatchFlags extends InputFlags {
-  output?: string;
-  ocsf?: string;
-  ecs?: string;
-  timeline?: string;
+export interface WatchFlags extends InputFlags, LiveOutputFlags {
   reorder: string;
   idleFlush: string;
   poll: string;

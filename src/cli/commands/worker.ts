@@ -1,19 +1,15 @@
 // `ratchain worker`: its options; the work (and the NATS client) is in ../worker.ts.
 import { Command } from 'commander';
 import type { CliContext } from '../io.ts';
-import { addSinkOptions, LIVE_SINKS } from './sink-options.ts';
+import { addSinkOptions, LIVE_SINKS, type LiveOutputFlags } from './sink-options.ts';
 
-export interface WorkerFlags {
+export interface WorkerFlags extends LiveOutputFlags {
   config?: string;
   server: string;
   partitions: string;
   own?: string;
   batch: string;
   json?: boolean;
-  output?: string;
-  ocsf?: string;
-  ecs?: string;
-  timeline?: string;
   quiet?: boolean;
 }
 

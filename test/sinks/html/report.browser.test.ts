@@ -1,18 +1,24 @@
 // The HTML report in a real browser (Debian chromium, headless, via playwright-core): a report of
-// 2,000 findings opens offline, shows the overview, opens a finding's timeline and evidence, keeps
-// hostile text as text, logs no console errors, and is screenshotted. Skips visibly without
+// 2,000 findings opens offline, shows the overview, sorts by each column, filters by a time range
+// (typed or dragged on the fleet timeline, which zooms), opens a finding's timeline and evidence,
+// keeps hostile text as text, and exports the filtered findings as CSV and JSON; the report of the
+// shipped examples shows the raw record behind each piece of evidence, ATT&CK links and the
+// remediation, prints the open finding in full, and at 1400 and 390 px nothing is wider than the
+// viewport (measured on the page and on its screenshots). Skips visibly without
 // /usr/bin/chromium; in CI (process.env.CI) a missing chromium is a failure.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { renderHtml } from '../../../src/sinks/html/report.ts';
 import { syntheticFindings } from '../../fixtures/findings/synthetic.ts';
 import { CHROMIUM, launchChromium } from '../../support/chromium.ts';
+import { runCli } from '../../support/cli.ts';
 import { fullChain, HOSTILE } from '../../support/findings.ts';
+import { pngSize } from '../../support/png.ts';
 
 const RUN = {
   inputs: 12,
@@ -48,6 +54,11 @@ describe('HTML report in headless Chromium', { skip }, () => {
       score: 100,
     });
     findings[0].steps[3] = { ...findings[0].steps[3], summary: `cmd.exe /c "${HOSTILE}"` };
+    findings[1] = fullChain({
+      id: 'formula00000000000000000',
+      title: '=HYPERLINK("http://x.example/")',
+      score: 99,
+    });
     writeFileSync(
       join(dir, 'report.html'),
       renderHtml(findings, RUN, { generated: new Date('2026-11-04T00:00:00Z') }),
@@ -118,6 +129,102 @@ describe('HTML report in headless Chromium', { skip }, () => {
     assert.equal(await page.evaluate(() => document.scripts.length), 2);
   });
 
+  it('sorts by each column, both ways', async () => {
+    const col = (n: number) => page.locator(`#rows tr td:nth-child(${n})`).allTextContents();
+    await page.click('#list th[data-sort="score"]');
+    let scores = (await col(2)).map(Number);
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => b - a),
+      'highest score first',
+    );
+    await page.click('#list th[data-sort="score"]');
+    scores = (await col(2)).map(Number);
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => a - b),
+      'then lowest first',
+    );
+    assert.equal(await page.getAttribute('#list th[data-sort="score"]', 'aria-sort'), 'descending');
+    await page.click('#list th[data-sort="first"]');
+    const firsts = await col(5);
+    assert.deepEqual(firsts, [...firsts].sort());
+    await page.click('#list th[data-sort="tool"]');
+    const tools = await col(4);
+    assert.deepEqual(tools, [...tools].sort());
+    await page.click('#list th[data-sort="severity"]');
+    const sev = await page.locator('#rows tr .badge').allTextContents();
+    assert.equal(sev[0], 'critical');
+  });
+
+  it('filters by a typed time range, and the fleet timeline zooms to it', async () => {
+    const span = () => page.textContent('#fleet-info');
+    const before = await span();
+    await page.fill('#from', '2026-11-03T12:00:00');
+    await page.dispatchEvent('#from', 'change');
+    await page.fill('#to', '2026-11-03T14:00:00');
+    await page.dispatchEvent('#to', 'change');
+    const count = (await page.textContent('#count')) ?? '';
+    const n = Number(/of (\d+) findings/.exec(count)?.[1]);
+    assert.ok(n > 0 && n < 2000, count);
+    assert.match(
+      (await page.textContent('#active')) ?? '',
+      /time 2026-11-03T12:00:00Z \.\. 2026-11-03T14:00:00Z/,
+    );
+    assert.notEqual(await span(), before);
+    assert.match((await span()) ?? '', /^2026-11-03T12:00:00Z \.\. 2026-11-03T14:00:00Z/);
+    const drawn = await page.locator('#fleet-svg rect.f').count();
+    assert.ok(drawn > 0);
+    await page.click('#zoom-out');
+    assert.match((await span()) ?? '', /^2026-11-03T11:00:00Z \.\. 2026-11-03T15:00:00Z/);
+    await page.click('#zoom-reset');
+    const whole = (before ?? '').split(' \u00b7 ')[0];
+    assert.equal((await span())?.split(' \u00b7 ')[0], whole, 'back to the whole range');
+  });
+
+  it('filters by a range dragged across the fleet timeline', async () => {
+    await page.click('#clear');
+    await page.locator('#fleet-svg').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#fleet-svg').boundingBox())!;
+    const y = box.y + 12;
+    await page.mouse.move(box.x + box.width * 0.5, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
+    await page.mouse.up();
+    const from = await page.inputValue('#from');
+    const to = await page.inputValue('#to');
+    assert.match(from, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+    assert.ok(to > from, `${from} .. ${to}`);
+    const n = Number(/of (\d+) findings/.exec((await page.textContent('#count')) ?? '')?.[1]);
+    assert.ok(n > 0 && n < 2000);
+  });
+
+  it('exports the filtered findings as CSV and JSON', async () => {
+    const shown = Number(/of (\d+) findings/.exec((await page.textContent('#count')) ?? '')?.[1]);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    assert.equal(csv.suggestedFilename(), 'ratchain-findings.csv');
+    const text = readFileSync((await csv.path())!, 'utf8');
+    const lines = text.trim().split('\n');
+    assert.equal(
+      lines[0],
+      'id,severity,status,score,host,tool,analytic,steps,first_seen,last_seen,user,title',
+    );
+    assert.equal(lines.length - 1, shown);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+    const list = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+    assert.equal(list.length, shown);
+    assert.ok(list.every((f: { schema: string }) => f.schema === 'ratchain.finding/1'));
+    // A title that a spreadsheet would run as a formula is defused.
+    await page.click('#clear');
+    await page.fill('#q', 'formula00000');
+    const [evil] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const row = readFileSync((await evil.path())!, 'utf8')
+      .trim()
+      .split('\n')[1];
+    assert.match(row, /,"'=HYPERLINK\(""http:\/\/x\.example\/""\)"$/);
+    await page.click('#clear');
+  });
+
   it('takes a screenshot, with no console errors and no network requests', async () => {
     const shot = join(dir, 'report.png');
     await page.screenshot({ path: shot, fullPage: false });
@@ -125,4 +232,120 @@ describe('HTML report in headless Chromium', { skip }, () => {
     assert.deepEqual(problems, []);
     assert.deepEqual(requests, []);
   });
+});
+
+/** Elements wider than the viewport that no scrolling container of theirs clips. */
+const OVERFLOWING = `(() => {
+  function clipped(e) {
+    for (let p = e.parentElement; p && p !== document.documentElement; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+    }
+    return false;
+  }
+  return [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !clipped(e))
+    .slice(0, 5)
+    .map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+})()`;
+
+describe('HTML report of the shipped examples in headless Chromium', { skip }, () => {
+  let browser: Browser;
+  let dir: string;
+  let url: string;
+  const problems: string[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ratchain-html-examples-'));
+    const file = join(dir, 'report.html');
+    const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+    const r = await runCli('hunt', examples, '-q', '--html', file);
+    assert.equal(r.code, 0, r.stderr);
+    url = pathToFileURL(file).href;
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(width: number): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="1"]');
+    await page.locator('#rows tr', { hasText: 'AnyDesk' }).first().click();
+    await page.waitForSelector('#detail-title');
+    return page;
+  }
+
+  it('shows the raw record behind a piece of evidence, re-read from the input', async () => {
+    const page = await open(1400);
+    await page.click('#step-persistence summary');
+    assert.equal(await page.isVisible('#raw-persistence-0'), false);
+    await page.click('#ev-persistence-0 .raw-btn');
+    const raw = (await page.textContent('#raw-persistence-0')) ?? '';
+    assert.match(raw, /<EventID[^>]*>7045<\/EventID>/);
+    assert.match(raw, /AnyDesk/);
+    await page.click('#ev-persistence-0 .raw-btn');
+    assert.equal(await page.isVisible('#raw-persistence-0'), false);
+    await page.close();
+  });
+
+  it('links each technique to ATT&CK and ends the finding with its remediation', async () => {
+    const page = await open(1400);
+    const links = await page
+      .locator('#attack a')
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    assert.ok(links.includes('https://attack.mitre.org/techniques/T1219/'));
+    assert.ok(links.includes('https://attack.mitre.org/techniques/T1543/003/'));
+    assert.ok(links.includes('https://attack.mitre.org/detectionstrategies/DET0496/'));
+    const rem = (await page.textContent('#remediation')) ?? '';
+    assert.match(rem, /Stop and delete the service AnyDesk/);
+    assert.match(rem, /sc\.exe stop "AnyDesk" & sc\.exe delete "AnyDesk"/);
+    await page.close();
+  });
+
+  it('prints the open finding in full: no controls, the detail pane uncut, the evidence open', async () => {
+    const page = await open(1400);
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    const detail = await page.evaluate(`(() => {
+      const d = document.getElementById('detail');
+      const s = getComputedStyle(d);
+      return { position: s.position, maxHeight: s.maxHeight, overflow: s.overflowY, cut: d.scrollHeight > d.clientHeight + 1,
+        filters: getComputedStyle(document.querySelector('.filters')).display,
+        closed: document.querySelectorAll('#detail details:not([open])').length };
+    })()`);
+    assert.deepEqual(detail, {
+      position: 'static',
+      maxHeight: 'none',
+      overflow: 'visible',
+      cut: false,
+      filters: 'none',
+      closed: 0,
+    });
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.ok(pdf.length > 20_000, 'a printed report');
+    await page.close();
+  });
+
+  for (const width of [1400, 390]) {
+    it(`nothing is wider than the viewport at ${width} px (page and full-page screenshot)`, async () => {
+      const page = await open(width);
+      await page.click('#step-control summary');
+      await page.click('#ev-control-0 .raw-btn');
+      assert.deepEqual(await page.evaluate(OVERFLOWING), []);
+      const shot = await page.screenshot({ fullPage: true, path: join(dir, `report-${width}.png`) });
+      assert.equal(pngSize(shot).width, width, 'the full page is as wide as the viewport');
+      assert.ok(pngSize(shot).height > 900);
+      await page.close();
+    });
+  }
+
+  it('logged no errors', () => assert.deepEqual(problems, []));
 });
