@@ -10,7 +10,9 @@ import { launchChromium } from '../test/support/chromium.ts';
 const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ratchain-report-'));
 const html = join(dir, 'report.html');
-execFileSync(process.execPath, ['dist/ratchain.mjs', 'hunt', 'examples/', '--html', html, '-q'], { cwd: root });
+execFileSync(process.execPath, ['dist/ratchain.mjs', 'hunt', 'examples/', '--html', html, '-q'], {
+  cwd: root,
+});
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1750 } });
