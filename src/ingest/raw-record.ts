@@ -3,8 +3,8 @@
 // gives the line (an auditd event's sibling records with the same serial, an event XML element
 // up to its closing tag); an EVTX file gives the record at its offset, decoded by the EVTX reader.
 // Everything is bounded: characters per record, bytes in all, the lines searched around one, and
-// a compressed input is re-read only when small. What cannot be re-read says why.
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+// a compressed input is re-read only when it inflates to a bounded size. What cannot be re-read says why.
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { SourceRef } from '../model/event.ts';
 import { readChunk } from './windows/evtx/chunk.ts';
@@ -27,8 +27,8 @@ export interface RawLimits {
 
 /** Enough for a Sysmon event or an auditd event's records; a report stays a few megabytes. */
 export const RAW_LIMITS: RawLimits = { perRecord: 4096, total: 4_000_000 };
-/** A compressed input is decompressed whole, so only a small one is re-read. */
-const MAX_GZIP_BYTES = 16 * 1024 * 1024;
+/** A compressed input is decompressed whole, so only one this large, once inflated, is re-read. */
+export const MAX_GUNZIPPED_BYTES = 64 * 1024 * 1024;
 /** How far from the record's line its sibling lines (auditd) or closing tag (XML) are looked for. */
 const SIBLING_LINES = 40;
 /** Bytes read at a time while counting lines. */
@@ -157,6 +157,27 @@ function wantedLines(refs: SourceRef[]): Set<number> {
   return wanted;
 }
 
+/** Known by its magic bytes, as the readers know it, whatever the file is called. */
+function isGzip(file: string): boolean {
+  const head = Buffer.alloc(2);
+  const fd = openSync(file, 'r');
+  try {
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The inflated text, or undefined past MAX_GUNZIPPED_BYTES (zlib stops there: a bomb costs nothing). */
+function gunzipBounded(file: string): string | undefined {
+  try {
+    return gunzipSync(readFileSync(file), { maxOutputLength: MAX_GUNZIPPED_BYTES }).toString('utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
+    throw e;
+  }
+}
+
 function readFileRecords(file: string, refs: SourceRef[], limits: RawLimits): Map<string, RawRecord> {
   const out = new Map<string, RawRecord>();
   const byLine = refs.filter((r) => r.line !== undefined);
@@ -164,13 +185,14 @@ function readFileRecords(file: string, refs: SourceRef[], limits: RawLimits): Ma
   if (byLine.length) {
     const wanted = wantedLines(byLine);
     let lines: Map<number, string>;
-    if (/\.gz$/i.test(file)) {
-      if (statSync(file).size > MAX_GZIP_BYTES) {
+    if (isGzip(file)) {
+      const text = gunzipBounded(file);
+      if (text === undefined) {
         for (const r of byLine)
-          out.set(rawKey(r), { text: '', note: 'compressed input too large to re-read' });
+          out.set(rawKey(r), { text: '', note: 'compressed input expands too far to re-read' });
         return out;
       }
-      lines = linesOfText(gunzipSync(readFileSync(file)).toString('utf8'), wanted);
+      lines = linesOfText(text, wanted);
     } else lines = readLines(file, wanted);
     for (const r of byLine) out.set(rawKey(r), cap(recordLines(r.line!, lines), limits));
   }
