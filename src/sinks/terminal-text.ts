@@ -4,8 +4,9 @@
 // hostile log line cannot move the cursor, clear the screen, set the title or disguise itself.
 // Newlines and tabs are escaped too: one value is one line in a report.
 
-/** Characters a terminal would act on or that change how the text around them reads. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+/** Characters a terminal would act on or that change how the text around them reads (the HTML
+ * report's page script escapes the same ones). */
+export const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -1,7 +1,7 @@
 // terminalSafe: what a hostile log puts in a field reaches the terminal as visible escapes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { terminalSafe } from '../../src/sinks/terminal-text.ts';
+import { terminalSafe, terminalSafeLines } from '../../src/sinks/terminal-text.ts';
 
 describe('terminalSafe', () => {
   it('escapes ANSI and OSC sequences, so nothing moves the cursor or sets the title', () => {
@@ -20,5 +20,9 @@ describe('terminalSafe', () => {
   it('leaves ordinary text, paths and other scripts alone', () => {
     const s = 'C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe — пример 例え';
     assert.equal(terminalSafe(s), s);
+  });
+
+  it('terminalSafeLines keeps the line breaks of a record and escapes the rest', () => {
+    assert.equal(terminalSafeLines('a\tb\nc\x1b[1m\u202e\r\n'), 'a\\tb\nc\\x1b[1m\\u{202e}\\r\n');
   });
 });

@@ -14,6 +14,7 @@ import type { RunSummary } from '../../model/run-summary.ts';
 import { STRATEGY, techniqueUrl } from '../analytic.ts';
 import { techniquesOf } from '../attack.ts';
 import { WHY_MISSING, WHY_STEP } from '../explain.ts';
+import { terminalSafeLines } from '../terminal-text.ts';
 import { REPORT_JS } from './script.ts';
 import { REPORT_CSS } from './style.ts';
 
@@ -67,13 +68,9 @@ export interface HtmlOptions {
   raw?: Map<string, RawRecord>;
 }
 
-/** A control character in a raw record (the auditd ENRICHED separator, ...) shown as \xNN. */
-function visibleControls(r: RawRecord): RawRecord {
-  const text = r.text.replace(
-    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-  return { ...r, text };
+/** A raw record shown as its lines, every other control or format character escaped. */
+function visibleRecord(r: RawRecord): RawRecord {
+  return { ...r, text: terminalSafeLines(r.text) };
 }
 
 /** Each finding's technique ids (parallel to the findings), and the techniques named once. */
@@ -111,7 +108,7 @@ export function renderHtml(
     texts: { stepLabel: STEP_LABEL, whyStep: WHY_STEP, whyMissing: WHY_MISSING },
     strategyUrl: STRATEGY.url,
     ...attackData(findings),
-    raw: Object.fromEntries([...(opts.raw ?? new Map())].map(([k, r]) => [k, visibleControls(r)])),
+    raw: Object.fromEntries([...(opts.raw ?? new Map())].map(([k, r]) => [k, visibleRecord(r)])),
     findings,
   };
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '${SCRIPT_HASH}'; base-uri 'none'; form-action 'none'`;

@@ -4,7 +4,11 @@
 // at a time, and one finding's detail on demand: its timeline, steps with each record and the raw
 // record behind it, ATT&CK techniques, explanation and remediation. The filtered findings export
 // as CSV or JSON. Finding text comes from hostile logs, so every string reaches the page through
-// textContent or setAttribute, never as HTML.
+// textContent or setAttribute, never as HTML, and every text shown passes through shown(), which
+// escapes the characters terminalSafe escapes (controls, bidi overrides, zero-width characters)
+// but line breaks, so no value can disguise itself on the page either.
+import { UNSAFE } from '../terminal-text.ts';
+
 export const REPORT_JS = `
 'use strict';
 (function () {
@@ -24,26 +28,37 @@ export const REPORT_JS = `
   var state = fresh();
   var view = span.slice();
   var filtered = all;
+  var UNSAFE = new RegExp(${JSON.stringify(UNSAFE.source)}, 'g');
+
+  function shown(s) {
+    return String(s).replace(UNSAFE, function (c) {
+      var n = c.charCodeAt(0);
+      if (n === 10) return c;
+      if (n === 13) return '\\\\r';
+      if (n === 9) return '\\\\t';
+      return n < 256 ? '\\\\x' + (n < 16 ? '0' : '') + n.toString(16) : '\\\\u{' + n.toString(16) + '}';
+    });
+  }
 
   function el(tag, attrs, kids) {
     var e = document.createElement(tag);
     if (attrs) for (var k in attrs) {
       if (attrs[k] == null) continue;
       if (k === 'class') e.className = attrs[k];
-      else if (k === 'text') e.textContent = attrs[k];
+      else if (k === 'text') e.textContent = shown(attrs[k]);
       else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), attrs[k]);
       else e.setAttribute(k, attrs[k]);
     }
     (kids || []).forEach(function (c) {
       if (c == null) return;
-      e.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+      e.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(shown(c)) : c);
     });
     return e;
   }
   function svg(tag, attrs, kids) {
     var e = document.createElementNS('http://www.w3.org/2000/svg', tag);
     for (var k in attrs) e.setAttribute(k, attrs[k]);
-    (kids || []).forEach(function (c) { e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    (kids || []).forEach(function (c) { e.appendChild(typeof c === 'string' ? document.createTextNode(shown(c)) : c); });
     return e;
   }
   function iso(t) { return t == null || !isFinite(t) ? '-' : new Date(t).toISOString().replace('.000Z', 'Z'); }
@@ -224,7 +239,7 @@ export const REPORT_JS = `
     document.getElementById('sev-filter').value = state.sev;
     var active = ['host', 'tool'].filter(function (k) { return state[k]; }).map(function (k) { return k + ' = ' + state[k]; });
     if (state.from != null || state.to != null) active.push('time ' + iso(state.from) + ' .. ' + iso(state.to));
-    document.getElementById('active').textContent = active.length ? 'also: ' + active.join(', ') + ' ' : '';
+    document.getElementById('active').textContent = active.length ? shown('also: ' + active.join(', ') + ' ') : '';
     document.getElementById('clear').hidden = !(state.sev || state.status || state.host || state.tool || state.q || state.from != null || state.to != null);
     Array.prototype.forEach.call(document.querySelectorAll('#list th[data-sort]'), function (th) {
       var on = th.getAttribute('data-sort') === state.sort;

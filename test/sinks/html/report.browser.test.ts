@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { renderHtml } from '../../../src/sinks/html/report.ts';
+import { terminalSafe } from '../../../src/sinks/terminal-text.ts';
 import { syntheticFindings } from '../../fixtures/findings/synthetic.ts';
 import { CHROMIUM, launchChromium } from '../../support/chromium.ts';
 import { runCli } from '../../support/cli.ts';
@@ -29,6 +30,7 @@ const RUN = {
   maxTime: Date.UTC(2026, 10, 4),
   seconds: 9.5,
 };
+const CONTROL_TITLE = 'invoice\u202Efdp.exe \x1b]0;owned\x07\x1b[2J';
 const present = existsSync(CHROMIUM);
 if (!present && process.env.CI)
   throw new Error(`${CHROMIUM} is missing in CI: install the Debian chromium package`);
@@ -58,6 +60,13 @@ describe('HTML report in headless Chromium', { skip }, () => {
       id: 'formula00000000000000000',
       title: '=HYPERLINK("http://x.example/")',
       score: 99,
+    });
+    // A finding whose text carries terminal escapes and a bidi override, as a hostile log can.
+    findings[2] = fullChain({
+      id: 'ctrl00000000000000000000',
+      title: CONTROL_TITLE,
+      host: 'ws\u202e01',
+      score: 98,
     });
     writeFileSync(
       join(dir, 'report.html'),
@@ -127,6 +136,16 @@ describe('HTML report in headless Chromium', { skip }, () => {
     assert.equal(await page.textContent('#detail-title'), HOSTILE);
     assert.equal(await page.locator('img').count(), 0);
     assert.equal(await page.evaluate(() => document.scripts.length), 2);
+  });
+
+  it('shows control and format characters escaped, as the terminal report does', async () => {
+    await page.click('#rows tr[data-id="ctrl00000000000000000000"]');
+    await page.waitForSelector('#detail-title');
+    assert.equal(await page.textContent('#detail-title'), terminalSafe(CONTROL_TITLE));
+    // Everything the finding puts on the page: its row, its detail, the overview and fleet chart.
+    const text = (await page.locator('#rows, #detail, #overview, #fleet-chart').allTextContents()).join('\n');
+    assert.doesNotMatch(text, /[\x00-\x09\x0b-\x1f\x7f\u202e]/);
+    assert.match(text, /ws\\u\{202e\}01/);
   });
 
   it('sorts by each column, both ways', async () => {
