@@ -29,6 +29,8 @@ function newHost(key: string, displayName: string, platform: Platform, now: numb
     byMeta: new Map(),
     byTool: new Map(),
     writtenBy: new Map(),
+    droppedBy: new Map(),
+    resolvedBy: new Map(),
     pendingPersistence: [],
     entries: new Map(),
     flowsByProcess: new Map(),

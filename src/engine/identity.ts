@@ -53,6 +53,10 @@ function newAgent(host: HostState, key: string, instance: boolean, time: number)
     entryNames: new Set(),
     users: new Set(),
     instance,
+    commandLines: [],
+    starts: [],
+    origin: [],
+    pointedAt: new Map(),
     firstTime: time,
     lastTime: time,
     revision: 0,
@@ -96,6 +100,8 @@ export function learn(ctx: EngineContext, a: Agent, p: Proc): void {
   }
   if (p.user) a.users.add(p.user);
   if (p.integrity) a.integrity ??= p.integrity;
+  if (p.commandLine) rememberCommand(a, p.commandLine);
+  if (p.start !== undefined) rememberStart(a, p.start);
   if (a.tool && !a.instance && !host.byTool.has(a.tool.tool.id)) host.byTool.set(a.tool.tool.id, a);
   if (!a.tool) {
     const m = toolOf(p, ctx.catalog);
@@ -105,6 +111,27 @@ export function learn(ctx: EngineContext, a: Agent, p: Proc): void {
       if (!a.instance && !host.byTool.has(m.tool.id)) host.byTool.set(m.tool.id, a);
     }
   }
+}
+
+/** Command lines and start times kept per agent: its own processes, not every child's. */
+const MAX_COMMAND_LINES = 16;
+const MAX_STARTS = 16;
+/** Origins kept per agent: stager, its script host, the document or download before it. */
+export const MAX_ORIGINS = 6;
+/** Characters of a command line kept for matching destinations (an IP or a name is near the start). */
+const COMMAND_CHARS = 2048;
+
+export function rememberCommand(a: Agent, c: string): void {
+  const s = c.slice(0, COMMAND_CHARS).toLowerCase();
+  if (a.commandLines.length < MAX_COMMAND_LINES && !a.commandLines.includes(s)) a.commandLines.push(s);
+}
+
+function rememberStart(a: Agent, t: number): void {
+  if (a.starts.length < MAX_STARTS && !a.starts.includes(t)) a.starts.push(t);
+}
+
+export function sameOrigin(a: Agent, o: { image: string; pid?: number }): boolean {
+  return a.origin.some((x) => x.image === o.image && x.pid === o.pid);
 }
 
 /** Existing agent this process's image already belongs to, and why. */
@@ -249,6 +276,10 @@ export function merge(a: Agent, b: Agent, link: string, keepFirst = false): Agen
   for (const [k, v] of b.flags) if (!a.flags.has(k)) a.flags.set(k, v);
   for (const n of b.entryNames) a.entryNames.add(n);
   for (const u of b.users) a.users.add(u);
+  for (const c of b.commandLines) rememberCommand(a, c);
+  for (const t of b.starts) rememberStart(a, t);
+  for (const o of b.origin) if (a.origin.length < MAX_ORIGINS && !sameOrigin(a, o)) a.origin.push(o);
+  for (const [k, v] of b.pointedAt) a.pointedAt.set(k, v);
   a.instance = a.instance && b.instance;
   a.firstTime = Math.min(a.firstTime, b.firstTime);
   a.lastTime = Math.max(a.lastTime, b.lastTime);

@@ -1,6 +1,7 @@
 // Turns an agent's evidence into a finding: picks the TimeWindow holding the most steps, then
 // scores it. Every point of the score is a Reason with its delta, so severity is explained.
 import { createHash } from 'node:crypto';
+import { domainMatches } from '../catalog/match.ts';
 import type { Config } from '../config/schema.ts';
 import type { Platform } from '../model/event.ts';
 import {
@@ -17,7 +18,8 @@ import {
 import { remediationFor } from '../model/remediation.ts';
 import type { Approval } from './approval.ts';
 import type { EngineRules } from './context.ts';
-import { severityOf } from './severity.ts';
+import { interpreterVerdict } from './generic-agents.ts';
+import { levelScore, severityOf, severityText } from './severity.ts';
 import type { Agent, EgressDest } from './state.ts';
 import { clientHeavy } from './steps/egress.ts';
 
@@ -107,6 +109,8 @@ interface ChainWindow {
   /** Egress counted only from weak qualifications / only from host-level flows. */
   weakOnly: boolean;
   hostLevelOnly: boolean;
+  /** Egress counted only from flows that named evidence tied to the agent. */
+  attributedOnly: boolean;
 }
 
 function chainWindow(a: Agent, cfg: Config): ChainWindow {
@@ -123,6 +127,7 @@ function chainWindow(a: Agent, cfg: Config): ChainWindow {
     egress,
     weakOnly: seen && egress.every((d) => d.qualified!.weak),
     hostLevelOnly: seen && egress.every((d) => d.hostLevel),
+    attributedOnly: seen && egress.every((d) => d.hostLevel && d.attributed !== undefined),
   };
 }
 
@@ -163,7 +168,13 @@ function egressReasons(a: Agent, w: ChainWindow, cfg: Config, rules: EngineRules
       text: 'egress seen only as connection starts; session length unknown',
       delta: weights.egress_duration_unknown,
     });
-  if (w.hostLevelOnly)
+  if (w.attributedOnly)
+    reasons.push({
+      code: 'egress_by_evidence',
+      text: `egress seen only by the network sensor, tied to the agent because ${[...new Set(w.egress.map((d) => d.attributed))].join('; ')}`,
+      delta: weights.egress_by_evidence,
+    });
+  else if (w.hostLevelOnly)
     reasons.push({
       code: 'egress_host_level',
       text: 'egress known only from network flows, not tied to the process',
@@ -248,17 +259,21 @@ function egressStep(a: Agent, w: ChainWindow, cfg: Config): FindingStep {
       ? q
           .map(
             (d) =>
-              `${d.name ? `${d.name} ` : ''}${d.ip}${d.port ? `:${d.port}` : ''}: ${egressWhy(d, cfg)}${d.hostLevel ? ' [flow only, no process]' : ''}`,
+              `${d.name ? `${d.name} ` : ''}${d.ip}${d.port ? `:${d.port}` : ''}: ${egressWhy(d, cfg)}${d.hostLevel ? (d.attributed ? ' [flow only, tied by evidence]' : ' [flow only, no process]') : ''}`,
           )
           .join('; ')
       : egressMissing(a),
-    link: seen
-      ? q.every((d) => d.hostLevel)
-        ? 'network flow joined by host address'
-        : 'connections made by the agent process'
-      : undefined,
+    link: seen ? egressLink(w) : undefined,
     evidence: ev,
   };
+}
+
+/** How the egress step was tied to the agent. */
+function egressLink(w: ChainWindow): string {
+  if (w.attributedOnly)
+    return `flows seen only by the network sensor, tied by evidence: ${[...new Set(w.egress.map((d) => d.attributed))].join('; ')}`;
+  if (w.egress.every((d) => d.hostLevel)) return 'network flow joined by host address';
+  return 'connections made by the agent process';
 }
 
 function findingSteps(a: Agent, w: ChainWindow, cfg: Config): FindingStep[] {
@@ -320,6 +335,7 @@ function agentInfo(a: Agent, approval: Approval | undefined): Finding['agent'] {
       : undefined,
     links: [...new Set(a.links)],
     approvedBy: approval?.entry,
+    origin: a.origin.length ? a.origin.map((o) => ({ ...o })) : undefined,
   };
 }
 
@@ -329,7 +345,8 @@ function confidenceOf(a: Agent, w: ChainWindow, rules: EngineRules): number {
     c.base +
     c.per_step * w.steps.size -
     (w.weakOnly ? c.weak_egress_only : 0) -
-    (w.hostLevelOnly ? c.host_level_only : 0) -
+    (w.hostLevelOnly && !w.attributedOnly ? c.host_level_only : 0) -
+    (w.attributedOnly ? c.attributed_only : 0) -
     (a.links.some((l) => l.startsWith('same product')) ? c.product_link : 0);
   return Math.round(Math.max(c.floor, Math.min(1, raw)) * 100) / 100;
 }
@@ -344,10 +361,21 @@ export function buildFinding(
   const n = w.steps.size;
   const order = orderReasons(w, cfg, rules);
   const reasons = [...order.reasons, ...egressReasons(a, w, cfg, rules), ...identityReasons(a, n, rules)];
-  const status = statusOf(n, cfg, rules, approval, reasons);
+  const status = interpreterGate(a, w, rules, statusOf(n, cfg, rules, approval, reasons), reasons);
   let score = 0;
   for (const r of reasons) score += r.delta;
   score = Math.max(0, Math.min(100, score));
+  score = fullChainFloor(a, w, rules, status, score, reasons);
+  const table = rules.severity;
+  const severity = status === 'suppressed' ? 'info' : severityOf(score, n, table, status === 'signal');
+  reasons.push({
+    code: 'severity',
+    text:
+      status === 'suppressed'
+        ? 'approved and behaving as approved → info (docs/severity.md)'
+        : severityText(score, severity, status === 'signal', table),
+    delta: 0,
+  });
   const steps = findingSteps(a, w, cfg);
   const name =
     a.tool?.tool.name ?? [...a.images].map((i) => i.split(/[\\/]/).pop()).filter(Boolean)[0] ?? a.key;
@@ -371,7 +399,7 @@ export function buildFinding(
     analytic: ANALYTIC[a.host.platform],
     technique: { id: 'T1219', name: 'Remote Access Tools', tactic: 'TA0011' },
     status,
-    severity: status === 'suppressed' ? 'info' : severityOf(score, n, rules.severity),
+    severity,
     score,
     confidence: confidenceOf(a, w, rules),
     host: a.host.displayName,
@@ -392,6 +420,56 @@ export function buildFinding(
   };
   finding.remediation = remediationFor(finding);
   return finding;
+}
+
+/** A generic interpreter's chain alerts only with G1's proof; the reason says which way it went. */
+function interpreterGate(
+  a: Agent,
+  w: ChainWindow,
+  rules: EngineRules,
+  status: Finding['status'],
+  reasons: Reason[],
+): Finding['status'] {
+  if (status === 'suppressed') return status;
+  const v = interpreterVerdict(a, w.egress, rules.roles);
+  if (!v) return status;
+  reasons.push({
+    code: v.proven ? 'generic_interpreter_agent' : 'generic_interpreter_unproven',
+    text: v.text,
+    delta: 0,
+  });
+  return v.proven ? status : 'signal';
+}
+
+/** F1 raises the score to its level's floor (the rule packs' severity.floors.full_chain), with its reason. */
+function fullChainFloor(
+  a: Agent,
+  w: ChainWindow,
+  rules: EngineRules,
+  status: Finding['status'],
+  score: number,
+  reasons: Reason[],
+): number {
+  const floor = rules.severity.fullChain;
+  const min = levelScore(floor.level, rules.severity);
+  if (status !== 'alert' || score >= min || w.steps.size < floor.steps || !criticalChain(a, w)) return score;
+  reasons.push({
+    code: 'critical_chain',
+    text: `all four steps, with persistence, an interactive shell and repeated or long egress to a non-vendor destination: ${floor.level} at least (docs/severity.md, F1)`,
+    delta: min - score,
+  });
+  return min;
+}
+
+/**
+ * F1: four steps, with egress that repeats or lasts (not only a connection never seen to close)
+ * to a destination that is not the agent's own vendor's: a remote-access session in use.
+ */
+function criticalChain(a: Agent, w: ChainWindow): boolean {
+  const domains = a.tool?.tool.domains ?? [];
+  return w.egress.some(
+    (d) => !d.qualified!.weak && !(d.name && domains.some((p) => domainMatches(p, d.name!.toLowerCase()))),
+  );
 }
 
 /** Why a destination counts, with the longest session when flows gave durations. */

@@ -2,7 +2,7 @@
 // (chains in progress). Everything here expires with event time; nothing grows with the input.
 import type { CatalogMatch } from '../catalog/types.ts';
 import type { FileHashes, ImageMeta, Platform, SourceRef } from '../model/event.ts';
-import type { Evidence, StepId } from '../model/finding.ts';
+import type { AgentOrigin, Evidence, StepId } from '../model/finding.ts';
 import type { FlagCode } from '../rules/schema.ts';
 
 export type { FlagCode } from '../rules/schema.ts';
@@ -74,6 +74,8 @@ export interface EgressDest {
   evidence: Evidence[];
   /** Set when the destination qualified as S3, with the reason. */
   qualified?: { time: number; why: string; weak: boolean };
+  /** Flows only a network sensor saw, tied to this agent by named evidence (steps/flow-attribution.ts). */
+  attributed?: string;
 }
 
 export interface Agent {
@@ -96,6 +98,18 @@ export interface Agent {
   users: Set<string>;
   integrity?: string;
   instance: boolean;
+  /** Command lines of its processes and the commands its entries register (capped): destinations named there tie flows. */
+  commandLines: string[];
+  /** Start times of its own processes (capped), for flows that begin right after one. */
+  starts: number[];
+  /** What downloaded, wrote or started it (a stager, installer, browser, document), nearest first. */
+  origin: AgentOrigin[];
+  /**
+   * Processes a persistence entry starts or re-runs (process id → how, and whether the entry is a
+   * launcher: a shell told to run a hidden, encoded or download command line): a generic
+   * interpreter's proof of being an agent (generic-agents.ts).
+   */
+  pointedAt: Map<number, { why: string; launcher: boolean }>;
   firstTime: number;
   lastTime: number;
   /** Finding id once the chain reached alert level (stable across updates). */
@@ -151,7 +165,18 @@ export interface HostState {
   /** Executables and their writers: path key → the process that wrote it (its agent, once it has one). */
   writtenBy: Map<string, { writer: Proc; time: number; src: SourceRef }>;
   /** Persistence entries whose program is a generic shell: bound to the first matching start. */
-  pendingPersistence: Array<{ key: string; args: string; agent: Agent; time: number }>;
+  pendingPersistence: Array<{
+    key: string;
+    args: string;
+    agent: Agent;
+    time: number;
+    entry: string;
+    launcher: boolean;
+  }>;
+  /** Executables written by programs that never link identity (shells, browsers, installers): their origin. */
+  droppedBy: Map<string, { writer: Proc; time: number; src: SourceRef }>;
+  /** Address → the process whose own DNS query answered it (host sensors with a process, Sysmon 22). */
+  resolvedBy: Map<string, Proc>;
   /** Persistence entries by mechanism and name → the agent that owns them. */
   entries: Map<string, Agent>;
   /** Host-level flow agents by the process name their sensor gave (VMConnection ProcessName). */

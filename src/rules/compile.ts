@@ -19,8 +19,18 @@ export interface ProgramRoles {
   isInstaller(image: string): boolean;
   /** Writes executables on a user's behalf (browsers, mail): never an agent's writer. */
   isDownloader(image: string): boolean;
-  /** Starts shells by design (a shell, the logon chain, an installer): its shells make no agent. */
+  /** Starts shells by design (a shell, the logon chain, an installer, a terminal, a document's macro): its shells make no agent. */
   spawnsShellsByDesign(image: string): boolean;
+  /** Downloads, writes, installs or starts programs for someone: an agent's origin, never the agent. */
+  isOriginRole(image: string): boolean;
+  /** Where tracing an agent's origin stops: the user's shell and the system's launchers. */
+  isOriginRoot(image: string): boolean;
+  /** Script hosts and LOLBins: starting or fetching a program is a stager's work. */
+  isScriptHost(image: string): boolean;
+  /** Script hosts, LOLBins and interpreters: one that wrote or fetched a program is a stager. */
+  isStagerHost(image: string): boolean;
+  /** Office and document readers: one that started a program ran a macro or an attachment. */
+  isDocumentHost(image: string): boolean;
 }
 
 export interface CompiledField {
@@ -74,7 +84,13 @@ export interface CompiledRules {
     shellCommandArgs: Pattern;
     labels: LabelRule[];
   };
-  identity: { osProduct: Pattern; imageSuffix: Pattern; standardIntegrity: Pattern };
+  identity: {
+    osProduct: Pattern;
+    imageSuffix: Pattern;
+    standardIntegrity: Pattern;
+    /** Command lines that fetch from the network: a writer running one downloaded what it wrote. */
+    fetch: Pattern;
+  };
   /** What ties a unit or a loopback login to an agent without a process tree (steps/unit-ties, steps/tunnel). */
   ties: {
     forwards: Array<{ id: string; re: Pattern; image?: Pattern; defaultHost?: string }>;
@@ -92,7 +108,14 @@ export interface CompiledRules {
     loginShellMs: number;
     sshdChildPidSpan: number;
   };
-  egress: { localSource: Pattern; clientHeavyMinBytes: number };
+  egress: {
+    localSource: Pattern;
+    clientHeavyMinBytes: number;
+    /** "Within seconds of the agent starting": a flow this soon after a start may be its (flow-attribution). */
+    flowAfterStartMs: number;
+    /** Ports so common that a catalogue listing them says nothing about a flow. */
+    sharedPorts: Set<number>;
+  };
   score: {
     byStepCount: number[];
     weights: Record<WeightCode, number>;
@@ -104,6 +127,8 @@ export interface CompiledRules {
     alertSteps: number;
     signalMaxSteps: number;
     signalCeiling: Severity;
+    /** F1: a full chain to a non-vendor destination is at least this level. */
+    fullChain: { steps: number; level: Severity };
   };
 }
 
@@ -139,7 +164,29 @@ function roles(set: RuleSet, fileName: (path: string) => string): ProgramRoles {
   const writer = roleOf(set, 'roles.system_writer', 'roles.installer');
   const installer = roleOf(set, 'roles.installer');
   const downloader = roleOf(set, 'roles.downloader');
-  const byDesign = roleOf(set, 'roles.shell', 'roles.session_parent', 'roles.installer');
+  const byDesign = roleOf(
+    set,
+    'roles.shell',
+    'roles.session_parent',
+    'roles.installer',
+    'roles.terminal',
+    'roles.document_host',
+  );
+  const origin = roleOf(
+    set,
+    'roles.shell',
+    'roles.interpreter',
+    'roles.generic',
+    'roles.installer',
+    'roles.downloader',
+    'roles.terminal',
+    'roles.document_host',
+    'roles.stager_host',
+  );
+  const root = roleOf(set, 'roles.origin_root');
+  const script = roleOf(set, 'roles.stager_host');
+  const stager = roleOf(set, 'roles.stager_host', 'roles.shell', 'roles.interpreter');
+  const document = roleOf(set, 'roles.document_host');
   return {
     isShell: (i) => shell(fileName(i)),
     isGeneric: (i) => generic(fileName(i)),
@@ -148,6 +195,11 @@ function roles(set: RuleSet, fileName: (path: string) => string): ProgramRoles {
     isInstaller: (i) => installer(fileName(i)),
     isDownloader: (i) => downloader(fileName(i)),
     spawnsShellsByDesign: (i) => byDesign(fileName(i)),
+    isOriginRole: (i) => origin(fileName(i)),
+    isOriginRoot: (i) => root(fileName(i)),
+    isScriptHost: (i) => script(fileName(i)),
+    isStagerHost: (i) => stager(fileName(i)),
+    isDocumentHost: (i) => document(fileName(i)),
   };
 }
 
@@ -213,6 +265,7 @@ function severity(set: RuleSet): CompiledRules['severity'] {
     alertSteps: one<GroupEntry<'severity.alert'>>(set, 'severity.alert', 'steps').steps,
     signalMaxSteps: signal.maxSteps,
     signalCeiling: signal.ceiling,
+    fullChain: one<GroupEntry<'severity.floors'>>(set, 'severity.floors', 'full_chain'),
   };
 }
 
@@ -284,6 +337,7 @@ function compile(set: RuleSet, fileName: (path: string) => string): CompiledRule
       osProduct: anyOf(patterns(set, 'identity.os_products')),
       imageSuffix: anyOf(patterns(set, 'identity.image_suffixes')),
       standardIntegrity: anyOf(patterns(set, 'identity.standard_integrity')),
+      fetch: anyOf(patterns(set, 'identity.fetch_commands')),
     },
     egress: {
       localSource: anyOf(patterns(set, 'egress.local_sources')),
@@ -292,6 +346,9 @@ function compile(set: RuleSet, fileName: (path: string) => string): CompiledRule
         'egress.thresholds',
         'client_heavy_min_bytes',
       ).value,
+      flowAfterStartMs: one<GroupEntry<'egress.thresholds'>>(set, 'egress.thresholds', 'flow_after_start_ms')
+        .value,
+      sharedPorts: new Set(entries(set, 'egress.shared_ports').flatMap((e) => e.ports)),
     },
     score: {
       byStepCount: one<GroupEntry<'score.steps'>>(set, 'score.steps', 'by_count').deltas,

@@ -209,6 +209,7 @@ const REQUIRED: Partial<Record<GroupPath, readonly string[]>> = {
   'severity.alert': FIXED_IDS['severity.alert'],
   'severity.signal': FIXED_IDS['severity.signal'],
   'egress.thresholds': FIXED_IDS['egress.thresholds'],
+  'severity.floors': FIXED_IDS['severity.floors'],
 };
 
 function missingProblems(set: RuleSet, file: string): RuleProblem[] {

@@ -38,6 +38,8 @@ export const FLAG_CODES = [
   'hidden_plist',
   'apple_lookalike',
   'service_shell',
+  'stager_origin',
+  'suspicious_command',
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 
@@ -47,6 +49,7 @@ export const WEIGHT_CODES = [
   'canonical_order',
   'egress_duration_unknown',
   'egress_host_level',
+  'egress_by_evidence',
   'client_heavy',
   'unknown_tool',
   'known_tool',
@@ -60,6 +63,7 @@ export const CONFIDENCE_TERMS = [
   'per_step',
   'weak_egress_only',
   'host_level_only',
+  'attributed_only',
   'product_link',
 ] as const;
 export type ConfidenceTerm = (typeof CONFIDENCE_TERMS)[number];
@@ -188,6 +192,13 @@ const steps = z.strictObject({
 });
 const level = z.strictObject({ why, minScore: z.number().min(0).max(100) });
 const alert = z.strictObject({ why, steps: z.number().int().min(1).max(4) });
+/** A level a chain reaches whatever its score, when it has this many steps (and the rule's shape). */
+const floor = z.strictObject({
+  why,
+  steps: z.number().int().min(1).max(4),
+  level: z.enum(SEVERITIES as [Severity, ...Severity[]]),
+});
+const ports = z.strictObject({ why, ports: z.array(z.number().int().min(0).max(65535)).min(1) });
 const signal = z.strictObject({
   why,
   maxSteps: z.number().int().min(1).max(4),
@@ -204,6 +215,10 @@ export const GROUPS = {
   'roles.installer': programs,
   'roles.downloader': programs,
   'roles.session_parent': programs,
+  'roles.terminal': programs,
+  'roles.document_host': programs,
+  'roles.stager_host': programs,
+  'roles.origin_root': programs,
   'control.children': programs,
   'control.acceptable': z.strictObject({ why, parent: pattern, child: pattern }),
   'control.suspicious': onePattern,
@@ -222,14 +237,17 @@ export const GROUPS = {
   'ties.managers': managerEntry,
   'ties.installs': installEntry,
   'ties.thresholds': value,
+  'identity.fetch_commands': onePattern,
   'egress.local_sources': onePattern,
   'egress.thresholds': value,
+  'egress.shared_ports': ports,
   'score.steps': steps,
   'score.weights': weight,
   'score.confidence': value,
   'severity.levels': level,
   'severity.alert': alert,
   'severity.signal': signal,
+  'severity.floors': floor,
 } as const;
 
 export type GroupPath = keyof typeof GROUPS;
@@ -241,7 +259,7 @@ export const FIXED_IDS: Partial<Record<GroupPath, readonly string[]>> = {
   'score.weights': WEIGHT_CODES,
   'score.confidence': CONFIDENCE_TERMS,
   'severity.levels': ['critical', 'high', 'medium', 'low'],
-  'egress.thresholds': ['client_heavy_min_bytes'],
+  'egress.thresholds': ['client_heavy_min_bytes', 'flow_after_start_ms'],
   'ties.thresholds': [
     'unit_start_seconds',
     'loopback_connect_seconds',
@@ -251,6 +269,7 @@ export const FIXED_IDS: Partial<Record<GroupPath, readonly string[]>> = {
   'score.steps': ['by_count'],
   'severity.alert': ['steps'],
   'severity.signal': ['ceiling'],
+  'severity.floors': ['full_chain'],
 };
 
 const id = z.string().regex(ID_PATTERN, 'an id is lower-case letters, digits, "_" or "-"');

@@ -307,6 +307,10 @@ export function renderFinding(f: Finding, style: ReportStyle): string {
   if (f.user) lines.push(...wrap(terminalSafe(`user ${f.user}`), w, 2, 7));
   if (a.links.length)
     lines.push(...wrap(terminalSafe(`linked by ${a.links.slice(0, 3).join('; ')}`), w, 2, 4).map(p.dim));
+  if (a.origin?.length) {
+    const origin = a.origin.map((o) => `${o.image.split(/[\\/]/).pop()} (${o.how} it)`).join(', ');
+    lines.push(...wrap(terminalSafe(`origin ${origin}`), w, 2, 9));
+  }
   for (const s of seenSteps(f)) {
     lines.push(`  ${p.bold(STEP_LABEL[s.step])}  ${p.dim(iso(s.first))}`);
     if (s.link) lines.push(...wrap(terminalSafe(`tied by: ${s.link}`), w, 6, 8).map(p.dim));

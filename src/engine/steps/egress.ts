@@ -22,6 +22,7 @@ import {
 import { procFor } from '../lineage.ts';
 import type { Agent, EgressDest, HostState, Proc } from '../state.ts';
 import { actingAgent, observe } from './execution.ts';
+import { claimFlow } from './flow-attribution.ts';
 import { isLoopback, noteLoopback } from './tunnel.ts';
 
 export interface ConnectionFact {
@@ -142,7 +143,9 @@ export function connect(ctx: EngineContext, a: Agent, fact: ConnectionFact, p?: 
 }
 
 function record(ctx: EngineContext, placed: FlowPlacement | undefined): void {
-  if (placed) connect(ctx, placed.agent, placed.fact, placed.proc);
+  if (!placed) return;
+  connect(ctx, placed.agent, placed.fact, placed.proc);
+  if (placed.fact.hostLevel && !placed.proc) claimFlow(ctx, placed.agent.host, placed.agent);
 }
 
 /** A flow from a network sensor: the join places it now or later. */
@@ -158,9 +161,13 @@ export function resolveFlows(ctx: EngineContext, upTo: number): void {
   for (const placed of joinFlows(ctx, upTo)) record(ctx, placed);
 }
 
-/** DNS answers name the addresses a host talks to. */
+/** DNS answers name the addresses a host talks to, and which process asked for them. */
 export function rememberAnswers(h: HostState, ev: DnsEvent): void {
-  for (const ip of ev.answers) h.dnsNames.set(ip, ev.query.toLowerCase());
+  const asker = ev.proc ? procFor(h, ev.proc, ev.time) : undefined;
+  for (const ip of ev.answers) {
+    h.dnsNames.set(ip, ev.query.toLowerCase());
+    if (asker) h.resolvedBy.set(ip, asker);
+  }
 }
 
 /**

@@ -10,7 +10,9 @@ import { evidence, processFact, short } from '../evidence.ts';
 import { adoptFlows } from '../flow-join.ts';
 import { attach, knownAgentFor, live, toolOf } from '../identity.ts';
 import type { Agent, HostState, Proc } from '../state.ts';
-import { creditChildren, isControlChild, recordControl } from './control.ts';
+import { creditChildren, isControlChild, recordControl, suspiciousCommand } from './control.ts';
+import { claimFlowsFor } from './flow-attribution.ts';
+import { rememberDrop, traceOrigin } from './origin.ts';
 
 /** Executables remembered per host with their writer, to tie an image to who dropped it. */
 const MAX_WRITTEN = 4096;
@@ -44,9 +46,22 @@ export function imageFlags(ctx: EngineContext, a: Agent, p: Proc): void {
   }
 }
 
-/** Records the process's start as S1 of `a` (when the start was seen), with its image flags. */
+/** A generic interpreter whose own command line is a hidden, encoded or download launcher. */
+function commandFlags(ctx: EngineContext, a: Agent, p: Proc): void {
+  if (!a.instance || a.flags.has('suspicious_command') || !ctx.rules.roles.isGeneric(p.image)) return;
+  if (suspiciousCommand(ctx.rules.control, p.commandLine))
+    a.flags.set('suspicious_command', `its own command line is a launcher: ${short(p.commandLine, 120)}`);
+}
+
+/**
+ * Records the process's start as S1 of `a` (when the start was seen), with its image flags, who
+ * downloaded, wrote or started it, and the network-only flows that evidence now ties to it.
+ */
 export function addExecution(ctx: EngineContext, a: Agent, p: Proc, link: string): void {
   imageFlags(ctx, a, p);
+  commandFlags(ctx, a, p);
+  if (p.agentImage) traceOrigin(ctx, a.host, a, p);
+  claimFlowsFor(ctx, a.host, a);
   if (!p.startSrc || p.start === undefined) return;
   const cmd = p.commandLine ? ` ${short(p.commandLine)}` : '';
   const parent = p.parent ? ` (parent ${fileName(p.parent.image)})` : '';
@@ -113,7 +128,7 @@ export function attributeStart(ctx: EngineContext, h: HostState, p: Proc, ev: Pr
   }
   const parent = p.parent;
   const { control, roles } = ctx.rules;
-  if (parent?.agent) {
+  if (parent?.agent && !startsOwnProgram(ctx, parent.agent, p)) {
     const a = live(parent.agent);
     p.agent = a;
     if (isControlChild(control, parent.image, p.image)) recordControl(ctx, a, parent, p, ev);
@@ -126,11 +141,21 @@ export function attributeStart(ctx: EngineContext, h: HostState, p: Proc, ev: Pr
     !roles.spawnsShellsByDesign(parent.image) &&
     isControlChild(control, parent.image, p.image)
   ) {
-    const a = actingAgent(ctx, h, parent, ev.time);
-    p.agent = a;
-    recordControl(ctx, a, parent, p, ev);
+    // The new agent's earlier children are credited, this one included.
+    p.agent = actingAgent(ctx, h, parent, ev.time);
   }
   return false;
+}
+
+/**
+ * A generic interpreter's tree does not absorb the programs it starts: a program that is neither
+ * a shell nor a control child (AnyDesk started by a PowerShell stager) is its own agent, and the
+ * interpreter its origin.
+ */
+function startsOwnProgram(ctx: EngineContext, parentAgent: Agent, p: Proc): boolean {
+  const a = live(parentAgent);
+  const { roles, control } = ctx.rules;
+  return a.instance && !roles.isGeneric(p.image) && !isControlChild(control, p.parent?.image ?? '', p.image);
 }
 
 /**
@@ -148,8 +173,12 @@ export function rememberWriter(
   const roles = ctx.rules.roles;
   let w = writer;
   for (let i = 0; i < MAX_COPY_HOPS && w && roles.isTool(w.image); i++) w = w.parent;
-  if (!w || roles.isGeneric(w.image) || roles.isDownloader(w.image)) return;
-  if (!ctx.rules.paths.dropped.test(path)) return;
+  if (!w || !ctx.rules.paths.dropped.test(path)) return;
+  // Shells, browsers and the like drop programs for someone else: they are its origin, not its identity.
+  if (roles.isGeneric(w.image) || roles.isDownloader(w.image)) {
+    rememberDrop(h, w, path, ev.time, ev.src);
+    return;
+  }
   h.writtenBy.set(pathKey(path), { writer: w, time: ev.time, src: ev.src });
   if (h.writtenBy.size > MAX_WRITTEN) h.writtenBy.delete(h.writtenBy.keys().next().value!);
 }

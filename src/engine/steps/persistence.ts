@@ -16,10 +16,13 @@ import type { FlagCode } from '../../rules/schema.ts';
 import { addStep, newAgentFor } from '../chain.ts';
 import type { EngineContext, EngineRules } from '../context.ts';
 import { capCommand, type EvidenceFacts, evidence, processFact, short } from '../evidence.ts';
-import { attach, live, merge } from '../identity.ts';
+import { attach, live, merge, rememberCommand } from '../identity.ts';
 import { procFor } from '../lineage.ts';
 import type { Agent, HostState, Proc } from '../state.ts';
+import { suspiciousCommand } from './control.ts';
 import { actingAgent, addExecution } from './execution.ts';
+import { claimFlowsFor } from './flow-attribution.ts';
+import { noteEntryWriter } from './origin.ts';
 import { knownUnitProgram, sessionProgram } from './unit-ties.ts';
 
 export interface PersistenceFact {
@@ -178,14 +181,13 @@ function commandTarget(
   if (ctx.rules.roles.isGeneric(key)) {
     const target = writer ? actingAgent(ctx, h, writer, time) : entryAgent(ctx, h, fact, key, time);
     const args = normalArgs(fact.command);
-    h.pendingPersistence.push({ key, args, agent: target, time });
+    const entry = `${mechanismText(fact.mechanism)} "${fact.name}"`;
+    const shellCommand = ctx.rules.persistence.shellCommandArgs.test(` ${args} `);
+    const launcher = shellCommand || suspiciousCommand(ctx.rules.control, fact.command) !== undefined;
+    h.pendingPersistence.push({ key, args, agent: target, time, entry, launcher });
     if (h.pendingPersistence.length > MAX_PENDING_ENTRIES) h.pendingPersistence.shift();
-    if (ctx.rules.persistence.shellCommandArgs.test(` ${args} `)) {
-      target.flags.set(
-        'service_shell',
-        `${mechanismText(fact.mechanism)} "${fact.name}" runs a shell command line`,
-      );
-    }
+    if (shellCommand) target.flags.set('service_shell', `${entry} runs a shell command line`);
+    if (writer) pointsAtWriter(target, writer, fact, entry, launcher);
     return { target, link: 'the entry registers this command line' };
   }
   if (!img) return { link: '' };
@@ -229,6 +231,27 @@ function unitTarget(
   };
 }
 
+/**
+ * An interpreter wrote an entry that re-runs it: its own command line, or an interpreter told to
+ * run a command line (hidden, encoded, a cradle). That entry points at the writer (G1 in
+ * docs/severity.md: a generic interpreter's proof of being an agent).
+ */
+function pointsAtWriter(
+  target: Agent,
+  writer: Proc,
+  fact: PersistenceFact,
+  entry: string,
+  launcher: boolean,
+): void {
+  const own =
+    writer.commandLine !== undefined && normalArgs(writer.commandLine) === normalArgs(fact.command ?? '');
+  if (own || launcher)
+    target.pointedAt.set(writer.id, {
+      why: `${entry} re-runs ${own ? 'its own command line' : short(fact.command)}`,
+      launcher,
+    });
+}
+
 /** The entry's owner: the writer's agent (merged with the program's), or whoever is left. */
 function ownerOf(
   ctx: EngineContext,
@@ -241,7 +264,16 @@ function ownerOf(
   let owner = target.target;
   let link = target.link;
   const { writer, shellWriter } = writers;
-  if (writer) {
+  if (
+    writer &&
+    owner &&
+    !owner.instance &&
+    ctx.rules.roles.isGeneric(writer.image) &&
+    (!writer.agent || live(writer.agent).instance)
+  ) {
+    // A stager's shell registered the agent's program: the entry is the agent's; the shell its origin.
+    noteEntryWriter(ctx, owner, writer, time);
+  } else if (writer) {
     const w = actingAgent(ctx, h, writer, time);
     if (owner && owner !== w) {
       owner = merge(
@@ -281,6 +313,8 @@ function sameEntry(h: HostState, fact: PersistenceFact, owner: Agent): Agent {
 /** What the entry tells about its owner: its name, the tool it names, hidden or lookalike labels. */
 function learnEntry(ctx: EngineContext, owner: Agent, fact: PersistenceFact): void {
   owner.entryNames.add(fact.name);
+  if (fact.command) rememberCommand(owner, fact.command);
+  claimFlowsFor(ctx, owner.host, owner);
   if (!owner.tool) {
     const m = ctx.catalog.matchEntry(fact.name);
     if (m) owner.tool = m;
@@ -310,9 +344,19 @@ export function recordPersistence(
   addStep(ctx, owner, 'persistence', ev, link || undefined);
 }
 
+/**
+ * The agent of a program an entry runs, known until now by nothing else. A process of that image
+ * already running (started moments before the entry was written) is that agent: its start is S1.
+ */
 function pathAgent(ctx: EngineContext, h: HostState, image: string, key: string, time: number): Agent {
   const p: Proc = { id: h.nextProcId++, image, key, children: [], lastSeen: time };
-  return newAgentFor(ctx, h, p, time);
+  const a = newAgentFor(ctx, h, p, time);
+  for (const q of h.recentStarts)
+    if (q.key === key && q.end === undefined && !q.agent) {
+      attach(ctx, a, q);
+      addExecution(ctx, a, q, `running the program the entry registers (${fileName(image)})`);
+    }
+  return live(a);
 }
 
 /** An agent known so far only by a persistence entry nobody we know wrote. */
@@ -351,6 +395,10 @@ export function bindRegisteredCommand(ctx: EngineContext, h: HostState, p: Proc)
   if (!hit) return false;
   const a = live(hit.agent);
   attach(ctx, a, p);
+  a.pointedAt.set(p.id, {
+    why: `${hit.entry} started it with the command line it registered`,
+    launcher: hit.launcher,
+  });
   addExecution(ctx, a, p, 'started with the command line the persistence entry registered');
   return true;
 }
