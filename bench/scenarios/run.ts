@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadCatalog } from '../../src/catalog/index.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
 import { hunt } from '../../src/hunt.ts';
 import type { Problem } from '../../src/ingest/reader.ts';
 import type { Finding } from '../../src/model/finding.ts';
@@ -30,7 +31,7 @@ export function scenarioDirs(root: string): string[] {
 }
 
 /** The scenario's log files: everything in the folder but its truth. */
-function logFiles(dir: string): string[] {
+export function logFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
@@ -40,8 +41,8 @@ function logFiles(dir: string): string[] {
   return out;
 }
 
-export async function runScenario(dir: string): Promise<ScenarioResult> {
-  const truth = loadTruth(dir);
+/** The ratchain config a scenario's truth states (its `config`, with `args.minSteps` applied). */
+export function scenarioConfig(dir: string, truth: Truth = loadTruth(dir)): Config {
   const configFile = join(dir, TRUTH_FILE);
   const settings = { ...truth.config };
   if (truth.args.minSteps !== undefined) settings.MinSteps = truth.args.minSteps;
@@ -52,11 +53,17 @@ export async function runScenario(dir: string): Promise<ScenarioResult> {
     throw new Error(
       `${configFile}: config: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
     );
+  return parsed.config;
+}
+
+export async function runScenario(dir: string): Promise<ScenarioResult> {
+  const truth = loadTruth(dir);
+  const config = scenarioConfig(dir, truth);
   const problems: Problem[] = [];
   const { findings, summary } = await hunt({
     paths: logFiles(dir),
-    config: parsed.config,
-    catalog: loadCatalog(parsed.config.Catalogs).catalog,
+    config,
+    catalog: loadCatalog(config.Catalogs).catalog,
     format: truth.args.format,
     defaultHost: truth.args.host,
     onProblem: (p) => problems.push(p),

@@ -3,6 +3,7 @@
 import { parseDuration } from '../config/schema.ts';
 import { describeHostNote } from '../ingest/host-hint.ts';
 import type { Problem } from '../ingest/reader.ts';
+import { describeOffsets } from '../model/clock-offset.ts';
 import { openOutputs } from '../sinks/registry.ts';
 import { sinkRequests } from '../sinks/sink-flags.ts';
 import { watch } from '../stream/watch.ts';
@@ -11,6 +12,9 @@ import type { WatchFlags } from './commands/watch.ts';
 import { EXIT } from './exit.ts';
 import { resolveInputs } from './input-flags.ts';
 import type { CliIO } from './io.ts';
+
+/** Hosts whose clock offset the stop line names (the largest first). */
+const MAX_OFFSETS_SHOWN = 12;
 
 function duration(flag: string, v: string, io: CliIO): number | undefined {
   const ms = parseDuration(v);
@@ -70,5 +74,7 @@ export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO
     `stopped: ${summary.eventsIn} events, ${summary.late} late, ${summary.problems} problems, ${summary.findingsEmitted} finding updates`,
   );
   for (const h of summary.hosts) say(`hosts: ${h.input}: ${describeHostNote(h)}`);
+  const offsets = summary.engine.clockOffsets ?? [];
+  if (offsets.length) say(`clocks: ${describeOffsets(offsets, MAX_OFFSETS_SHOWN)}`);
   return EXIT.ok;
 }

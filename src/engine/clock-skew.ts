@@ -3,6 +3,9 @@
 // address and port and the same destination. The two records are one connection, so the
 // difference of their times is the offset plus a little jitter (the sensors stamp a connection
 // at slightly different moments); the median of the recent differences is the estimate.
+import type { ClockOffset } from '../model/clock-offset.ts';
+
+export type { ClockOffset };
 
 /** Differences kept per host: enough for a stable median, few enough to follow a drifting clock. */
 const SAMPLES_PER_HOST = 32;
@@ -15,15 +18,6 @@ export const SETTLED_MATCHES = 3;
 export const MIN_CORRECTION_MS = 5000;
 /** Hosts with an estimate, at most (the oldest estimate is dropped first). */
 const MAX_HOSTS = 100_000;
-
-export interface ClockOffset {
-  /** Host as it was first named. */
-  host: string;
-  /** Host clock minus flow-sensor clock, ms (positive: the host is ahead). */
-  offsetMs: number;
-  /** Exact matches the estimate rests on. */
-  matches: number;
-}
 
 export interface ClockSkew {
   /** One exact match on `host`: host-sensor time minus flow time. */

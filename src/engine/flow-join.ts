@@ -366,10 +366,17 @@ function hostLevelAgent(ctx: EngineContext, h: HostState, ev: NetworkEvent): Age
   return proc.agent ? live(proc.agent) : newAgentFor(ctx, h, proc, ev.time);
 }
 
-/** Forgets host connections too old to be joined, and address bindings past every window. */
+/**
+ * Forgets host connections too old to be joined, and address bindings past every window. A flow
+ * may come as late as Lateness behind the newest flow (live modes; a flow sensor that logs a
+ * connection when it ends), stamped up to MaxClockSkew off the host: its host's record is kept that long.
+ */
 export function expireFlows(ctx: EngineContext): void {
   const { cfg, now, flows } = ctx;
-  const keep = Math.max(RECENT_TOLERANCES * cfg.FlowJoinTolerance, cfg.MaxClockSkew + cfg.FlowJoinTolerance);
+  const keep = Math.max(
+    RECENT_TOLERANCES * cfg.FlowJoinTolerance,
+    cfg.MaxClockSkew + cfg.FlowJoinTolerance + cfg.Lateness,
+  );
   for (const [k, v] of flows.recent) {
     if (v.time >= now - keep) break; // insertion order: the rest is newer
     flows.recent.delete(k);

@@ -5,6 +5,7 @@
 // terminalSafe, and colour is painted after wrapping, only when asked.
 import pc from 'picocolors';
 import { describeHostNote } from '../ingest/host-hint.ts';
+import { describeOffsets } from '../model/clock-offset.ts';
 import type { SourceRef } from '../model/event.ts';
 import {
   type Evidence,
@@ -111,16 +112,7 @@ export function renderSummary(s: RunSummary, color: boolean, width = DEFAULT_WID
       `  peak state  ${e.peak.hosts} hosts, ${e.peak.agents} agents, ${e.peak.processes} processes held at once`,
     );
   const offsets = e.clockOffsets ?? [];
-  if (offsets.length) {
-    const shown = offsets
-      .slice(0, MAX_OFFSETS_SHOWN)
-      .map(
-        (o) =>
-          `${o.host} ${o.offsetMs >= 0 ? '+' : ''}${(o.offsetMs / 1000).toFixed(1)} s (${o.matches} matches)`,
-      );
-    const more = offsets.length > MAX_OFFSETS_SHOWN ? `, and ${offsets.length - MAX_OFFSETS_SHOWN} more` : '';
-    lines.push(`  clocks      offset to the flow sensor: ${shown.join(', ')}${more}`);
-  }
+  if (offsets.length) lines.push(`  clocks      ${describeOffsets(offsets, MAX_OFFSETS_SHOWN)}`);
   for (const i of s.inputs)
     for (const n of i.notes ?? []) lines.push(`  note        ${i.input}: ${n}`, p.dim);
   for (const h of s.hosts ?? [])

@@ -3,8 +3,12 @@
 // so a sender that is hours behind another loses nothing: there is no global watermark. Inside a
 // lane, events are held for a short reorder window (event time) so inputs that interleave
 // slightly out of order reach the engine in order; events within the configured Lateness of the
-// lane's newest event are still used (the engine keeps state that long); older ones are counted
-// as late and dropped. Findings go out when a chain first reaches alert level and on every change
+// lane's newest event *from the same clock* are still used (the engine keeps state that long);
+// older ones are counted as late and dropped. Clocks differ: a host minutes ahead of the flow
+// sensor sends its events minutes "ahead" of the flows of the same connections, and in a
+// worker's partition one host ahead would make every other host look late. So lateness is
+// measured per clock: the network sensor's, and each host's; the engine joins across them
+// (engine/clock-skew.ts). Findings go out when a chain first reaches alert level and on every change
 // (same id, higher revision), and once more at close when the final state was never sent. No wall
 // clock is read here, so the same input gives the same output.
 import type { Catalog } from '../catalog/types.ts';
@@ -67,12 +71,35 @@ interface Lane {
   held: ReorderHeap;
   maxTime: number;
   released: number;
+  /** Newest event time per clock (the network sensor's, each host's): lateness is measured there. */
+  clocks: Map<string, number>;
 }
 
-/** Sums engine statistics over lanes (every field is a count). */
+/** Clocks tracked per lane (a worker's partition holds many hosts); the oldest is forgotten first. */
+const MAX_CLOCKS_PER_LANE = 4096;
+
+/** Whose clock stamped an event: the network sensor's for flows, leases and lookups, else its host's. */
+function clockOf(ev: RatEvent): string {
+  return ev.platform === 'network' ? '\0network' : (ev.host ?? '');
+}
+
+/** Whether `t` is more than `lateness` behind the newest event of its clock; advances that clock. */
+function lateOnItsClock(lane: Lane, clock: string, t: number, lateness: number): boolean {
+  const newest = lane.clocks.get(clock);
+  if (newest === undefined) {
+    if (lane.clocks.size >= MAX_CLOCKS_PER_LANE) lane.clocks.delete(lane.clocks.keys().next().value!);
+    lane.clocks.set(clock, t);
+    return false;
+  }
+  if (t > newest) lane.clocks.set(clock, t);
+  return t < newest - lateness;
+}
+
+/** Sums engine statistics over lanes (counts add up; lists, such as clock offsets, are joined). */
 function addStats(into: Record<string, unknown>, from: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(from)) {
     if (typeof v === 'number') into[k] = ((into[k] as number | undefined) ?? 0) + v;
+    else if (Array.isArray(v)) into[k] = [...((into[k] as unknown[] | undefined) ?? []), ...v];
     else if (v && typeof v === 'object') {
       if (!into[k]) into[k] = {};
       addStats(into[k] as Record<string, unknown>, v as Record<string, unknown>);
@@ -84,8 +111,22 @@ function zeroed(o: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o))
     out[k] =
-      typeof v === 'number' ? 0 : v && typeof v === 'object' ? zeroed(v as Record<string, unknown>) : v;
+      typeof v === 'number'
+        ? 0
+        : Array.isArray(v)
+          ? []
+          : v && typeof v === 'object'
+            ? zeroed(v as Record<string, unknown>)
+            : v;
   return out;
+}
+
+/** Every lane's clock offsets, largest first, as one engine lists them. */
+function sortedOffsets(engine: EngineStats): EngineStats {
+  engine.clockOffsets?.sort(
+    (a, b) => Math.abs(b.offsetMs) - Math.abs(a.offsetMs) || a.host.localeCompare(b.host),
+  );
+  return engine;
 }
 
 export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
@@ -118,6 +159,7 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
     held: createReorderHeap(),
     maxTime: Number.NEGATIVE_INFINITY,
     released: Number.NEGATIVE_INFINITY,
+    clocks: new Map(),
   });
 
   const releaseUpTo = (lane: Lane, t: number) => {
@@ -164,7 +206,7 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
         return 'direct';
       }
       if (t > lane.maxTime) lane.maxTime = t;
-      if (t < lane.maxTime - lateness) {
+      if (lateOnItsClock(lane, clockOf(ev), t, lateness)) {
         late++;
         o.onLate?.(ev);
         return 'late';
@@ -214,7 +256,7 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
         lanes: lanes.size,
         findingsEmitted,
         openFindings: emitted.size,
-        engine: engine as unknown as EngineStats,
+        engine: sortedOffsets(engine as unknown as EngineStats),
       };
     },
   };

@@ -109,3 +109,35 @@ test('the estimate is the median of the matches: one odd match moves nothing', (
     ],
   );
 });
+
+test('a flow logged when its session ends, Lateness after its start, still joins the host record of that start', () => {
+  // Live modes accept events up to Lateness behind their clock's newest; a flow sensor that writes
+  // a connection when it closes sends a 25-minute session 25 minutes after it began, while the
+  // host goes on logging. The engine keeps the host's record of the start that long.
+  const config = configSchema.parse({ Lateness: '30m' });
+  const engine = createEngine(config, builtinCatalog());
+  const start = conn({ guid: 'A', srcIp: IP, srcPort: 50200, dstIp: '203.0.113.7', at: at(12, 10) });
+  const events: RatEvent[] = [
+    proc({ guid: 'A', image: AGENT, at: at(12) }),
+    service({ name: 'Relay', command: `"${AGENT}" --service`, at: at(12, 5) }),
+    start,
+    proc({
+      guid: 'C',
+      parentGuid: 'A',
+      parentImage: AGENT,
+      image: 'C:\\Windows\\System32\\cmd.exe',
+      at: at(14),
+    }),
+    // The host keeps working while the session is open.
+    ...[16, 20, 24, 28, 32, 36].map((m) =>
+      proc({ guid: `B${m}`, image: 'C:\\Windows\\System32\\svchost.exe', at: at(m) }),
+    ),
+    flowOf(start, 0, 1500),
+  ];
+  for (const e of events) engine.push(e);
+  const f = engine.finish().find((x) => x.agent.images.includes(AGENT));
+  assert.ok(f);
+  const d = f.egress.find((x) => x.ip === '203.0.113.7')!;
+  assert.equal(d.durationSec, 1500, 'the flow joined the process');
+  assert.equal(d.hostLevel, undefined);
+});
