@@ -175,7 +175,7 @@ export interface HostState {
   }>;
   /** Executables written by programs that never link identity (shells, browsers, installers): their origin. */
   droppedBy: Map<string, { writer: Proc; time: number; src: SourceRef }>;
-  /** Address → the process whose own DNS query answered it (host sensors with a process, Sysmon 22). */
+  /** Address → the process whose own DNS query answered it (host sensors that log lookups with their process). */
   resolvedBy: Map<string, Proc>;
   /** Persistence entries by mechanism and name → the agent that owns them. */
   entries: Map<string, Agent>;

@@ -1,5 +1,6 @@
-// Egress on hosts without process network events (4688 only, auditd without connect rules,
-// eslogger without sockets): their flows exist only in the network sensor's log, at host level.
+// Egress on hosts without process network events (process creation only, auditd without connect
+// rules, eslogger without sockets): their flows exist only in the network sensor's log, at host
+// level.
 // Such a flow is tied to an agent only with named evidence, and the finding says which:
 //   - its destination (address or the name it resolved to) is in the agent's command line, file
 //     name or the command its persistence entry registers;
