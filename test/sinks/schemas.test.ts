@@ -1,5 +1,6 @@
 // OCSF and ECS output against the real schemas in ../shared/reference, for every finding made from
-// the examples, the fixture groups and the fixed simulated fleet:
+// the examples, the fixture groups, the scenario corpus and the fixed simulated fleet (as many
+// documents as the golden files and the scenarios hold, so it cannot pass by validating nothing):
 // - OCSF 1.8.0 (ocsf-schema-1.8.0, resolved by test/support/ocsf): no unknown, misplaced or wrongly
 //   typed attribute, no missing required one, constraints and observables right, both by the
 //   resolver's validator and by the JSON Schema generated from it; the committed schema file is
@@ -11,6 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { runScenario, scenarioDirs } from '../../bench/scenarios/run.ts';
 import type { Finding } from '../../src/model/finding.ts';
 import { ECS_VERSION, toEcs } from '../../src/sinks/ecs.ts';
 import { OCSF_PROFILES, OCSF_VERSION, toOcsf } from '../../src/sinks/ocsf.ts';
@@ -36,8 +38,20 @@ const skip = present
   : '../shared/reference (OCSF 1.8.0 source, ECS field lists) not present (fresh clone)';
 if (skip) process.stderr.write(`SKIP OCSF and ECS schema tests: ${skip}\n`);
 
-const CASE_NAMES = [...CORPUS_CASES.map((c) => c.name), 'fleet'];
+const GOLDEN_CASES = [...CORPUS_CASES.map((c) => c.name), 'fleet'];
+const CASE_NAMES = [...GOLDEN_CASES, 'scenarios'];
 const NOW = new Date('2026-11-04T00:00:00Z');
+
+/** How many findings test/golden holds for each golden case: the documents each must give. */
+function goldenCount(name: string): number {
+  const text = readFileSync(join(REPO_ROOT, 'test/golden', `${name}.findings.ndjson`), 'utf8');
+  return text.split('\n').filter(Boolean).length;
+}
+const GOLDEN_TOTAL = GOLDEN_CASES.reduce((n, c) => n + goldenCount(c), 0);
+const SCENARIO_DIRS = scenarioDirs(join(REPO_ROOT, 'test/scenarios'));
+
+/** The chains the scenarios' truth files expect: the least the scenarios must give. */
+let scenarioChains = 0;
 
 /** Hunted once for both schemas. */
 let corpusPromise: Promise<Map<string, Finding[]>> | undefined;
@@ -46,9 +60,30 @@ function corpus(): Promise<Map<string, Finding[]>> {
     const m = new Map<string, Finding[]>();
     for (const c of CORPUS_CASES) m.set(c.name, await huntCase(c));
     m.set('fleet', (await huntFleet()).findings);
+    const scenarios: Finding[] = [];
+    for (const dir of SCENARIO_DIRS) {
+      const r = await runScenario(dir);
+      scenarios.push(...r.findings);
+      scenarioChains += r.truth.expect.length;
+    }
+    m.set('scenarios', scenarios);
     return m;
   })();
   return corpusPromise;
+}
+
+/** Every case gives findings, as many as its golden file holds (all of them, not none). */
+function assertCorpus(findings: Map<string, Finding[]>, validated: number): void {
+  for (const name of GOLDEN_CASES)
+    assert.equal(findings.get(name)!.length, goldenCount(name), `${name}: as many as its golden file`);
+  assert.ok(SCENARIO_DIRS.length >= 10, 'the scenario corpus is there');
+  assert.ok(
+    scenarioChains > 0 && findings.get('scenarios')!.length >= scenarioChains,
+    'the scenarios give findings',
+  );
+  const total = [...findings.values()].reduce((n, l) => n + l.length, 0);
+  assert.equal(validated, total, 'every finding was validated');
+  assert.ok(total > GOLDEN_TOTAL);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the test edits arbitrary OCSF fields
@@ -88,6 +123,7 @@ describe(`OCSF ${OCSF_VERSION} Detection Findings against the real schema`, { sk
   });
 
   const errorsOf = (doc: Json) => validateOcsf(schema, doc).errors.map((e) => `${e.path}: ${e.message}`);
+  let validated = 0;
 
   it('declares the version and profiles the schema defines', () => {
     assert.equal(schema.version, OCSF_VERSION);
@@ -102,9 +138,15 @@ describe(`OCSF ${OCSF_VERSION} Detection Findings against the real schema`, { sk
         const doc = exported(f);
         assert.deepEqual(errorsOf(doc), [], `${name}: ${f.title}`);
         assert.deepEqual(jsonSchemaCheck(doc), [], `${name}: ${f.title} (JSON Schema)`);
+        validated++;
       }
     });
   }
+
+  it('validated every finding of every case', (t) => {
+    assertCorpus(findings, validated);
+    t.diagnostic(`OCSF ${OCSF_VERSION}: ${validated} Detection Findings validated`);
+  });
 
   it('fills device.uid, a process-free actor with the account, and observables', () => {
     const doc = exported(partialChain({ user: '1001', userId: '1001', hostId: 'web-02' }));
@@ -185,6 +227,7 @@ describe("ECS alert documents against Elastic's field lists", { skip }, () => {
 
   const errorsOf = (doc: Json) =>
     schemas.flatMap((s) => validateEcs(s, doc, ['ratchain']).errors.map((e) => `ECS ${s.version} ${e}`));
+  let validated = 0;
 
   it(`declares ECS ${ECS_VERSION}, one of the versions validated`, () => {
     assert.ok(schemas.some((s) => s.version === ECS_VERSION));
@@ -193,12 +236,21 @@ describe("ECS alert documents against Elastic's field lists", { skip }, () => {
   for (const name of CASE_NAMES) {
     it(`every finding of ${name} validates against ECS 8.11.0 and 9.4.0`, () => {
       const list = findings.get(name)!;
+      assert.ok(list.length > 0);
       for (const f of list) {
         assert.deepEqual(errorsOf(ecs(f)), [], `${name}: ${f.title}`);
         assert.deepEqual(jsonSchemaCheck(ecs(f)), [], `${name}: ${f.title} (JSON Schema)`);
+        validated++;
       }
     });
   }
+
+  it('validated every finding of every case, under both versions', (t) => {
+    assertCorpus(findings, validated);
+    t.diagnostic(
+      `ECS: ${validated} alert documents validated against ${schemas.map((x) => x.version).join(' and ')}`,
+    );
+  });
 
   it('the committed schema/ecs-alert.schema.json is what scripts/schemas.ts generates', () => {
     const committed = readFileSync(join(REPO_ROOT, 'schema', ECS_SCHEMA_FILE), 'utf8');
