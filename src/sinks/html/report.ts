@@ -68,6 +68,24 @@ export interface HtmlOptions {
   raw?: Map<string, RawRecord>;
 }
 
+/** The sort orders a phone offers in a select: its table hides the tool and time columns. */
+const SORT_OPTIONS = (
+  [
+    ['severity:1', 'most severe first'],
+    ['severity:-1', 'least severe first'],
+    ['score:1', 'highest score first'],
+    ['score:-1', 'lowest score first'],
+    ['host:1', 'host A to Z'],
+    ['host:-1', 'host Z to A'],
+    ['tool:1', 'tool A to Z'],
+    ['tool:-1', 'tool Z to A'],
+    ['first:1', 'earliest first'],
+    ['first:-1', 'latest first'],
+  ] as const
+)
+  .map(([v, label]) => `<option value="${v}">${label}</option>`)
+  .join('');
+
 /** A raw record shown as its lines, every other control or format character escaped. */
 function visibleRecord(r: RawRecord): RawRecord {
   return { ...r, text: terminalSafeLines(r.text) };
@@ -141,6 +159,7 @@ export function renderHtml(
 <input id="q" type="search" placeholder="filter: host, tool, title, user, id, image" aria-label="filter findings">
 <select id="sev-filter" aria-label="severity"><option value="">any severity</option><option>critical</option><option>high</option><option>medium</option><option>low</option><option>info</option></select>
 <select id="status-filter" aria-label="status"><option value="">any status</option><option>alert</option><option>signal</option><option>suppressed</option></select>
+<select id="sort-by" class="narrow-only" aria-label="sort by">${SORT_OPTIONS}</select>
 <span id="active" class="muted"></span><button id="clear" type="button" hidden>clear filters</button>
 <span id="count" class="muted"></span>
 <span class="export">export shown: <button id="export-csv" type="button">CSV</button><button id="export-json" type="button">JSON</button></span>

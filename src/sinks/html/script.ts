@@ -245,6 +245,7 @@ export const REPORT_JS = `
       var on = th.getAttribute('data-sort') === state.sort;
       th.setAttribute('aria-sort', on ? (state.dir > 0 ? 'ascending' : 'descending') : 'none');
     });
+    document.getElementById('sort-by').value = state.sort + ':' + state.dir;
     renderList();
     renderFleet();
   }
@@ -489,13 +490,16 @@ export const REPORT_JS = `
   document.getElementById('zoom-reset').addEventListener('click', function () { view = span.slice(); renderFleet(); });
   document.getElementById('export-csv').addEventListener('click', exportCsv);
   document.getElementById('export-json').addEventListener('click', exportJson);
+  function sortBy(k, dir) { state.sort = k; state.dir = dir; state.shown = PAGE; applyFilter(); }
   Array.prototype.forEach.call(document.querySelectorAll('#list th[data-sort]'), function (th) {
     th.addEventListener('click', function () {
       var k = th.getAttribute('data-sort');
-      if (state.sort === k) state.dir = -state.dir; else { state.sort = k; state.dir = 1; }
-      state.shown = PAGE;
-      applyFilter();
+      sortBy(k, state.sort === k ? -state.dir : 1);
     });
+  });
+  document.getElementById('sort-by').addEventListener('change', function (e) {
+    var v = e.target.value.split(':');
+    sortBy(v[0], Number(v[1]));
   });
   document.getElementById('clear').addEventListener('click', function () {
     var keep = { sort: state.sort, dir: state.dir };

@@ -42,6 +42,7 @@ td.wrap{overflow-wrap:anywhere}
 .filters input,.filters select{max-width:100%}
 .filters label{white-space:nowrap}
 .export{margin-left:auto}
+.narrow-only{display:none}
 .layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.4fr);gap:14px;align-items:start}
 @media (max-width:1000px){.layout{grid-template-columns:minmax(0,1fr)}}
 #list tr.sel{background:#e3ecfb}
@@ -79,6 +80,7 @@ svg.fleet .brush{fill:#3b6fd8;opacity:.2}
 @media (max-width:600px){
 main{padding:10px}header{padding:10px}
 .col-tool,.col-time,.narrow-hide{display:none}
+.narrow-only{display:inline-block}
 .kv{grid-template-columns:minmax(0,1fr)}.kv dt{margin-top:4px}
 .export{margin-left:0}
 #detail{position:static;max-height:none}
