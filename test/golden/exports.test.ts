@@ -2,7 +2,9 @@
 // through the sink registry exactly as `ratchain hunt --timeline --navigator` writes them, and
 // byte-compared with test/golden/examples.timeline.csv, .jsonl and examples.navigator.json
 // (UPDATE_GOLDEN=1 regenerates, as for the golden findings). The layer is checked against the
-// Navigator layer format 4.5, the timeline against what Timesketch requires.
+// Navigator layer format 4.5, the timeline against what Timesketch requires, and the layer's
+// techniques against ATT&CK's own STIX data when ../shared/reference holds it (skipped visibly when
+// not; a hand-built bundle shows the check can fail).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { NAVIGATOR_VERSIONS } from '../../src/sinks/navigator.ts';
 import { openOutputs } from '../../src/sinks/registry.ts';
 import { TIMELINE_COLUMNS } from '../../src/sinks/timeline.ts';
+import { attackBundleFile, attackData, checkLayerAgainstAttack } from '../support/attack-stix.ts';
 import { CORPUS_CASES, huntCase } from '../support/corpus.ts';
 import { REPO_ROOT } from '../support/data.ts';
 import { checkLayer } from '../support/navigator-layer.ts';
@@ -167,5 +170,62 @@ describe('golden exports of the examples', () => {
       [],
     );
     assert.notDeepEqual(checkLayer({ ...layer, score: 3 }), []);
+  });
+
+  const bundle = attackBundleFile();
+  const noBundle = bundle
+    ? false
+    : "ATT&CK STIX bundle (attack-stix-data's enterprise-attack.json) not in ../shared/reference";
+  if (noBundle) process.stderr.write(`SKIP layer against ATT&CK's own data: ${noBundle}\n`);
+
+  it("the layer's techniques are ATT&CK's: live ids, under their tactics, by their names", {
+    skip: noBundle,
+  }, () => {
+    const attack = attackData(JSON.parse(readFileSync(bundle!, 'utf8')));
+    assert.ok(attack.techniques.size > 500, 'a whole Enterprise bundle');
+    assert.deepEqual(checkLayerAgainstAttack(JSON.parse(text.layer), attack), []);
+  });
+
+  it('the check against ATT&CK data fails on an unknown, retired, misplaced or misnamed technique', () => {
+    const pattern = (id: string, name: string, tactic: string, extra = {}) => ({
+      type: 'attack-pattern',
+      name,
+      external_references: [{ source_name: 'mitre-attack', external_id: id }],
+      kill_chain_phases: [{ kill_chain_name: 'mitre-attack', phase_name: tactic }],
+      ...extra,
+    });
+    const attack = attackData({
+      type: 'bundle',
+      objects: [
+        { type: 'x-mitre-collection', x_mitre_version: '18.0' },
+        pattern('T1219', 'Remote Access Tools', 'command-and-control'),
+        pattern('T1543.003', 'Windows Service', 'persistence'),
+        pattern('T1053.002', 'At', 'persistence', { x_mitre_deprecated: true }),
+      ],
+    });
+    const layer = (techniques: unknown[], attackVersion = '18') => ({
+      versions: { attack: attackVersion },
+      techniques,
+    });
+    const ok = {
+      techniqueID: 'T1219',
+      tactic: 'command-and-control',
+      links: [{ label: 'T1219 Remote Access Tools' }],
+    };
+    assert.deepEqual(checkLayerAgainstAttack(layer([ok]), attack), []);
+    const cases: Array<[unknown, RegExp, string?]> = [
+      [{ techniqueID: 'T1219.009' }, /not an ATT&CK technique/],
+      [{ techniqueID: 'T1053.002' }, /revoked or deprecated/],
+      [{ techniqueID: 'T1543.003', tactic: 'execution' }, /tactic execution is not one of persistence/],
+      [{ ...ok, links: [{ label: 'T1219 Remote Access Software' }] }, /ATT&CK says "Remote Access Tools"/],
+      [ok, /not the bundle's release 18\.0/, '17'],
+    ];
+    for (const [t, expected, version] of cases) {
+      const errors = checkLayerAgainstAttack(layer([t], version), attack);
+      assert.ok(
+        errors.some((e) => expected.test(e)),
+        `${expected} among ${JSON.stringify(errors)}`,
+      );
+    }
   });
 });
