@@ -52,6 +52,8 @@ function refusal(source: string, e: unknown): string {
   return `not a valid regular expression (RE2 syntax, matched in linear time): ${m}`;
 }
 
+const NO_MATCHES: RegExpMatchArray[] = [];
+
 const bounded = (text: string) => (text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text);
 
 /** Compiles `source` (case-insensitive unless asked); throws PatternError with a readable reason. */
@@ -63,16 +65,21 @@ export function compilePattern(source: string, o: { caseSensitive?: boolean } = 
   } catch (e) {
     throw new PatternError(source, refusal(source, e));
   }
+  // Most texts match nothing. re.test runs RE2's DFA (no capture groups), several times faster
+  // than the capturing engines exec and matchAll use, so they run only on a text known to match.
+  const test = (text: string) => re.test(bounded(text));
   return {
     source,
     caseSensitive,
-    test: (text) => re.test(bounded(text)),
-    exec: (text) => re.exec(bounded(text)) as RegExpExecArray | null,
-    matchAll: (text) => re.matchAll(bounded(text)),
-    replaceFirst: (text, replacement) =>
-      text.length > MAX_MATCH_CHARS
+    test,
+    exec: (text) => (test(text) ? (re.exec(bounded(text)) as RegExpExecArray | null) : null),
+    matchAll: (text) => (test(text) ? re.matchAll(bounded(text)) : NO_MATCHES[Symbol.iterator]()),
+    replaceFirst: (text, replacement) => {
+      if (!test(text)) return text;
+      return text.length > MAX_MATCH_CHARS
         ? re.matcher(bounded(text)).replaceFirst(replacement) + text.slice(MAX_MATCH_CHARS)
-        : re.matcher(text).replaceFirst(replacement),
+        : re.matcher(text).replaceFirst(replacement);
+    },
   };
 }
 

@@ -23,6 +23,20 @@ test('exec and replaceFirst behave as RegExp.exec and String.replace do', () => 
   assert.equal(p.exec('q'), null);
   assert.equal(compilePattern('^"(.*)"$').replaceFirst('"abc"', '$1'), 'abc');
   assert.equal(compilePattern('a').replaceFirst('banana', '[$&]'), 'b[a]nana');
+  assert.equal(compilePattern('q').replaceFirst('banana', '[$&]'), 'banana');
+});
+
+test('matchAll gives every match with its named groups, and none on a text without one', () => {
+  const p = compilePattern('-R (?<port>\\d+)');
+  const all = [...p.matchAll('ssh -R 22 -r 80 -R x')];
+  assert.deepEqual(
+    all.map((m) => [m[0], m.groups?.port]),
+    [
+      ['-R 22', '22'],
+      ['-r 80', '80'],
+    ],
+  );
+  assert.deepEqual([...p.matchAll('ssh host')], []);
 });
 
 test('look-arounds, back-references, atomic groups and possessives are refused, saying why', () => {
