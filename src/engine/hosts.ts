@@ -1,6 +1,7 @@
 // The table of hosts the engine holds state for: one canonical name per host, kept in order of
 // last activity so idle hosts are found at the front, and bounded by Limits.Hosts.
 import type { Platform } from '../model/event.ts';
+import { LazyMap, LazySet } from './lazy-map.ts';
 import type { HostState } from './state.ts';
 
 export interface HostTable {
@@ -15,29 +16,29 @@ function newHost(key: string, displayName: string, platform: Platform, now: numb
     name: key,
     displayName,
     platform,
-    procsByGuid: new Map(),
-    procsByPid: new Map(),
+    procsByGuid: new LazyMap(),
+    procsByPid: new LazyMap(),
     procCount: 0,
     recentStarts: [],
     procSweep: now,
     procSweeps: 0,
     maintained: now,
     nextProcId: 1,
-    agents: new Map(),
-    byPath: new Map(),
-    byHash: new Map(),
-    byMeta: new Map(),
-    byTool: new Map(),
-    writtenBy: new Map(),
-    droppedBy: new Map(),
-    resolvedBy: new Map(),
+    agents: new LazyMap(),
+    byPath: new LazyMap(),
+    byHash: new LazyMap(),
+    byMeta: new LazyMap(),
+    byTool: new LazyMap(),
+    writtenBy: new LazyMap(),
+    droppedBy: new LazyMap(),
+    resolvedBy: new LazyMap(),
     pendingPersistence: [],
-    entries: new Map(),
-    flowsByProcess: new Map(),
-    dnsNames: new Map(),
-    addresses: new Set(),
-    units: { starts: [], managerStarts: [], installs: new Map(), programs: new Map() },
-    tunnels: { procs: new Map(), logins: [] },
+    entries: new LazyMap(),
+    flowsByProcess: new LazyMap(),
+    dnsNames: new LazyMap(),
+    addresses: new LazySet(),
+    units: { starts: [], managerStarts: [], installs: new LazyMap(), programs: new LazyMap() },
+    tunnels: { procs: new LazyMap(), logins: [] },
     lastTime: now,
   };
 }

@@ -5,6 +5,7 @@ import type { Catalog, CatalogMatch } from '../catalog/types.ts';
 import type { StepId } from '../model/finding.ts';
 import { fileName } from '../model/paths.ts';
 import type { EngineContext } from './context.ts';
+import { LazyMap, LazySet } from './lazy-map.ts';
 import type { Agent, HostState, Proc, StepLog } from './state.ts';
 
 /** Descendants attached to a new agent at most: bounds the walk over a huge process tree. */
@@ -44,14 +45,14 @@ function newAgent(host: HostState, key: string, instance: boolean, time: number)
     host,
     images: new Set(),
     keys: new Set(),
-    hashes: new Set(),
+    hashes: new LazySet(),
     meta: {},
     links: [],
     steps: { execution: emptyLog(), persistence: emptyLog(), egress: emptyLog(), control: emptyLog() },
     egress: new Map(),
-    flags: new Map(),
-    entryNames: new Set(),
-    users: new Set(),
+    flags: new LazyMap(),
+    entryNames: new LazySet(),
+    users: new LazySet(),
     instance,
     commandLines: [],
     starts: [],
