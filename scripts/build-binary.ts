@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { buildPackage, dataFiles, ENTRY } from './build.ts';
+import { buildPackage, CHECKED_FILES, checkedBuiltins, dataFiles, ENTRY } from './build.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -37,7 +37,7 @@ async function bundle(file: string): Promise<void> {
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: 'none',
-    plugins: [seaAssets],
+    plugins: [seaAssets, checkedBuiltins],
     // ESM-only packages (fdir, under tinyglobby) call createRequire(import.meta.url); CommonJS has
     // no import.meta, so it is the executable's own URL here.
     define: { 'import.meta.url': 'RATCHAIN_SEA_URL' },
@@ -50,13 +50,13 @@ async function bundle(file: string): Promise<void> {
 }
 
 export async function buildBinary(): Promise<string> {
-  await buildPackage(); // the data files, the checked catalogue and the licence notices
+  await buildPackage(); // the data files, the checked built-ins and the licence notices
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   const main = join(WORK, 'ratchain.cjs');
   await bundle(main);
 
-  const names = [...dataFiles(), 'catalog/tools.checked.json'];
+  const names = [...dataFiles(), ...CHECKED_FILES];
   const assets: Record<string, string> = { 'assets.json': join(WORK, 'assets.json') };
   for (const n of names) assets[n] = join(DIST, n);
   writeFileSync(assets['assets.json'], JSON.stringify(names));

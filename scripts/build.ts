@@ -1,8 +1,9 @@
 // `npm run build`: bundles the command line into dist/ (run by `prepare` on `npm ci`, and by
 // `prepack`). dist/ratchain.mjs is the entry; each subcommand is its own chunk beside it, loaded
 // when it runs. Every data file under src/ (the catalogue, rule packs) is copied to the same path
-// under dist/, where src/assets.ts finds it; the built-in catalogue is also checked here once and
-// written as JSON, so no run pays for checking it.
+// under dist/, where src/assets.ts finds it; the built-in catalogue, rule packs and default config
+// are also checked here once and written as JSON (src/checked-builtins.ts), so no run pays for
+// checking them, and a run that reads no user file loads no checker (yaml, zod) at all.
 //
 // npm packages are bundled in too: loading them file by file through Node's module resolver made
 // a one-event hunt cost 5x `node -e 0` against under 3x bundled. So the package needs no runtime
@@ -11,13 +12,45 @@
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { build, type Metafile } from 'esbuild';
-import { BUILTIN_ASSET, BUILTIN_CHECKED_ASSET, parseBuiltin } from '../src/catalog/builtin.ts';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import {
+  CATALOG_ASSET,
+  CHECKED_ASSETS,
+  checkBuiltinCatalog,
+  defaultConfig,
+} from '../src/checked-builtins.ts';
+import { checkBuiltinRulesForBuild } from '../src/rules/load.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SRC = join(ROOT, 'src');
 const DIST = join(ROOT, 'dist');
 export const ENTRY = 'src/cli/bin.ts';
+
+/** Every import of src/checked-builtins.ts resolves to src/checked-builtins.built.ts instead. */
+export const checkedBuiltins: Plugin = {
+  name: 'checked-builtins',
+  setup(b) {
+    b.onResolve({ filter: /\/checked-builtins\.ts$/ }, () => ({
+      path: join(SRC, 'checked-builtins.built.ts'),
+    }));
+  },
+};
+
+/** The checked results the build writes beside the data files (names under dist/). */
+export const CHECKED_FILES = Object.values(CHECKED_ASSETS);
+
+function writeCheckedBuiltins(): void {
+  const read = (name: string) => readFileSync(join(SRC, name), 'utf8');
+  const results: Record<keyof typeof CHECKED_ASSETS, unknown> = {
+    catalog: checkBuiltinCatalog(read(CATALOG_ASSET)),
+    rules: checkBuiltinRulesForBuild(read),
+    config: defaultConfig(),
+  };
+  for (const [kind, name] of Object.entries(CHECKED_ASSETS)) {
+    mkdirSync(dirname(join(DIST, name)), { recursive: true });
+    writeFileSync(join(DIST, name), JSON.stringify(results[kind as keyof typeof CHECKED_ASSETS]));
+  }
+}
 
 /** Every file under src/ the code may read at run time: anything that is not code or prose. */
 export function dataFiles(dir = SRC): string[] {
@@ -69,6 +102,7 @@ export async function buildPackage(): Promise<void> {
     minifySyntax: true,
     legalComments: 'none',
     metafile: true,
+    plugins: [checkedBuiltins],
     logLevel: 'warning',
   });
   chmodSync(join(DIST, 'ratchain.mjs'), 0o755);
@@ -77,8 +111,7 @@ export async function buildPackage(): Promise<void> {
     mkdirSync(dirname(join(DIST, f)), { recursive: true });
     cpSync(join(SRC, f), join(DIST, f));
   }
-  const tools = parseBuiltin(readFileSync(join(SRC, BUILTIN_ASSET), 'utf8'));
-  writeFileSync(join(DIST, BUILTIN_CHECKED_ASSET), JSON.stringify(tools));
+  writeCheckedBuiltins();
 
   writeFileSync(join(DIST, 'THIRD-PARTY-NOTICES.txt'), notices(result.metafile));
   checkLazyLoading(result.metafile);
@@ -110,6 +143,11 @@ function staticInputs(meta: Metafile, output: string): Set<string> {
 
 /** Packages a command may load, by the module that runs it; the rest load none of these. */
 const ONLY_IN: Array<[RegExp, RegExp]> = [[/node_modules\/@nats-io\//, /src\/cli\/(publish|worker)\.ts$/]];
+/**
+ * Packages a command loads only when it has a file of the user's to check: with the built-in
+ * rules and defaults, a hunt reads the build's checked JSON (src/checked-builtins.ts).
+ */
+const ON_DEMAND_IN: Array<[RegExp, RegExp]> = [[/node_modules\/(yaml|zod)\//, /src\/cli\/hunt\.ts$/]];
 /** What `ratchain --help` runs: the entry and the command line it loads. */
 const HELP_PATH = [ENTRY, 'src/cli/main.ts'];
 /**
@@ -121,7 +159,8 @@ const NEVER = /node_modules\/(playwright|playwright-core|ajv)\/|node_modules\/zo
 
 /**
  * `ratchain --help` loads commander and the option lists only; NATS is loaded by publish and
- * worker alone; no browser or test library is in the bundle at all.
+ * worker alone; hunt loads yaml and zod only for a user's file; no browser or test library is in
+ * the bundle at all.
  */
 function checkLazyLoading(meta: Metafile): void {
   for (const [out, o] of Object.entries(meta.outputs)) {
@@ -134,6 +173,8 @@ function checkLazyLoading(meta: Metafile): void {
       );
     for (const [pkg, owner] of ONLY_IN)
       if (!owner.test(o.entryPoint)) bad.push(...inputs.filter((i) => pkg.test(i)));
+    for (const [pkg, command] of ON_DEMAND_IN)
+      if (command.test(o.entryPoint)) bad.push(...inputs.filter((i) => pkg.test(i)));
     if (bad.length)
       throw new Error(`${o.entryPoint} loads ${bad[0]} at start (${bad.length} files); load it on demand`);
   }

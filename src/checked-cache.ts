@@ -9,6 +9,19 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+/** The built-in tool catalogue's source. */
+export const CATALOG_ASSET = 'catalog/tools.yaml';
+
+/**
+ * What the build checks once and ships as JSON beside the bundle, by asset name (written by
+ * scripts/build.ts, read by checked-builtins.built.ts): nothing is left to check or cache there.
+ */
+export const CHECKED_ASSETS = {
+  catalog: 'catalog/tools.checked.json',
+  rules: 'rules/builtin.checked.json',
+  config: 'config/default.checked.json',
+} as const;
+
 export function cachedCheck<T>(
   kind: string,
   inputs: readonly string[],

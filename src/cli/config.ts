@@ -1,16 +1,19 @@
-// `ratchain config init|check`, and config loading for the other commands.
+// `ratchain config init|check`, and config loading for the other commands. What checks a file
+// (config/load.ts, the schema, the catalogue loader: yaml and zod) is loaded only when there is
+// a file or a flag to check: with neither, a command starts from the build's checked defaults.
 import { existsSync, writeFileSync } from 'node:fs';
-import { loadCatalog } from '../catalog/index.ts';
+import { builtinCatalog } from '../catalog/builtin.ts';
 import type { Catalog } from '../catalog/types.ts';
+import { defaultConfig } from '../checked-builtins.ts';
 import { DEFAULT_CONFIG_YAML } from '../config/default-config.ts';
-import { issueMessage } from '../config/explain-issue.ts';
-import { formatIssue, loadConfig } from '../config/load.ts';
-import { type Config, configSchema } from '../config/schema.ts';
+import type { Config } from '../config/schema.ts';
 import { EXIT } from './exit.ts';
 import type { CliIO } from './io.ts';
 
 /** The config, or undefined after printing every issue to stderr. */
-export function loadConfigOrExit(file: string | undefined, io: CliIO): Config | undefined {
+export async function loadConfigOrExit(file: string | undefined, io: CliIO): Promise<Config | undefined> {
+  if (!file) return defaultConfig();
+  const { formatIssue, loadConfig } = await import('../config/load.ts');
   const r = loadConfig(file);
   if (r.ok) return r.config;
   for (const i of r.issues) io.stderr.write(`ratchain: config ${formatIssue(i)}\n`);
@@ -24,15 +27,20 @@ export function loadConfigOrExit(file: string | undefined, io: CliIO): Config | 
  * The config with the command line's --min-steps and --internal applied, checked by the config's
  * own schema; undefined after saying on stderr what is wrong.
  */
-export function configWithFlags(
+export async function configWithFlags(
   loaded: Config,
   o: { minSteps?: number; internal?: string[] },
   io: CliIO,
-): Config | undefined {
+): Promise<Config | undefined> {
   const config = { ...loaded };
   const overrides: Array<[keyof Config, unknown, string]> = [];
   if (o.minSteps !== undefined) overrides.push(['MinSteps', o.minSteps, '--min-steps']);
   if (o.internal) overrides.push(['InternalNetworks', o.internal, '--internal']);
+  if (overrides.length === 0) return config;
+  const [{ configSchema }, { issueMessage }] = await Promise.all([
+    import('../config/schema.ts'),
+    import('../config/explain-issue.ts'),
+  ]);
   for (const [key, value, flag] of overrides) {
     const r = configSchema.shape[key].safeParse(value, { reportInput: true });
     if (!r.success) {
@@ -48,8 +56,11 @@ export function configWithFlags(
  * The built-in catalogue plus the config's `Catalogs` and any `--catalog` files. Files or
  * entries that cannot be loaded are reported on stderr; the rest is used.
  */
-export function loadCatalogOrReport(config: Config, io: CliIO, extra: string[] = []): Catalog {
-  const { catalog, problems } = loadCatalog([...config.Catalogs, ...extra]);
+export async function loadCatalogOrReport(config: Config, io: CliIO, extra: string[] = []): Promise<Catalog> {
+  const files = [...config.Catalogs, ...extra];
+  if (files.length === 0) return builtinCatalog();
+  const { loadCatalog } = await import('../catalog/index.ts');
+  const { catalog, problems } = loadCatalog(files);
   const errors = problems.filter((p) => p.kind === 'error');
   for (const p of errors.slice(0, 20))
     io.stderr.write(`ratchain: catalogue ${p.file} ${p.where}: ${p.message}\n`);
@@ -76,7 +87,8 @@ export function configInit(file: string | undefined, o: { force?: boolean }, io:
   return EXIT.ok;
 }
 
-export function configCheck(file: string, io: CliIO): number {
+export async function configCheck(file: string, io: CliIO): Promise<number> {
+  const { formatIssue, loadConfig } = await import('../config/load.ts');
   const r = loadConfig(file);
   if (r.ok) {
     io.stdout.write(`${file}: ok\n`);

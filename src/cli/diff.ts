@@ -49,10 +49,10 @@ export function diffSides(configs: string[], rules: string[]): [Side, Side] | st
 }
 
 /** A side's config: loaded, the pack file added to its Rules.Files and checked, flags applied. */
-function sideConfig(side: Side, o: DiffFlags, io: CliIO): Config | undefined {
-  const loaded = loadConfigOrExit(side.config, io);
+async function sideConfig(side: Side, o: DiffFlags, io: CliIO): Promise<Config | undefined> {
+  const loaded = await loadConfigOrExit(side.config, io);
   if (!loaded) return undefined;
-  let config = configWithFlags(loaded, o, io);
+  let config = await configWithFlags(loaded, o, io);
   if (!config || !side.rules) return config;
   const Rules = { ...config.Rules, Files: [...config.Rules.Files, resolve(side.rules)] };
   const { problems } = loadRules(Rules, side.config);
@@ -72,11 +72,11 @@ export async function runDiffCommand(inputs: string[], o: DiffFlags, io: CliIO):
   }
   const configs: Config[] = [];
   for (const side of sides) {
-    const c = sideConfig(side, o, io);
+    const c = await sideConfig(side, o, io);
     if (!c) return EXIT.usage;
     configs.push(c);
   }
-  const catalogs = configs.map((config) => loadCatalogOrReport(config, io, o.catalog));
+  const catalogs = await Promise.all(configs.map((config) => loadCatalogOrReport(config, io, o.catalog)));
   const report = inputReport(io);
   const progress = startProgress(inputs, o, io);
   const [before, after] = await huntEach(

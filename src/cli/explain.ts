@@ -61,13 +61,13 @@ export async function runExplain(id: string, inputs: string[], o: ExplainFlags, 
     }
   } else if (inputs.length) {
     if (!knownFormat(o.format, io)) return EXIT.usage;
-    const config = loadConfigOrExit(o.config, io);
+    const config = await loadConfigOrExit(o.config, io);
     if (!config) return EXIT.usage;
     // Signals too, so an id taken from a --min-steps 2 run can still be explained.
     const r = await hunt({
       paths: inputs,
       config: { ...config, MinSteps: Math.min(config.MinSteps, 2) },
-      catalog: loadCatalogOrReport(config, io),
+      catalog: await loadCatalogOrReport(config, io),
       format: o.format,
     });
     findings = r.findings;

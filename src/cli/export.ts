@@ -11,9 +11,9 @@ import type { CliIO } from './io.ts';
 const SEPARATOR = { eql: '//', kql: '//', spl: '```', sigma: '#' } as const;
 
 export async function runExport(o: ExportFlags, io: CliIO): Promise<number> {
-  const config = loadConfigOrExit(o.config, io);
+  const config = await loadConfigOrExit(o.config, io);
   if (!config) return EXIT.usage;
-  const catalog = loadCatalogOrReport(config, io, o.catalog);
+  const catalog = await loadCatalogOrReport(config, io, o.catalog);
   const platforms = o.platform ? [o.platform] : EXPORT_PLATFORMS;
   const parts = platforms.map((p) => exportAs(o.to, config, catalog, p));
   // Several platforms: one file; Sigma documents stay separate, other languages get a rule line.

@@ -18,7 +18,7 @@ function rank(s: Severity): number {
 export async function runHuntCommand(inputs: string[], o: HuntFlags, io: CliIO): Promise<number> {
   checkRequests(sinkRequests(o, HUNT_SINKS));
   checkOutputs(sinkRequests(o, HUNT_SINKS).map((r) => r.path));
-  const resolved = resolveInputs(o, io);
+  const resolved = await resolveInputs(o, io);
   if (!resolved) return EXIT.usage;
   const { config, catalog } = resolved;
 

@@ -16,14 +16,17 @@ export interface ResolvedInputs {
   defaultHost?: string;
 }
 
-export function resolveInputs(o: InputFlags & { minSteps?: number }, io: CliIO): ResolvedInputs | undefined {
+export async function resolveInputs(
+  o: InputFlags & { minSteps?: number },
+  io: CliIO,
+): Promise<ResolvedInputs | undefined> {
   if (!knownFormat(o.format, io)) return undefined;
-  const loaded = loadConfigOrExit(o.config, io);
-  const config = loaded && configWithFlags(loaded, o, io);
+  const loaded = await loadConfigOrExit(o.config, io);
+  const config = loaded && (await configWithFlags(loaded, o, io));
   if (!config) return undefined;
   return {
     config,
-    catalog: loadCatalogOrReport(config, io, o.catalog),
+    catalog: await loadCatalogOrReport(config, io, o.catalog),
     format: o.format,
     defaultHost: o.host,
   };

@@ -10,7 +10,7 @@ import { resolveInputs } from './input-flags.ts';
 import type { CliIO } from './io.ts';
 
 export async function runPublishCommand(inputs: string[], o: PublishFlags, io: CliIO): Promise<number> {
-  const resolved = resolveInputs(o, io);
+  const resolved = await resolveInputs(o, io);
   if (!resolved) return EXIT.usage;
   const { config } = resolved;
   const partitions = Number(o.partitions);

@@ -21,9 +21,9 @@ import type { CliIO } from './io.ts';
 const WHAT_CHARS = 70;
 
 /** The rules a command looks at: built-in, or with the config's Rules: applied. */
-function rulesFor(o: RulesFlags, io: CliIO): RuleSet | undefined {
+async function rulesFor(o: RulesFlags, io: CliIO): Promise<RuleSet | undefined> {
   if (!o.config) return builtinRules();
-  const config = loadConfigOrExit(o.config, io);
+  const config = await loadConfigOrExit(o.config, io);
   if (!config) return undefined;
   const r = loadRules(config.Rules, o.config);
   for (const p of r.problems) io.stderr.write(`ratchain: rules ${formatRuleProblem(p)}\n`);
@@ -78,8 +78,8 @@ function unknownGroup(under: string, io: CliIO): number {
   return EXIT.usage;
 }
 
-export function rulesList(under: string | undefined, o: RulesFlags, io: CliIO): number {
-  const set = rulesFor(o, io);
+export async function rulesList(under: string | undefined, o: RulesFlags, io: CliIO): Promise<number> {
+  const set = await rulesFor(o, io);
   if (!set) return EXIT.usage;
   if (under && !GROUP_PATHS.some((g) => g === under || g.startsWith(`${under}.`)))
     return unknownGroup(under, io);
@@ -119,8 +119,8 @@ function showOne(r: RuleRecord): string[] {
   return lines;
 }
 
-export function rulesShow(name: string, o: RulesFlags, io: CliIO): number {
-  const set = rulesFor(o, io);
+export async function rulesShow(name: string, o: RulesFlags, io: CliIO): Promise<number> {
+  const set = await rulesFor(o, io);
   if (!set) return EXIT.usage;
   const dot = name.lastIndexOf('.');
   const exact = GROUP_PATHS.find((g) => g === name.slice(0, dot));

@@ -11,7 +11,7 @@ import { resolveInputs } from './input-flags.ts';
 import type { CliIO } from './io.ts';
 
 export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number> {
-  const resolved = resolveInputs(o, io);
+  const resolved = await resolveInputs(o, io);
   if (!resolved) return EXIT.usage;
   const { config } = resolved;
   const ms = (flag: string, v: string) => {

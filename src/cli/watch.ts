@@ -24,7 +24,7 @@ function duration(flag: string, v: string, io: CliIO): number | undefined {
 }
 
 export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO): Promise<number> {
-  const resolved = resolveInputs(o, io);
+  const resolved = await resolveInputs(o, io);
   if (!resolved) return EXIT.usage;
   const { config } = resolved;
   const reorderMs = duration('--reorder', o.reorder, io);

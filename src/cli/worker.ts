@@ -27,7 +27,7 @@ export function parsePartitionList(s: string, partitions: number): number[] | un
 }
 
 export async function runWorkerCommand(o: WorkerFlags, io: CliIO): Promise<number> {
-  const config = loadConfigOrExit(o.config, io);
+  const config = await loadConfigOrExit(o.config, io);
   if (!config) return EXIT.usage;
   const partitions = Number(o.partitions);
   const batch = Number(o.batch);
@@ -68,7 +68,7 @@ export async function runWorkerCommand(o: WorkerFlags, io: CliIO): Promise<numbe
       nc,
       layout,
       config,
-      catalog: loadCatalogOrReport(config, io),
+      catalog: await loadCatalogOrReport(config, io),
       own,
       batch,
       signal: stop.signal,

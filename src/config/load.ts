@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
+import { defaultConfig } from '../checked-builtins.ts';
 import { loadRules, type RuleProblem } from '../rules/load.ts';
 import { closest } from './did-you-mean.ts';
 import { issueMessage, settingsAt } from './explain-issue.ts';
@@ -111,7 +112,7 @@ function ruleIssue(p: RuleProblem, file: string, doc: Document, lc: LineCounter)
 }
 
 export function loadConfig(file: string | undefined): ConfigResult {
-  if (!file) return { ok: true, config: configSchema.parse({}) };
+  if (!file) return { ok: true, config: defaultConfig() };
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

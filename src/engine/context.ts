@@ -2,12 +2,13 @@
 // catalogue, the compiled rules, the host table, the flow-join state, the counters and where
 // findings go. Step modules take it as their first argument instead of closing over the engine.
 import type { Catalog } from '../catalog/types.ts';
-import { anyOf, type Pattern } from '../config/pattern.ts';
-import { type Config, DEFAULT_INTERNAL_NETWORKS } from '../config/schema.ts';
+import { DEFAULT_INTERNAL_NETWORKS } from '../config/internal-networks.ts';
+import { anyOfChecked, type Pattern } from '../config/pattern.ts';
+import type { Config } from '../config/schema.ts';
 import type { Finding } from '../model/finding.ts';
 import { fileName } from '../model/paths.ts';
 import { type CompiledRules, compileRules } from '../rules/compile.ts';
-import { rulesFor } from '../rules/load.ts';
+import { rulesFor } from '../rules/rule-set.ts';
 import type { ClockOffset } from './clock-skew.ts';
 import { type FlowState, newFlowState } from './flow-join.ts';
 import { type HostTable, hostTable } from './hosts.ts';
@@ -82,7 +83,7 @@ function engineRules(cfg: Config): EngineRules {
       suspicious: cfg.SuspiciousChildProcesses ?? packs.control.suspicious,
     },
     installPaths,
-    installPath: anyOf(installPaths.map((r) => r.source)),
+    installPath: anyOfChecked(installPaths.map((r) => r.source)),
     supportHosts: cfg.UserContext.SupportHosts,
     adminUsers: cfg.UserContext.AdminUsers,
   };

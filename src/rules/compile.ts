@@ -1,10 +1,10 @@
 // A loaded rule set made ready for the engine: name sets, one linear-time pattern per list of
 // patterns (config/pattern.ts, the one compile path for patterns on log text), and plain numbers. Compiled once per rule set (memoised), so every engine created
 // from the same rules shares it.
-import { anyOf, compilePattern, NOTHING, type Pattern } from '../config/pattern.ts';
+import { anyOfChecked, checkedPattern, NOTHING, type Pattern } from '../config/pattern.ts';
 import type { PersistenceMechanism } from '../model/event.ts';
 import type { Severity } from '../model/finding.ts';
-import type { RuleRecord, RuleSet } from './load.ts';
+import type { RuleRecord, RuleSet } from './rule-set.ts';
 import type { CommandField, ConfidenceTerm, FlagCode, GroupEntry, GroupPath, WeightCode } from './schema.ts';
 
 export interface ProgramRoles {
@@ -153,7 +153,7 @@ function roleOf(set: RuleSet, ...groups: GroupPath[]): (name: string) => boolean
       for (const n of e.names) names.add(n);
       patterns.push(...e.patterns);
     }
-  const re = patterns.length ? anyOf(patterns) : undefined;
+  const re = patterns.length ? anyOfChecked(patterns) : undefined;
   return re ? (n) => names.has(n) || re.test(n) : (n) => names.has(n);
 }
 
@@ -207,17 +207,17 @@ function roles(set: RuleSet, fileName: (path: string) => string): ProgramRoles {
 function controlChildren(set: RuleSet): Pattern {
   const alts: string[] = [];
   for (const e of entries(set, 'control.children')) alts.push(...e.names.map(literal), ...e.patterns);
-  return alts.length ? compilePattern(`(^|[\\\\/])(${alts.join('|')})(\\.exe)?$`) : NOTHING;
+  return alts.length ? checkedPattern(`(^|[\\\\/])(${alts.join('|')})(\\.exe)?$`) : NOTHING;
 }
 
 function field(f: CommandField, caseSensitive: boolean): CompiledField {
   const fl = flags(caseSensitive);
   return {
-    re: f.pattern === undefined ? undefined : compilePattern(f.pattern, fl),
+    re: f.pattern === undefined ? undefined : checkedPattern(f.pattern, fl),
     groups: f.groups,
     default: f.default,
     trim: f.trim,
-    replace: f.replace.map((r) => ({ re: compilePattern(r.pattern, fl), with: r.with })),
+    replace: f.replace.map((r) => ({ re: checkedPattern(r.pattern, fl), with: r.with })),
   };
 }
 
@@ -226,9 +226,9 @@ function commands(set: RuleSet): CommandRule[] {
     const fl = flags(e.caseSensitive);
     return {
       id: e.id,
-      match: compilePattern(e.match, fl),
-      image: e.image === undefined ? undefined : compilePattern(e.image, fl),
-      unless: e.unless === undefined ? undefined : compilePattern(e.unless, fl),
+      match: checkedPattern(e.match, fl),
+      image: e.image === undefined ? undefined : checkedPattern(e.image, fl),
+      unless: e.unless === undefined ? undefined : checkedPattern(e.unless, fl),
       mechanism: e.mechanism,
       name: e.name && field(e.name, e.caseSensitive),
       command: e.command && field(e.command, e.caseSensitive),
@@ -274,18 +274,20 @@ function ties(set: RuleSet): CompiledRules['ties'] {
   return {
     forwards: entries(set, 'ties.forwards').map((e) => ({
       id: e.id,
-      re: compilePattern(e.pattern),
-      image: e.image === undefined ? undefined : compilePattern(e.image),
+      re: checkedPattern(e.pattern),
+      image: e.image === undefined ? undefined : checkedPattern(e.image),
       defaultHost: e.defaultHost,
     })),
     loginPorts: Object.fromEntries(entries(set, 'ties.login_ports').map((e) => [e.service, e.port])),
-    loginAcceptor: anyOf(entries(set, 'ties.login_ports').flatMap((e) => (e.acceptor ? [e.acceptor] : []))),
+    loginAcceptor: anyOfChecked(
+      entries(set, 'ties.login_ports').flatMap((e) => (e.acceptor ? [e.acceptor] : [])),
+    ),
     managerPids: entries(set, 'ties.managers').flatMap((e) => (e.pid === undefined ? [] : [e.pid])),
-    managerImage: anyOf(entries(set, 'ties.managers').flatMap((e) => (e.image ? [e.image] : []))),
+    managerImage: anyOfChecked(entries(set, 'ties.managers').flatMap((e) => (e.image ? [e.image] : []))),
     installs: entries(set, 'ties.installs').map((e) => ({
       id: e.id,
-      image: compilePattern(e.image),
-      re: compilePattern(e.pattern, flags(e.caseSensitive)),
+      image: checkedPattern(e.image),
+      re: checkedPattern(e.pattern, flags(e.caseSensitive)),
     })),
     unitStartMs: t('unit_start_seconds') * 1000,
     loopbackConnectMs: t('loopback_connect_seconds') * 1000,
@@ -298,7 +300,7 @@ function compile(set: RuleSet, fileName: (path: string) => string): CompiledRule
   const entryRule = (e: GroupEntry<'persistence.files'> & { id: string }, cs?: boolean): EntryRule => ({
     id: e.id,
     mechanism: e.mechanism,
-    re: compilePattern(e.pattern, flags(cs)),
+    re: checkedPattern(e.pattern, flags(cs)),
     name: e.name,
   });
   return {
@@ -306,41 +308,41 @@ function compile(set: RuleSet, fileName: (path: string) => string): CompiledRule
     control: {
       children: controlChildren(set),
       acceptable: entries(set, 'control.acceptable').map((e) => ({
-        parent: compilePattern(e.parent),
-        child: compilePattern(e.child),
+        parent: checkedPattern(e.parent),
+        child: checkedPattern(e.child),
       })),
       suspicious: entries(set, 'control.suspicious').map((e) =>
-        compilePattern(e.pattern, flags(e.caseSensitive)),
+        checkedPattern(e.pattern, flags(e.caseSensitive)),
       ),
     },
     paths: {
       userWritable: entries(set, 'paths.user_writable').map((e) =>
-        compilePattern(e.pattern, flags(e.caseSensitive)),
+        checkedPattern(e.pattern, flags(e.caseSensitive)),
       ),
-      dropped: anyOf(patterns(set, 'paths.dropped')),
+      dropped: anyOfChecked(patterns(set, 'paths.dropped')),
     },
     persistence: {
       registry: entries(set, 'persistence.registry').map((e) => entryRule({ ...e, caseSensitive: false })),
       files: entries(set, 'persistence.files').map((e) => entryRule(e, e.caseSensitive)),
       commands: commands(set),
-      shellCommandArgs: anyOf(patterns(set, 'persistence.shell_command_args')),
+      shellCommandArgs: anyOfChecked(patterns(set, 'persistence.shell_command_args')),
       labels: entries(set, 'persistence.labels').map((e) => ({
         mechanism: e.mechanism,
-        re: compilePattern(e.pattern),
-        unlessLocation: e.unlessLocation === undefined ? undefined : compilePattern(e.unlessLocation),
+        re: checkedPattern(e.pattern),
+        unlessLocation: e.unlessLocation === undefined ? undefined : checkedPattern(e.unlessLocation),
         flag: e.flag,
         text: e.text,
       })),
     },
     ties: ties(set),
     identity: {
-      osProduct: anyOf(patterns(set, 'identity.os_products')),
-      imageSuffix: anyOf(patterns(set, 'identity.image_suffixes')),
-      standardIntegrity: anyOf(patterns(set, 'identity.standard_integrity')),
-      fetch: anyOf(patterns(set, 'identity.fetch_commands')),
+      osProduct: anyOfChecked(patterns(set, 'identity.os_products')),
+      imageSuffix: anyOfChecked(patterns(set, 'identity.image_suffixes')),
+      standardIntegrity: anyOfChecked(patterns(set, 'identity.standard_integrity')),
+      fetch: anyOfChecked(patterns(set, 'identity.fetch_commands')),
     },
     egress: {
-      localSource: anyOf(patterns(set, 'egress.local_sources')),
+      localSource: anyOfChecked(patterns(set, 'egress.local_sources')),
       clientHeavyMinBytes: one<GroupEntry<'egress.thresholds'>>(
         set,
         'egress.thresholds',

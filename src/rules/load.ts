@@ -1,6 +1,8 @@
-// Loads rule packs: the built-in ones (common, windows, linux, macos; checked once and cached by
-// content hash), then a config's `Rules: { Files, Override }`. Every mistake is reported with its
-// file, line, column and a hint; a broken built-in pack is a bug in ratchain and throws.
+// Checks rule packs: the built-in ones (common, windows, linux, macos; from the sources, cached
+// by content hash, or once by the build for the package) and a config's `Rules: { Files,
+// Override }`. Every mistake is reported with its file, line, column and a hint; a broken
+// built-in pack is a bug in ratchain and throws. The checked sets are held by rule-set.ts, which
+// the engine reads without loading this module's checkers (yaml, zod).
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod';
@@ -8,6 +10,16 @@ import { assetPath, readAsset } from '../assets.ts';
 import { cachedCheck } from '../checked-cache.ts';
 import { closest } from '../config/did-you-mean.ts';
 import { keyNodeAt, nodeAt } from '../config/yaml-position.ts';
+import {
+  builtinRules,
+  isBuiltinSpec,
+  type RuleProblem,
+  type RuleRecord,
+  type RuleSet,
+  RulesError,
+  type RulesSpec,
+  rememberRules,
+} from './rule-set.ts';
 import {
   FIXED_IDS,
   GROUP_PATHS,
@@ -19,58 +31,14 @@ import {
   SECTIONS,
 } from './schema.ts';
 
-export interface RuleProblem {
-  file: string;
-  line?: number;
-  column?: number;
-  /** Where in the file ("control.children.shells.names"). */
-  path: string;
-  /** The same place as keys and indexes, when the problem is in a config's Rules: (for its position). */
-  at?: PropertyKey[];
-  message: string;
-  hint?: string;
-}
-
-/** One entry as loaded: where it came from and what it says (checked, defaults filled). */
-export interface RuleRecord {
-  group: GroupPath;
-  id: string;
-  pack: PackPlatform;
-  file: string;
-  line?: number;
-  /** Set when a config file or override changed the built-in entry. */
-  changedBy?: string;
-  entry: Record<string, unknown>;
-}
+export type { RuleProblem, RuleRecord, RuleSet, RulesSpec } from './rule-set.ts';
+export { builtinRules, formatRuleProblem, RulesError, rulesFor } from './rule-set.ts';
 
 export interface ParsedPack {
   platform: PackPlatform;
   description: string;
   file: string;
   records: RuleRecord[];
-}
-
-/** Every entry of every pack, in load order, by group. */
-export interface RuleSet {
-  packs: Array<{ platform: PackPlatform; description: string; file: string }>;
-  groups: Record<GroupPath, RuleRecord[]>;
-}
-
-/** What a config's `Rules:` says: more pack files, and entries changed or removed (null). */
-export interface RulesSpec {
-  Files: string[];
-  Override: Record<string, unknown>;
-}
-
-export class RulesError extends Error {
-  constructor(readonly problems: RuleProblem[]) {
-    super(problems.map(formatRuleProblem).join('\n'));
-  }
-}
-
-export function formatRuleProblem(p: RuleProblem): string {
-  const at = p.line ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
-  return `${at}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`;
 }
 
 type Position = (path: PropertyKey[]) => { line?: number; column?: number };
@@ -230,11 +198,11 @@ function missingProblems(set: RuleSet, file: string): RuleProblem[] {
 
 export const BUILTIN_PACKS = PACKS.map((p) => `rules/${p}.yaml`);
 
-function parseBuiltinPacks(texts: string[]): ParsedPack[] {
+function parseBuiltinPacks(texts: string[], files: string[]): ParsedPack[] {
   const packs: ParsedPack[] = [];
   const problems: RuleProblem[] = [];
   for (const [i, text] of texts.entries()) {
-    const r = parseRulePack(text, assetPath(BUILTIN_PACKS[i]));
+    const r = parseRulePack(text, files[i]);
     problems.push(...r.problems);
     if (r.pack) packs.push(r.pack);
   }
@@ -242,33 +210,35 @@ function parseBuiltinPacks(texts: string[]): ParsedPack[] {
   return packs;
 }
 
-/**
- * The built-in packs, checked. Checking with positions costs every command a few hundred
- * milliseconds, so the result is cached by content and by the paths it records (checked-cache.ts).
- */
-function loadBuiltinPacks(): ParsedPack[] {
-  const texts = BUILTIN_PACKS.map(readAsset);
-  return cachedCheck(
-    'rules',
-    [...texts, ...BUILTIN_PACKS.map(assetPath)],
-    () => parseBuiltinPacks(texts),
-    (c): c is ParsedPack[] => Array.isArray(c) && c.length === BUILTIN_PACKS.length,
-  );
+function ruleSetOf(packs: ParsedPack[]): RuleSet {
+  const set: RuleSet = { packs: [], groups: emptyGroups() };
+  const problems: RuleProblem[] = [];
+  for (const p of packs) addPack(set, p, false, problems);
+  problems.push(...missingProblems(set, 'built-in rules'));
+  if (problems.length) throw new RulesError(problems);
+  return set;
 }
 
-let builtin: RuleSet | undefined;
+/**
+ * The built-in packs checked from their sources (running from a clone; the package reads the
+ * build's result, checked-builtins.built.ts). Checking with positions costs a few hundred
+ * milliseconds, so the packs are cached by content and by the paths they record (checked-cache.ts).
+ */
+export function checkBuiltinRules(): RuleSet {
+  const texts = BUILTIN_PACKS.map(readAsset);
+  const files = BUILTIN_PACKS.map(assetPath);
+  const packs = cachedCheck(
+    'rules',
+    [...texts, ...files],
+    () => parseBuiltinPacks(texts, files),
+    (c): c is ParsedPack[] => Array.isArray(c) && c.length === BUILTIN_PACKS.length,
+  );
+  return ruleSetOf(packs);
+}
 
-/** The built-in rule packs (loaded once per process). */
-export function builtinRules(): RuleSet {
-  if (!builtin) {
-    const set: RuleSet = { packs: [], groups: emptyGroups() };
-    const problems: RuleProblem[] = [];
-    for (const p of loadBuiltinPacks()) addPack(set, p, false, problems);
-    problems.push(...missingProblems(set, 'built-in rules'));
-    if (problems.length) throw new RulesError(problems);
-    builtin = set;
-  }
-  return builtin;
+/** The built-in packs checked for the build, each file named as an asset ("rules/common.yaml"). */
+export function checkBuiltinRulesForBuild(read: (asset: string) => string): RuleSet {
+  return ruleSetOf(parseBuiltinPacks(BUILTIN_PACKS.map(read), BUILTIN_PACKS));
 }
 
 // ---- a config's Rules ----------------------------------------------------------------------
@@ -355,8 +325,7 @@ export function loadRules(
   configFile = 'config',
 ): { rules: RuleSet; problems: RuleProblem[] } {
   const base = builtinRules();
-  if (!spec || (spec.Files.length === 0 && Object.keys(spec.Override).length === 0))
-    return { rules: base, problems: [] };
+  if (!spec || isBuiltinSpec(spec)) return { rules: base, problems: [] };
   const set = copy(base);
   const problems: RuleProblem[] = [];
   for (const file of spec.Files) {
@@ -373,21 +342,13 @@ export function loadRules(
   }
   applyOverrides(set, spec.Override, configFile, problems);
   problems.push(...missingProblems(set, configFile));
+  if (problems.length === 0) rememberRules(spec, set);
   return { rules: set, problems };
 }
 
-const byConfig = new Map<string, RuleSet>();
-
-/** The rules a config's `Rules:` gives (memoised per spec); throws RulesError on a problem. */
-export function rulesFor(spec: RulesSpec | undefined): RuleSet {
-  if (!spec || (spec.Files.length === 0 && Object.keys(spec.Override).length === 0)) return builtinRules();
-  const key = JSON.stringify(spec);
-  let set = byConfig.get(key);
-  if (!set) {
-    const r = loadRules(spec);
-    if (r.problems.length) throw new RulesError(r.problems);
-    set = r.rules;
-    byConfig.set(key, set);
-  }
-  return set;
+/** The rules a spec gives; throws RulesError on a problem. */
+export function rulesOfSpec(spec: RulesSpec): RuleSet {
+  const r = loadRules(spec);
+  if (r.problems.length) throw new RulesError(r.problems);
+  return r.rules;
 }

@@ -19,7 +19,7 @@ export function configCommand(ctx: CliContext): Command {
     .description('report every mistake in a configuration file, with its line and a hint')
     .argument('<file>')
     .action(async (file: string) => {
-      ctx.exitCode = (await run()).configCheck(file, ctx);
+      ctx.exitCode = await (await run()).configCheck(file, ctx);
     });
   return cmd;
 }

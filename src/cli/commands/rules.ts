@@ -25,14 +25,14 @@ export function rulesCommand(ctx: CliContext): Command {
     .description('one line per entry: section.group.id, pack, what it holds')
     .argument('[group]', 'only entries under this section or group, e.g. control or control.children')
     .action(async (group: string | undefined, o: RulesFlags) => {
-      ctx.exitCode = (await run()).rulesList(group, o, ctx);
+      ctx.exitCode = await (await run()).rulesList(group, o, ctx);
     });
 
   common(cmd.command('show'))
     .description('an entry (or every entry of a group) in full: why it counts, where it comes from')
     .argument('<entry>', 'section.group.id as `rules list` prints it, or a group')
     .action(async (entry: string, o: RulesFlags) => {
-      ctx.exitCode = (await run()).rulesShow(entry, o, ctx);
+      ctx.exitCode = await (await run()).rulesShow(entry, o, ctx);
     });
 
   cmd
