@@ -1,13 +1,12 @@
 // The rule packs load like the catalogue: checked once (every entry says why), cached by content
 // hash, and every mistake in a pack file comes back with its file, line, column and a hint.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { patternProblem } from '../../src/config/pattern.ts';
-import { builtinRules, loadRules, parseRulePack } from '../../src/rules/load.ts';
+import { builtinRules, checkBuiltinRules, loadRules, parseRulePack } from '../../src/rules/load.ts';
 import { GROUP_PATHS, PACKS } from '../../src/rules/schema.ts';
 import { REPO_ROOT } from '../support/data.ts';
 
@@ -39,22 +38,17 @@ describe('the built-in packs', () => {
 
   test('a fresh check gives what the cache holds (the cache is keyed by the packs’ content)', () => {
     const cache = mkdtempSync(join(tmpdir(), 'ratchain-rules-cache-'));
+    const home = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
     try {
-      const script = `import { builtinRules } from ${JSON.stringify(join(REPO_ROOT, 'src/rules/load.ts'))};
-        process.stdout.write(JSON.stringify(builtinRules()));`;
-      const run = () =>
-        JSON.parse(
-          execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-            env: { ...process.env, XDG_CACHE_HOME: cache },
-            cwd: REPO_ROOT,
-            encoding: 'utf8',
-          }),
-        );
-      const fresh = run();
+      const json = (v: unknown) => JSON.parse(JSON.stringify(v));
+      const fresh = json(checkBuiltinRules());
       assert.equal(readdirSync(join(cache, 'ratchain')).filter((f) => f.startsWith('rules-')).length, 1);
-      assert.deepEqual(run(), fresh, 'the cached rules equal the checked ones');
-      assert.deepEqual(fresh, JSON.parse(JSON.stringify(builtinRules())));
+      assert.deepEqual(json(checkBuiltinRules()), fresh, 'the cached rules equal the checked ones');
+      assert.deepEqual(fresh, json(builtinRules()));
     } finally {
+      if (home === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = home;
       rmSync(cache, { recursive: true, force: true });
     }
   });
