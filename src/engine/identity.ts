@@ -98,6 +98,9 @@ export function learn(ctx: EngineContext, a: Agent, p: Proc): void {
     a.meta.product ??= p.meta.product;
     a.meta.company ??= p.meta.company;
     a.meta.signer ??= p.meta.signer;
+    a.meta.signed ??= p.meta.signed;
+    a.meta.signingId ??= p.meta.signingId;
+    a.meta.teamId ??= p.meta.teamId;
   }
   if (p.user) a.users.add(p.user);
   if (p.integrity) a.integrity ??= p.integrity;

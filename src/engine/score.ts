@@ -323,6 +323,9 @@ function agentInfo(a: Agent, approval: Approval | undefined): Finding['agent'] {
     product: a.meta.product,
     company: a.meta.company,
     signer: a.meta.signer,
+    signed: a.meta.signed,
+    signingId: a.meta.signingId,
+    teamId: a.meta.teamId,
     tool: a.tool
       ? {
           id: a.tool.tool.id,

@@ -145,6 +145,10 @@ export interface AgentInfo {
   product?: string;
   company?: string;
   signer?: string;
+  /** Code signing as the sensor reported it: signed or not, the macOS signing and team ids. */
+  signed?: boolean;
+  signingId?: string;
+  teamId?: string;
   tool?: ToolMatch;
   /** How separate images were linked into one agent. */
   links: string[];

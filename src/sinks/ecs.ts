@@ -53,6 +53,13 @@ export interface EcsOptions {
   now?: Date;
 }
 
+/** process.code_signature from what the sensor said: a signer name means signed code. */
+function codeSignature(a: Finding['agent']): object | undefined {
+  const exists = a.signed ?? (a.signer || a.teamId ? true : undefined);
+  const sig = compact({ exists, subject_name: a.signer, signing_id: a.signingId, team_id: a.teamId });
+  return Object.keys(sig).length ? sig : undefined;
+}
+
 function rule(f: Finding): object {
   const a = ANALYTICS[f.analytic];
   return {
@@ -125,7 +132,7 @@ function processFields(f: Finding): object | undefined {
     args_count: args?.length || undefined,
     hash: Object.keys(hashes).length ? hashes : undefined,
     pe,
-    code_signature: f.agent.signer ? { subject_name: f.agent.signer, exists: true } : undefined,
+    code_signature: codeSignature(f.agent),
     parent: parent
       ? compact({
           pid: parent.pid,

@@ -120,4 +120,23 @@ describe('toEcs (ECS 8.11 alert)', () => {
     assert.deepEqual(t.technique.subtechnique.id, ['T1543.003', 'T1059.003', 'T1059.001']);
     assert.deepEqual(t.tactic.name, ['Command and Control', 'Persistence', 'Execution']);
   });
+
+  it('fills process.code_signature from what the macOS sensors report (signer, signing and team ids)', async () => {
+    const findings = await huntCase(CORPUS_CASES.find((c) => c.name === 'fixtures-macos')!);
+    const signature = (title: string) =>
+      exported(findings.find((f) => f.title.startsWith(title))!).process.code_signature;
+    // Elastic Endpoint's process.code_signature, as the fixture's sensor wrote it.
+    assert.deepEqual(signature('helper on mbp-bob'), {
+      exists: true,
+      subject_name: 'Developer ID Application: Remote Helper Ltd (RHX1234567)',
+      signing_id: 'com.remotehelper.helper',
+      team_id: 'RHX1234567',
+    });
+    // eslogger's signing_id and team_id: no subject name, but a team id means signed code.
+    assert.deepEqual(signature('TeamViewer on approved-app'), {
+      exists: true,
+      signing_id: 'com.teamviewer.TeamViewer',
+      team_id: 'H7UGFBUGV6',
+    });
+  });
 });
