@@ -2,14 +2,13 @@
 // validate against the generated OCSF 1.8.0 schema (one per revision) and a timeline whose rows
 // never repeat across a finding's revisions, with one header.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { fleetLines } from '../fixtures/stream/fleet.ts';
-import { builtCli } from '../support/cli.ts';
 import { schemaCheck } from '../support/json-schema.ts';
+import { watchUntilFourSteps } from '../support/watch-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ratchain-live-outputs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,38 +18,18 @@ it('watch --ocsf --timeline: schema-valid OCSF per revision, each timeline row o
   const ocsf = join(dir, 'f.ocsf.ndjson');
   const timeline = join(dir, 't.csv');
   writeFileSync(input, `${fleetLines({ hosts: 3 }).join('\n')}\n`);
-  const child = spawn(
-    process.execPath,
-    [
-      builtCli(),
-      'watch',
-      input,
-      '--ocsf',
-      ocsf,
-      '--timeline',
-      timeline,
-      '--idle-flush',
-      '50ms',
-      '--poll',
-      '50ms',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        log += d.toString();
-        if (/4-step/.test(log)) resolve();
-      });
-      child.once('exit', () => reject(new Error(`watch exited early: ${log}`)));
-    });
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, log);
-  } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
+  const { code, log } = await watchUntilFourSteps([
+    input,
+    '--ocsf',
+    ocsf,
+    '--timeline',
+    timeline,
+    '--idle-flush',
+    '50ms',
+    '--poll',
+    '50ms',
+  ]);
+  assert.equal(code, 0, log);
   const check = schemaCheck('ocsf-detection-finding.schema.json');
   const docs = readFileSync(ocsf, 'utf8')
     .trim()
