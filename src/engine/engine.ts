@@ -218,6 +218,10 @@ function sweep(ctx: EngineContext, expiry: number): void {
 /** Per-host upkeep, at most every quarter window of event time. */
 function maintain(ctx: EngineContext, h: HostState, expiry: number): void {
   const { cfg, now } = ctx;
+  // The caps hold even while event time stands still (a burst stamped with one second), when
+  // the time-driven upkeep below never comes round.
+  if (h.procCount > cfg.Limits.ProcessesPerHost) sweepProcs(ctx, h, expiry);
+  if (h.dnsNames.size > MAX_DNS_NAMES) h.dnsNames.clear();
   if (now - h.maintained < cfg.TimeWindow / UPKEEP_PER_WINDOW) return;
   h.maintained = now;
   const horizon = now - expiry;
@@ -228,13 +232,15 @@ function maintain(ctx: EngineContext, h: HostState, expiry: number): void {
   for (const [k, v] of h.writtenBy) if (v.time < horizon) h.writtenBy.delete(k);
   expireUnitTies(h, horizon);
   expireTunnels(h, horizon);
-  if (h.procCount > cfg.Limits.ProcessesPerHost || now - h.procSweep > PROC_SWEEP_INTERVAL_MS) {
-    h.procSweep = now;
-    ctx.stats.processesEvicted += expireProcs(
-      h,
-      now - Math.max(PROC_HORIZONS * expiry, PROC_MIN_AGE_MS),
-      cfg.Limits.ProcessesPerHost,
-    );
-  }
-  if (h.dnsNames.size > MAX_DNS_NAMES) h.dnsNames.clear();
+  if (now - h.procSweep > PROC_SWEEP_INTERVAL_MS) sweepProcs(ctx, h, expiry);
+}
+
+function sweepProcs(ctx: EngineContext, h: HostState, expiry: number): void {
+  const { cfg, now } = ctx;
+  h.procSweep = now;
+  ctx.stats.processesEvicted += expireProcs(
+    h,
+    now - Math.max(PROC_HORIZONS * expiry, PROC_MIN_AGE_MS),
+    cfg.Limits.ProcessesPerHost,
+  );
 }
