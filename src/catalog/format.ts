@@ -4,7 +4,7 @@
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import * as z from 'zod';
 import { closest } from '../config/did-you-mean.ts';
-import { nodeAt } from '../config/yaml-position.ts';
+import { nodeAt, yamlData } from '../config/yaml-position.ts';
 import { DOMAIN_PATTERN, isSharedInfra, nameKey, vendorKey } from './normalize.ts';
 import type { CatalogProblem, CatalogTool } from './types.ts';
 
@@ -146,7 +146,10 @@ export function parseRatchainCatalog(
     });
   }
   if (problems.length) return { tools: [], problems };
-  const data = doc.toJS() as Record<string, unknown> | null;
+  const read = yamlData(doc);
+  if ('refused' in read)
+    return { tools: [], problems: [{ file, where: 'line 1:1', message: read.refused, kind: 'error' }] };
+  const data = read.data as Record<string, unknown> | null;
   if (!isRatchainCatalog(data) || !Array.isArray(data?.tools)) {
     problems.push({
       file,

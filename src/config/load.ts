@@ -8,7 +8,7 @@ import { loadRules, type RuleProblem } from '../rules/load.ts';
 import { closest } from './did-you-mean.ts';
 import { issueMessage, settingsAt } from './explain-issue.ts';
 import { type Config, configSchema } from './schema.ts';
-import { keyNodeAt, nodeAt, repeatedKeys } from './yaml-position.ts';
+import { keyNodeAt, nodeAt, repeatedKeys, yamlData } from './yaml-position.ts';
 
 export interface ConfigIssue {
   file: string;
@@ -40,7 +40,13 @@ export function parseConfig(text: string, file: string): ConfigResult {
     });
   }
   if (issues.length) return { ok: false, issues };
-  const data = doc.toJS() ?? {};
+  const read = yamlData(doc);
+  if ('refused' in read)
+    return {
+      ok: false,
+      issues: [{ file, line: 1, column: 1, path: '', message: read.refused, hint: 'write the settings out' }],
+    };
+  const data = read.data ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     return {
       ok: false,

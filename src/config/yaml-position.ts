@@ -57,3 +57,16 @@ export function repeatedKeys(root: YamlNode | null | undefined): number[] {
   });
   return out;
 }
+
+/**
+ * The document's data, or why it has none: yaml refuses to expand aliases past its limit (an
+ * alias bomb, a small file that would expand to gigabytes) by throwing, which must end as a
+ * problem of the file, not as an internal error.
+ */
+export function yamlData(doc: { toJS(): unknown }): { data: unknown } | { refused: string } {
+  try {
+    return { data: doc.toJS() };
+  } catch (e) {
+    return { refused: `${(e as Error).message}; not read` };
+  }
+}

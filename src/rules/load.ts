@@ -9,7 +9,7 @@ import type * as z from 'zod';
 import { assetPath, readAsset } from '../assets.ts';
 import { cachedCheck } from '../checked-cache.ts';
 import { closest } from '../config/did-you-mean.ts';
-import { keyNodeAt, nodeAt } from '../config/yaml-position.ts';
+import { keyNodeAt, nodeAt, yamlData } from '../config/yaml-position.ts';
 import {
   builtinRules,
   isBuiltinSpec,
@@ -112,7 +112,14 @@ export function parseRulePack(text: string, file: string): { pack?: ParsedPack; 
     };
   }
   const pos = positions(doc, lc);
-  const r = packSchema.safeParse(doc.toJS() ?? {});
+  const read = yamlData(doc);
+  if ('refused' in read)
+    return {
+      problems: [
+        { file, line: 1, column: 1, path: '', message: read.refused, hint: 'write the entries out' },
+      ],
+    };
+  const r = packSchema.safeParse(read.data ?? {});
   if (!r.success) return { problems: zodProblems(r.error, file, pos) };
   const data = r.data as Record<string, unknown> & { platform: PackPlatform; description: string };
   const records: RuleRecord[] = [];

@@ -210,3 +210,17 @@ describe('config', () => {
     assert.match(no.stdout, /bad\.yaml:1:11: Lateness: "forever" is not a duration/);
   });
 });
+
+test('a YAML alias bomb is a problem of the config file, not an internal error', () => {
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++)
+    levels.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(', ')}]`,
+    );
+  const r = parseConfig(levels.join('\n'), 'bomb.yaml');
+  assert.equal(r.ok, false);
+  if (!r.ok)
+    assert.match(`${r.issues[0].file}: ${r.issues[0].message}`, /^bomb\.yaml: Excessive alias count/);
+});
