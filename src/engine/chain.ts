@@ -1,6 +1,6 @@
 // Chain bookkeeping: the steps an agent has shown, the finding it gives when it changes
 // (streaming) and when its chain closes, and the creation and eviction of agents.
-import type { Evidence, StepId } from '../model/finding.ts';
+import type { Evidence, Finding, StepId } from '../model/finding.ts';
 import { approvalFor } from './approval.ts';
 import type { EngineContext } from './context.ts';
 import { agentOf, dropAgent } from './identity.ts';
@@ -42,6 +42,11 @@ export function touch(a: Agent, t: number): void {
   if (t < a.firstTime) a.firstTime = t;
 }
 
+/** What a streamed finding is compared by: a change here is a new revision. */
+function signature(f: Finding): string {
+  return `${f.stepCount}|${f.severity}|${f.score}|${f.steps.map((s) => s.count).join(',')}`;
+}
+
 /** Streaming: emits the agent's finding when it is at alert level and differs from the last one sent. */
 export function changed(ctx: EngineContext, a: Agent): void {
   const onFinding = ctx.out.onFinding;
@@ -51,7 +56,7 @@ export function changed(ctx: EngineContext, a: Agent): void {
   if (n < Math.max(rules.severity.alertSteps, cfg.MinSteps)) return;
   const f0 = buildFinding(a, cfg, rules, approvalFor(a, cfg, catalog, rules.installPaths));
   if (f0.status === 'suppressed') return;
-  const sig = `${f0.stepCount}|${f0.severity}|${f0.score}|${f0.steps.map((s) => s.count).join(',')}`;
+  const sig = signature(f0);
   if (sig === a.emitted) return;
   if (!a.findingId) a.findingId = f0.id;
   else a.revision++;
@@ -66,6 +71,9 @@ export function closeChain(ctx: EngineContext, a: Agent): void {
   const n = stepCount(a, cfg);
   if (n >= cfg.MinSteps && n >= 1) {
     const f = buildFinding(a, cfg, rules, approvalFor(a, cfg, catalog, rules.installPaths));
+    // Streaming: evidence that came after the last emission (a count that changes no step's
+    // verdict is recorded without one) makes the final state a revision of its own.
+    if (a.emitted !== undefined && signature(f) !== a.emitted) a.revision++;
     f.revision = a.revision;
     if (out.collect !== false) out.finished.push(f);
     out.onClose?.(f);
