@@ -8,33 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Finding } from '../../src/model/finding.ts';
 import { natsServerSkip, startNatsServer } from '../stream/nats-server.ts';
 import { builtCli } from '../support/cli.ts';
+import { byId, parseFindings } from './compare.ts';
 import { permutation, T0, writeFlatFile } from './flat-sysmon.ts';
 import { BIG_EVENTS, describeRun, runMeasured } from './measure.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ratchain-abuse-big-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-const findings = (stdout: string): Finding[] =>
-  stdout
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Finding);
-
-/** What a finding says, without where its evidence sits in the file (line numbers differ when the lines move). */
-const verdict = (f: Finding) => ({
-  id: f.id,
-  host: f.host,
-  status: f.status,
-  severity: f.severity,
-  score: f.score,
-  steps: f.steps.filter((s) => s.seen).map((s) => s.step),
-  firstSeen: f.firstSeen,
-  lastSeen: f.lastSeen,
-});
-const byId = (fs: Finding[]) => fs.map(verdict).sort((a, b) => a.id.localeCompare(b.id));
 
 /** Chains the flat files hold: hosts 1.. run one each; every fifth host's stops at two steps. */
 const alerting = (hosts: number) =>
@@ -50,7 +31,7 @@ describe('big single files', () => {
     const hunt = await runMeasured(['hunt', file, '--json']);
     t.diagnostic(describeRun('hunt, 130,000 events in 2 min', hunt));
     assert.equal(hunt.code, 0, hunt.stderr);
-    assert.equal(findings(hunt.stdout).filter((f) => f.status === 'alert').length, alerting(20));
+    assert.equal(parseFindings(hunt.stdout).filter((f) => f.status === 'alert').length, alerting(20));
 
     const skip = natsServerSkip();
     if (skip.skip) {
@@ -85,10 +66,13 @@ describe('big single files', () => {
     rmSync(file);
     t.diagnostic(describeRun(`hunt, ${BIG_EVENTS} events at one timestamp`, run));
     assert.equal(run.code, 0, run.stderr);
-    const got = findings(run.stdout).filter((f) => f.status === 'alert');
+    const got = parseFindings(run.stdout).filter((f) => f.status === 'alert');
     assert.equal(got.length, alerting(hosts), run.stdout);
     for (const f of got)
-      assert.deepEqual(verdict(f).steps, ['execution', 'persistence', 'egress', 'control']);
+      assert.deepEqual(
+        f.steps.filter((s) => s.seen).map((s) => s.step),
+        ['execution', 'persistence', 'egress', 'control'],
+      );
   });
 
   it(`${BIG_EVENTS} events out of order: the same findings as the sorted file, by id`, {
@@ -110,8 +94,8 @@ describe('big single files', () => {
     t.diagnostic(describeRun(`hunt, the same ${BIG_EVENTS} events shuffled`, shuffled));
     assert.equal(shuffled.code, 0, shuffled.stderr);
     assert.match(shuffled.stderr, /not in time order .*sorting it on disk .*nothing is dropped/);
-    const want = findings(sorted.stdout);
+    const want = parseFindings(sorted.stdout);
     assert.equal(want.filter((f) => f.status === 'alert').length, alerting(hosts));
-    assert.deepEqual(byId(findings(shuffled.stdout)), byId(want));
+    assert.deepEqual(byId(parseFindings(shuffled.stdout)), byId(want));
   });
 });

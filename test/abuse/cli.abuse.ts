@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EXIT } from '../../src/cli/exit.ts';
-import type { Finding } from '../../src/model/finding.ts';
 import { builtCli } from '../support/cli.ts';
 import { REPO_ROOT } from '../support/data.ts';
+import { parseFindings } from './compare.ts';
 import { T0, writeFlatFile } from './flat-sysmon.ts';
 import { describeRun, runMeasured } from './measure.ts';
 
@@ -21,12 +21,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const ANYDESK_XML = join(REPO_ROOT, 'test/fixtures/windows/sysmon-anydesk.xml');
 
-const alerts = (stdout: string) =>
-  stdout
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Finding)
-    .filter((f) => f.status === 'alert');
+const alerts = (stdout: string) => parseFindings(stdout).filter((f) => f.status === 'alert');
 
 describe('hostile files and broken outputs', () => {
   it('a YAML alias bomb as the config: exit 2, the file named', { timeout: 60_000 }, async (t) => {

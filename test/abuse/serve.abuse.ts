@@ -15,6 +15,7 @@ import type { Finding } from '../../src/model/finding.ts';
 import { type RunningServer, SERVE_DEFAULTS, serve } from '../../src/stream/serve.ts';
 import { type FleetLine, fleet } from '../fixtures/stream/fleet.ts';
 import { defaultConfig } from '../stream/watch-harness.ts';
+import { byId } from './compare.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ratchain-abuse-serve-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,15 +24,6 @@ const SENDERS = 8;
 /** Hosts per sender: enough findings that their store holds more than 1 MiB. */
 const HOSTS_PER_SENDER = Number(process.env.RATCHAIN_ABUSE_SERVE_HOSTS ?? 40);
 const BATCH_LINES = 50;
-
-const verdict = (f: Finding) => ({
-  id: f.id,
-  host: f.host,
-  status: f.status,
-  severity: f.severity,
-  steps: f.steps.filter((s) => s.seen).map((s) => `${s.step}×${s.count}`),
-});
-const byId = (fs: Iterable<Finding>) => [...fs].map(verdict).sort((a, b) => a.id.localeCompare(b.id));
 
 async function startServer(extra: Partial<Parameters<typeof serve>[0]> = {}) {
   const latest = new Map<string, Finding>();

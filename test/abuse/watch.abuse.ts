@@ -8,20 +8,12 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { builtinCatalog } from '../../src/catalog/index.ts';
 import { hunt } from '../../src/hunt.ts';
-import type { Finding } from '../../src/model/finding.ts';
 import { fleet } from '../fixtures/stream/fleet.ts';
 import { defaultConfig, startWatch } from '../stream/watch-harness.ts';
+import { byId } from './compare.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ratchain-abuse-watch-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-const verdict = (f: Finding) => ({
-  id: f.id,
-  status: f.status,
-  severity: f.severity,
-  steps: f.steps.filter((s) => s.seen).map((s) => `${s.step}×${s.count}`),
-});
-const byId = (fs: Iterable<Finding>) => [...fs].map(verdict).sort((a, b) => a.id.localeCompare(b.id));
 
 it('one event years ahead is quarantined; every chain after it is found as hunt finds it', {
   timeout: 120_000,
