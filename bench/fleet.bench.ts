@@ -135,7 +135,12 @@ function hostStateRow(workDir: string): BenchRow {
     goal,
     met: fits && perHost <= HOST_STATE_GOAL_KB,
     peakRss: rMany.maxRss,
-    extra: { rss_1000_hosts_MB: (rFew.maxRss / MB).toFixed(0) },
+    extra: {
+      rss_1000_hosts_MB: (rFew.maxRss / MB).toFixed(0),
+      cpu_s_1000_hosts: rFew.cpu.toFixed(1),
+      // Upkeep that grew with the host count would show as fewer MB per CPU second at 100,000.
+      MB_per_cpu_s: `${(bytesUnder(join(many, 'logs')) / MB / rMany.cpu).toFixed(1)} vs ${(bytesUnder(join(few, 'logs')) / MB / rFew.cpu).toFixed(1)}`,
+    },
   };
 }
 
