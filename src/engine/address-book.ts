@@ -30,14 +30,15 @@ export interface AddressBook {
   size(): number;
 }
 
-/** A binding may start this long after a flow it covers: the DORA exchange takes a moment, and the
- * client's first packets can precede the log entry that closes the conversation. */
-const BINDING_LEAD_MS = 60_000;
 /** Addresses remembered at once, and bindings per address (older ones are dropped first). */
 const MAX_ADDRESSES = 65_536;
 const MAX_BINDINGS_PER_ADDRESS = 8;
 
-export function addressBook(aliases: Record<string, string>): AddressBook {
+/**
+ * `leadMs`: a binding may start this long after a flow it covers (rule pack
+ * egress.thresholds.lease_lead_ms).
+ */
+export function addressBook(aliases: Record<string, string>, leadMs: number): AddressBook {
   const fixed = new Map(Object.entries(aliases));
   const byIp = new Map<string, Binding[]>();
 
@@ -49,7 +50,7 @@ export function addressBook(aliases: Record<string, string>): AddressBook {
       byIp.set(ip, list);
     }
     const same = list.find((b) => b.host === host && b.via === via);
-    if (same && same.until >= from - BINDING_LEAD_MS) {
+    if (same && same.until >= from - leadMs) {
       // A renewal or a repeated sighting extends the binding it continues.
       same.until = Math.max(same.until, until);
       return;
@@ -68,7 +69,7 @@ export function addressBook(aliases: Record<string, string>): AddressBook {
       if (alias) return { host: alias, via: 'alias' };
       let best: Binding | undefined;
       for (const b of byIp.get(ip) ?? []) {
-        if (b.from - BINDING_LEAD_MS > time || b.until < time) continue;
+        if (b.from - leadMs > time || b.until < time) continue;
         if (!best || b.from > best.from) best = b;
       }
       return best ? { host: best.host, via: best.via } : undefined;

@@ -9,13 +9,6 @@ export type { ClockOffset };
 
 /** Differences kept per host: enough for a stable median, few enough to follow a drifting clock. */
 const SAMPLES_PER_HOST = 32;
-/** Matches needed before the estimate is trusted to narrow joins back to FlowJoinTolerance. */
-export const SETTLED_MATCHES = 3;
-/**
- * Offsets smaller than this are the two sensors stamping one connection a moment apart, not a
- * wrong clock: times are left as recorded.
- */
-export const MIN_CORRECTION_MS = 5000;
 /** Hosts with an estimate, at most (the oldest estimate is dropped first). */
 const MAX_HOSTS = 100_000;
 
@@ -45,7 +38,13 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export function clockSkew(): ClockSkew {
+/** When an estimate is trusted and when it is worth applying (rule pack egress.thresholds). */
+export interface SkewRules {
+  clockSettledMatches: number;
+  clockMinCorrectionMs: number;
+}
+
+export function clockSkew(rules: SkewRules): ClockSkew {
   const hosts = new Map<string, HostSkew>();
   return {
     sample(key, host, diffMs) {
@@ -63,9 +62,9 @@ export function clockSkew(): ClockSkew {
     offset: (key) => hosts.get(key)?.median,
     correction(key) {
       const m = hosts.get(key)?.median ?? 0;
-      return Math.abs(m) >= MIN_CORRECTION_MS ? Math.round(m) : 0;
+      return Math.abs(m) >= rules.clockMinCorrectionMs ? Math.round(m) : 0;
     },
-    settled: (key) => (hosts.get(key)?.matches ?? 0) >= SETTLED_MATCHES,
+    settled: (key) => (hosts.get(key)?.matches ?? 0) >= rules.clockSettledMatches,
     all() {
       return [...hosts.values()]
         .map((h) => ({ host: h.host, offsetMs: Math.round(h.median), matches: h.matches }))

@@ -118,10 +118,11 @@ export function createContext(
 ): EngineContext {
   const presetDomains = cfg.ExternalIPAllowlist.presets.flatMap((id) => catalog.byId(id)?.domains ?? []);
   const stats = newStats();
+  const rules = engineRules(cfg);
   const ctx: EngineContext = {
     cfg,
     catalog,
-    rules: engineRules(cfg),
+    rules,
     dest: destinations(cfg.InternalNetworks ?? DEFAULT_INTERNAL_NETWORKS, cfg.ExternalIPAllowlist.cidrs, [
       ...cfg.ExternalIPAllowlist.domains,
       ...presetDomains,
@@ -132,7 +133,7 @@ export function createContext(
       (h) => evictHost(ctx, h),
       () => stats.hosts++,
     ),
-    flows: newFlowState(cfg),
+    flows: newFlowState(cfg, rules.egress),
     out: { ...opts, finished: [] },
     now: Number.NEGATIVE_INFINITY,
   };

@@ -20,6 +20,7 @@ import type { Config } from '../config/schema.ts';
 import type { DnsEvent, LeaseEvent, NetworkEvent } from '../model/event.ts';
 import type { EvidenceProcess } from '../model/finding.ts';
 import { fileName } from '../model/paths.ts';
+import type { CompiledRules } from '../rules/compile.ts';
 import { type AddressBook, addressBook } from './address-book.ts';
 import { newAgentFor } from './chain.ts';
 import { type ClockSkew, clockSkew } from './clock-skew.ts';
@@ -81,10 +82,10 @@ export interface FlowPlacement {
   proc?: Proc;
 }
 
-export function newFlowState(cfg: Config): FlowState {
+export function newFlowState(cfg: Config, rules: CompiledRules['egress']): FlowState {
   return {
-    book: addressBook(cfg.HostAliases),
-    skew: clockSkew(),
+    book: addressBook(cfg.HostAliases, rules.leaseLeadMs),
+    skew: clockSkew(rules),
     pending: [],
     held: [],
     heldByKey: new Map(),

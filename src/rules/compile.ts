@@ -102,7 +102,7 @@ export interface CompiledRules {
     managerPids: number[];
     managerImage: Pattern;
     /** Where install, cp, curl -o and the like put a program (group `path`). */
-    installs: Array<{ id: string; image: Pattern; re: Pattern }>;
+    installs: Array<{ id: string; image: Pattern; re: Pattern; final: boolean }>;
     unitStartMs: number;
     loopbackConnectMs: number;
     loginShellMs: number;
@@ -113,6 +113,12 @@ export interface CompiledRules {
     clientHeavyMinBytes: number;
     /** "Within seconds of the agent starting": a flow this soon after a start may be its (flow-attribution). */
     flowAfterStartMs: number;
+    /** Exact 5-tuple matches before a host's clock offset is trusted to narrow its joins. */
+    clockSettledMatches: number;
+    /** Offsets below this are two sensors stamping one connection a moment apart, not a wrong clock. */
+    clockMinCorrectionMs: number;
+    /** How long before the DHCP record that closes the exchange a lease already covers flows. */
+    leaseLeadMs: number;
     /** Ports so common that a catalogue listing them says nothing about a flow. */
     sharedPorts: Set<number>;
   };
@@ -288,11 +294,25 @@ function ties(set: RuleSet): CompiledRules['ties'] {
       id: e.id,
       image: checkedPattern(e.image),
       re: checkedPattern(e.pattern, flags(e.caseSensitive)),
+      final: e.final,
     })),
     unitStartMs: t('unit_start_seconds') * 1000,
     loopbackConnectMs: t('loopback_connect_seconds') * 1000,
     loginShellMs: t('login_shell_seconds') * 1000,
     sshdChildPidSpan: t('sshd_child_pid_span'),
+  };
+}
+
+function egress(set: RuleSet): CompiledRules['egress'] {
+  const t = (id: string) => one<GroupEntry<'egress.thresholds'>>(set, 'egress.thresholds', id).value;
+  return {
+    localSource: anyOfChecked(patterns(set, 'egress.local_sources')),
+    clientHeavyMinBytes: t('client_heavy_min_bytes'),
+    flowAfterStartMs: t('flow_after_start_ms'),
+    clockSettledMatches: t('clock_settled_matches'),
+    clockMinCorrectionMs: t('clock_min_correction_ms'),
+    leaseLeadMs: t('lease_lead_ms'),
+    sharedPorts: new Set(entries(set, 'egress.shared_ports').flatMap((e) => e.ports)),
   };
 }
 
@@ -341,17 +361,7 @@ function compile(set: RuleSet, fileName: (path: string) => string): CompiledRule
       standardIntegrity: anyOfChecked(patterns(set, 'identity.standard_integrity')),
       fetch: anyOfChecked(patterns(set, 'identity.fetch_commands')),
     },
-    egress: {
-      localSource: anyOfChecked(patterns(set, 'egress.local_sources')),
-      clientHeavyMinBytes: one<GroupEntry<'egress.thresholds'>>(
-        set,
-        'egress.thresholds',
-        'client_heavy_min_bytes',
-      ).value,
-      flowAfterStartMs: one<GroupEntry<'egress.thresholds'>>(set, 'egress.thresholds', 'flow_after_start_ms')
-        .value,
-      sharedPorts: new Set(entries(set, 'egress.shared_ports').flatMap((e) => e.ports)),
-    },
+    egress: egress(set),
     score: {
       byStepCount: one<GroupEntry<'score.steps'>>(set, 'score.steps', 'by_count').deltas,
       weights: byId(set, 'score.weights', (e: GroupEntry<'score.weights'>) => e.delta) as Record<

@@ -181,7 +181,14 @@ const managerEntry = z
  * (?<path>...). Case-sensitive unless said, because options are (wget -O saves, -o logs).
  */
 const installEntry = z
-  .strictObject({ why, image: pattern, pattern, caseSensitive: z.boolean().default(true) })
+  .strictObject({
+    why,
+    image: pattern,
+    pattern,
+    caseSensitive: z.boolean().default(true),
+    /** The program's final place (install, cp, mv), preferred over a download or a chmod before it. */
+    final: z.boolean().default(false),
+  })
   .refine((e) => e.pattern.includes('(?<path>'), 'capture the path as (?<path>...)');
 
 const value = z.strictObject({ why, value: z.number() });
@@ -259,7 +266,13 @@ export const FIXED_IDS: Partial<Record<GroupPath, readonly string[]>> = {
   'score.weights': WEIGHT_CODES,
   'score.confidence': CONFIDENCE_TERMS,
   'severity.levels': ['critical', 'high', 'medium', 'low'],
-  'egress.thresholds': ['client_heavy_min_bytes', 'flow_after_start_ms'],
+  'egress.thresholds': [
+    'client_heavy_min_bytes',
+    'flow_after_start_ms',
+    'clock_settled_matches',
+    'clock_min_correction_ms',
+    'lease_lead_ms',
+  ],
   'ties.thresholds': [
     'unit_start_seconds',
     'loopback_connect_seconds',

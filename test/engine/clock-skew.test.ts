@@ -8,6 +8,9 @@ import { configSchema } from '../../src/config/schema.ts';
 import { clockSkew } from '../../src/engine/clock-skew.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import type { NetworkEvent, RatEvent } from '../../src/model/event.ts';
+import { fileName } from '../../src/model/paths.ts';
+import { compileRules } from '../../src/rules/compile.ts';
+import { builtinRules } from '../../src/rules/load.ts';
 import { at, byTime, conn, proc, service } from '../support/events.ts';
 
 const AGENT = 'C:\\ProgramData\\Relay\\relayd.exe';
@@ -60,8 +63,8 @@ function story(offsetMs: number): RatEvent[] {
   return byTime(host, flows);
 }
 
-function run(events: RatEvent[]) {
-  const engine = createEngine(configSchema.parse({}), builtinCatalog());
+function run(events: RatEvent[], config: unknown = {}) {
+  const engine = createEngine(configSchema.parse(config), builtinCatalog());
   for (const e of events) engine.push(e);
   const findings = engine.finish();
   return { findings, stats: engine.stats() };
@@ -93,8 +96,21 @@ describe('clock skew between a host and the flow sensor', () => {
   }
 });
 
+test("when an offset is a clock is the rule pack's: a larger egress.thresholds.clock_min_correction_ms leaves 6 minutes as recorded", () => {
+  const override = {
+    Rules: { Override: { 'egress.thresholds.clock_min_correction_ms': { value: 600_000 } } },
+  };
+  const { findings, stats } = run(story(360_000), override);
+  const est = stats.clockOffsets?.find((o) => o.host === 'WS01.corp.example');
+  assert.ok(est && Math.abs(est.offsetMs - 360_000) < 1000, 'still estimated and reported');
+  const f = findings.find((x) => x.agent.images.includes(AGENT));
+  assert.ok(f);
+  const evidence = f.steps.flatMap((s) => s.evidence) ?? [];
+  assert.ok(!evidence.some((e) => /to the host's clock/.test(e.summary)), 'but never applied');
+});
+
 test('the estimate is the median of the matches: one odd match moves nothing', () => {
-  const s = clockSkew();
+  const s = clockSkew(compileRules(builtinRules(), fileName).egress);
   for (const d of [300_100, 299_800, 300_400, 5, 300_000]) s.sample('h', 'H', d);
   assert.equal(s.offset('h'), 300_000);
   assert.equal(s.correction('h'), 300_000);

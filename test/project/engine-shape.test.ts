@@ -1,11 +1,15 @@
 // The engine stays small enough to read (ARCHITECTURE.md): engine.ts is dispatch and lifecycle,
 // under 250 lines; no function under src/engine/ runs over 100 lines. Measured with the
 // TypeScript parser, so a function is a function however it is written.
+// What counts (event ids, paths, ports, program names) is the rule packs' and the catalogue's, never
+// the engine's literals.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
+import { parse } from 'yaml';
 import { REPO_ROOT } from '../support/data.ts';
 
 const ENGINE = join(REPO_ROOT, 'src/engine');
@@ -119,4 +123,93 @@ test('the checker finds what it looks for (it cannot pass by finding nothing)', 
       PLATFORM_KNOWLEDGE.some(([, re]) => re.test(s) || re.test(s.replace(/\\(.)/g, '$1'))),
       `${s} is caught`,
     );
+});
+
+/** Every value under `keys` anywhere in a parsed YAML document. */
+function valuesUnder(node: unknown, keys: ReadonlySet<string>, out: unknown[] = []): unknown[] {
+  if (Array.isArray(node)) for (const v of node) valuesUnder(v, keys, out);
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      if (keys.has(k)) out.push(...(Array.isArray(v) ? v : [v]));
+      else valuesUnder(v, keys, out);
+    }
+  return out;
+}
+
+/** What the rule packs and the catalogue name: ports, and program names (without .exe). */
+function knowledge(): { ports: Set<number>; names: Set<string> } {
+  const docs = [
+    ...readdirSync(join(REPO_ROOT, 'src/rules'))
+      .filter((n) => n.endsWith('.yaml'))
+      .map((n) => join(REPO_ROOT, 'src/rules', n)),
+    join(REPO_ROOT, 'src/catalog/tools.yaml'),
+  ].map((f) => parse(readFileSync(f, 'utf8')) as unknown);
+  const ports = new Set(docs.flatMap((d) => valuesUnder(d, new Set(['port', 'ports']))).map(Number));
+  const names = new Set(
+    docs
+      .flatMap((d) => valuesUnder(d, new Set(['names', 'executables'])))
+      .map((n) =>
+        String(n)
+          .toLowerCase()
+          .replace(/\.exe$/, ''),
+      ),
+  );
+  return { ports, names };
+}
+
+/** Numeric literals in `file` with their values (1_000 read as 1000). */
+function numbers(file: string): Array<{ line: number; value: number }> {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: Array<{ line: number; value: number }> = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isNumericLiteral(node))
+      out.push({
+        line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1,
+        value: Number(node.text),
+      });
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** Ports and program patterns of `knowledge` that `file` names. */
+function knowledgeIn(file: string, k: ReturnType<typeof knowledge>): string[] {
+  const where = relative(REPO_ROOT, file);
+  const found: string[] = [];
+  for (const { line, value } of numbers(file))
+    if (k.ports.has(value)) found.push(`${where}:${line} port ${value}`);
+  // Patterns only: plain strings also carry the model's own words ('login' events, 'systemd'
+  // entries), which are not knowledge of a program.
+  for (const { line, text } of literals(file).filter((l) => l.text.startsWith('/'))) {
+    const words = text.toLowerCase().match(/[a-z][\w-]*/g) ?? [];
+    for (const w of words) if (k.names.has(w)) found.push(`${where}:${line} program ${w}: ${text}`);
+  }
+  return found;
+}
+
+test('nothing in src/engine/ names a port the rule packs or the catalogue name, or matches a program they name: they do', () => {
+  const k = knowledge();
+  assert.ok(
+    k.ports.has(3389) && k.ports.has(5938) && k.names.has('whoami') && k.names.has('anydesk'),
+    'knowledge read',
+  );
+  assert.deepEqual(
+    sources(ENGINE).flatMap((f) => knowledgeIn(f, k)),
+    [],
+  );
+});
+
+test('the port and program checker finds what it looks for', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-shape-'));
+  const file = join(dir, 'sample.ts');
+  writeFileSync(
+    file,
+    'const a = port === 5938;\nconst b = /^(install|cp|mv)$/;\nconst c = /anydesk\\.exe$/i;\n',
+  );
+  try {
+    assert.equal(knowledgeIn(file, knowledge()).length, 5);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -145,7 +145,8 @@ export function settleUnitTies(
 /** After a process start: a program the service manager started, and what a session installed. */
 export function afterStart(ctx: EngineContext, h: HostState, p: Proc, ev: ProcessStartEvent): void {
   if (p.session !== undefined) {
-    const final = /^(install|cp|mv)$/.test(posix.basename(p.image));
+    const tool = posix.basename(p.image);
+    const final = ctx.rules.ties.installs.some((r) => r.final && r.image.test(tool));
     for (const path of installedPaths(ctx.rules.ties, p.image, p.commandLine))
       noteInstall(h, p.session, path, ev.time, final);
   }
