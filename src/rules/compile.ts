@@ -39,6 +39,7 @@ export interface CompiledField {
   default?: string;
   trim: boolean;
   replace: Array<{ re: Pattern; with: string }>;
+  unescapeQuotes: boolean;
 }
 
 export interface CommandRule {
@@ -224,6 +225,7 @@ function field(f: CommandField, caseSensitive: boolean): CompiledField {
     default: f.default,
     trim: f.trim,
     replace: f.replace.map((r) => ({ re: checkedPattern(r.pattern, fl), with: r.with })),
+    unescapeQuotes: f.unescapeQuotes,
   };
 }
 

@@ -97,6 +97,8 @@ const field = z
     trim: z.boolean().default(false),
     /** Rewrites applied in order after trimming (`with` may be empty). */
     replace: z.array(z.strictObject({ pattern, with: z.string() })).default([]),
+    /** The value was a quoted Windows argument, where \" is a quote (CommandLineToArgvW): unescape it first. */
+    unescapeQuotes: z.boolean().default(false),
   })
   .refine((f) => f.groups.length > 0 || f.default !== undefined, 'give groups, or a default value');
 export type CommandField = z.output<typeof field>;

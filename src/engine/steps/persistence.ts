@@ -48,6 +48,7 @@ function extract(f: CompiledField, commandLine: string, match: RegExpExecArray):
   if (m) for (const g of f.groups) if (m[g] !== undefined && v === undefined) v = m[g];
   v ??= f.default;
   if (v === undefined) return undefined;
+  if (f.unescapeQuotes) v = v.replaceAll('\\"', '"');
   if (f.trim) v = v.trim();
   for (const r of f.replace) v = r.re.replaceFirst(v, r.with);
   return v;

@@ -91,6 +91,31 @@ describe('persistence step: which facts are entries', () => {
     );
     assert.equal(commandPersistence(R, '/usr/bin/crontab', 'crontab -l'), undefined);
   });
+
+  test('commands: a quoted value with \\" inside (as cmd requires for a path with arguments) reads unescaped', () => {
+    const run = commandPersistence(
+      R,
+      'C:\\Windows\\System32\\reg.exe',
+      'reg  add HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run /v Helper /t REG_SZ /d "\\"C:\\Users\\Public\\h.exe\\" --tray" /f',
+    );
+    assert.deepEqual(
+      [run?.mechanism, run?.name, run?.command],
+      ['run_key', 'Helper', '"C:\\Users\\Public\\h.exe" --tray'],
+    );
+    assert.equal(
+      commandPersistence(R, 'sc.exe', 'sc create Relay binPath= "\\"C:\\Program Files\\R\\r.exe\\" -service"')
+        ?.command,
+      '"C:\\Program Files\\R\\r.exe" -service',
+    );
+    assert.equal(
+      commandPersistence(
+        R,
+        'schtasks.exe',
+        'schtasks /create /tn U /tr "\\"C:\\x y\\u.exe\\" -a" /sc onlogon',
+      )?.command,
+      '"C:\\x y\\u.exe" -a',
+    );
+  });
 });
 
 describe('persistence step: whose entry it is', () => {
