@@ -9,7 +9,16 @@
 // a one-event hunt cost 5x `node -e 0` against under 3x bundled. So the package needs no runtime
 // dependencies (they are all devDependencies), their licences go to dist/THIRD-PARTY-NOTICES.txt,
 // and the build fails if dist/ would import a package after all.
-import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -39,17 +48,45 @@ export const checkedBuiltins: Plugin = {
 /** The checked results the build writes beside the data files (names under dist/). */
 export const CHECKED_FILES = Object.values(CHECKED_ASSETS);
 
-function writeCheckedBuiltins(): void {
+/** The checked built-ins as files of dist/, by name. */
+function checkedBuiltinFiles(): Array<[string, string]> {
   const read = (name: string) => readFileSync(join(SRC, name), 'utf8');
   const results: Record<keyof typeof CHECKED_ASSETS, unknown> = {
     catalog: checkBuiltinCatalog(read(CATALOG_ASSET)),
     rules: checkBuiltinRulesForBuild(read),
     config: defaultConfig(),
   };
-  for (const [kind, name] of Object.entries(CHECKED_ASSETS)) {
-    mkdirSync(dirname(join(DIST, name)), { recursive: true });
-    writeFileSync(join(DIST, name), JSON.stringify(results[kind as keyof typeof CHECKED_ASSETS]));
+  return Object.entries(CHECKED_ASSETS).map(([kind, name]) => [
+    name,
+    JSON.stringify(results[kind as keyof typeof CHECKED_ASSETS]),
+  ]);
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/**
+ * Makes dist/ hold exactly `files`, writing only what changed (each by a rename, never half
+ * written) and removing stale files last. A build that changes nothing touches nothing, so a
+ * process running dist/ meanwhile (a test, a bench, another build's test run) never finds a
+ * chunk missing; dist/ was once deleted and rewritten by every build, which failed such runs.
+ */
+function syncDist(files: Map<string, Uint8Array | string>): void {
+  for (const [name, data] of files) {
+    const path = join(DIST, name);
+    const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
+    if (existsSync(path) && readFileSync(path).equals(bytes)) continue;
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, bytes);
+    if (name === 'ratchain.mjs') chmodSync(tmp, 0o755);
+    renameSync(tmp, path);
   }
+  for (const name of filesUnder(DIST)) if (!files.has(name)) rmSync(join(DIST, name));
 }
 
 /** Every file under src/ the code may read at run time: anything that is not code or prose. */
@@ -81,7 +118,6 @@ function importedPackages(meta: Metafile): string[] {
 }
 
 export async function buildPackage(): Promise<void> {
-  rmSync(DIST, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { ratchain: ENTRY },
@@ -103,17 +139,9 @@ export async function buildPackage(): Promise<void> {
     legalComments: 'none',
     metafile: true,
     plugins: [checkedBuiltins],
+    write: false,
     logLevel: 'warning',
   });
-  chmodSync(join(DIST, 'ratchain.mjs'), 0o755);
-
-  for (const f of dataFiles()) {
-    mkdirSync(dirname(join(DIST, f)), { recursive: true });
-    cpSync(join(SRC, f), join(DIST, f));
-  }
-  writeCheckedBuiltins();
-
-  writeFileSync(join(DIST, 'THIRD-PARTY-NOTICES.txt'), notices(result.metafile));
   checkLazyLoading(result.metafile);
 
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -123,6 +151,13 @@ export async function buildPackage(): Promise<void> {
     throw new Error(
       `package.json dependencies (${declared.join(', ') || 'none'}) differ from what dist/ imports (${used.join(', ') || 'none'}); the build bundles npm packages, so list them under devDependencies`,
     );
+
+  const files = new Map<string, Uint8Array | string>();
+  for (const out of result.outputFiles) files.set(relative(DIST, out.path), out.contents);
+  for (const f of dataFiles()) files.set(f, readFileSync(join(SRC, f)));
+  for (const [name, text] of checkedBuiltinFiles()) files.set(name, text);
+  files.set('THIRD-PARTY-NOTICES.txt', notices(result.metafile));
+  syncDist(files);
 }
 
 /** The inputs an output loads before it runs: itself and its static imports, transitively. */
