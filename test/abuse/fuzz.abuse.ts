@@ -18,6 +18,7 @@ import { MAX_LINE_BYTES, sniffFormat } from '../../src/ingest/source.ts';
 import type { RatEvent } from '../../src/model/event.ts';
 import { type WriterEvent, writeEvtx } from '../../src/simulate/evtx/binary-writer.ts';
 import { type Rng, randomEvents, rng } from '../ingest/windows/evtx/random-events.ts';
+import { auomsExecve, syslogRow, vmConnectionRow } from '../support/azure-rows.ts';
 import { REPO_ROOT } from '../support/data.ts';
 
 const PER_FORMAT = Number(process.env.RATCHAIN_ABUSE_FUZZ ?? 10_000);
@@ -87,37 +88,15 @@ function sysmonEvtx(): Buffer {
 }
 
 const vmRow = (i: number) =>
-  JSON.stringify({
+  vmConnectionRow({
     TimeGenerated: `2026-01-05T10:0${i % 10}:00.000Z`,
-    Computer: 'WEB1',
     Direction: i % 2 ? 'outbound' : 'inbound',
-    ProcessName: 'relayd',
-    SourceIp: '10.0.0.5',
-    DestinationIp: '203.0.113.50',
-    DestinationPort: 443,
-    Protocol: 'tcp',
-    BytesSent: 5000,
-    BytesReceived: 100,
-    LinksEstablished: 1,
-    LinksTerminated: 0,
-    LinksLive: 1,
     ConnectionId: `C${i}`,
-    Type: 'VMConnection',
   });
 
-const syslogRow = (i: number, msg: string) =>
-  JSON.stringify({
-    TimeGenerated: `2026-01-05T10:0${i % 10}:00Z`,
-    Computer: 'UBUNTU9',
-    HostName: 'UBUNTU9',
-    Facility: 'user',
-    ProcessName: 'auoms',
-    SyslogMessage: msg,
-    Type: 'Syslog',
-  });
+const syslog = (i: number, msg: string) => syslogRow(msg, 'UBUNTU9', `2026-01-05T10:0${i % 10}:00Z`);
 
-const auoms = (i: number, rest: string) =>
-  `type=AUOMS_EXECVE audit(1767607200.${String(i).padStart(3, '0')}:${i}): SchemaVersion="1" syscall=execve success=yes exit=0 ${rest} redactors= containerid=`;
+const auoms = (i: number, rest: string) => auomsExecve(i, rest, 1767607200);
 
 /** A valid input of each format: the project's hand-written fixtures, or built here. */
 const SEEDS: Record<string, () => Buffer> = {
@@ -129,18 +108,18 @@ const SEEDS: Record<string, () => Buffer> = {
   'linux-syslog-json': () =>
     Buffer.from(
       [
-        syslogRow(
+        syslog(
           1,
           auoms(
             10,
             'node=WEB1 ppid=100 pid=200 user=tomcat uid=1001 exe="/bin/bash" argc=3 cmdline="bash -c "id""',
           ),
         ),
-        syslogRow(
+        syslog(
           2,
           auoms(11, 'node=WEB1 ppid=200 pid=201 user=tomcat uid=1001 exe="/usr/bin/id" argc=1 cmdline="id"'),
         ),
-        syslogRow(3, 'Jan  5 10:03:00 cron[77]: (root) CMD (run-parts /etc/cron.hourly)'),
+        syslog(3, 'Jan  5 10:03:00 cron[77]: (root) CMD (run-parts /etc/cron.hourly)'),
       ].join('\n'),
     ),
   'sysmon-linux': () => fixture('test/fixtures/linux/sysmon-linux.syslog'),

@@ -3,26 +3,15 @@ import { test } from 'node:test';
 import { linuxSyslogJson } from '../../../src/ingest/linux/syslog-json.ts';
 import { windowsJson } from '../../../src/ingest/windows/windows-json.ts';
 import type { ProcessStartEvent, RatEvent } from '../../../src/model/event.ts';
+import { auomsExecve, syslogRow } from '../../support/azure-rows.ts';
 import { needsData, sharedData } from '../../support/data.ts';
 import { decodeFile, decodeText } from './decode.ts';
 
 const execs = (evs: RatEvent[]) =>
   evs.filter((e): e is ProcessStartEvent => e.kind === 'process' && !e.forkOnly);
 
-/** An Azure Syslog row as the Log Analytics export writes it. */
-const row = (msg: string, host = 'UBUNTU9') =>
-  JSON.stringify({
-    TimeGenerated: '2023-11-14T22:13:20Z',
-    Computer: host,
-    HostName: host,
-    Facility: 'user',
-    ProcessName: 'auoms',
-    SyslogMessage: msg,
-    Type: 'Syslog',
-  });
-
-const auoms = (serial: number, rest: string) =>
-  `type=AUOMS_EXECVE audit(1700000000.${String(serial).padStart(3, '0')}:${serial}): SchemaVersion="1" syscall=execve success=yes exit=0 ${rest} redactors= containerid=`;
+const row = syslogRow;
+const auoms = auomsExecve;
 
 test('sniffs AUOMS syslog JSON, and the Windows JSON format does not claim it', () => {
   const t = row(auoms(1, 'pid=2 ppid=1 exe="/bin/x"'));

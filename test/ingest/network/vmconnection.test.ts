@@ -2,28 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { vmConnection } from '../../../src/ingest/network/vmconnection.ts';
 import type { NetworkEvent } from '../../../src/model/event.ts';
+import { vmConnectionRow } from '../../support/azure-rows.ts';
 import { needsData, sharedData } from '../../support/data.ts';
 import { decodeFile, decodeText } from '../linux/decode.ts';
 
-const rec = (o: Record<string, unknown>) =>
-  JSON.stringify({
-    TimeGenerated: '2023-11-14T22:13:20.000Z',
-    Computer: 'WEB1',
-    Direction: 'outbound',
-    ProcessName: 'relayd',
-    SourceIp: '10.0.0.5',
-    DestinationIp: '203.0.113.50',
-    DestinationPort: 443,
-    Protocol: 'tcp',
-    BytesSent: 5000,
-    BytesReceived: 100,
-    LinksEstablished: 1,
-    LinksTerminated: 0,
-    LinksLive: 1,
-    ConnectionId: 'ABC',
-    Type: 'VMConnection',
-    ...o,
-  });
+const rec = vmConnectionRow;
 
 test('an outbound live connection: flow, process name, open, bytes by originator', () => {
   const text = [rec({}), rec({ Direction: 'inbound', LinksLive: 0, ConnectionId: 'DEF' })].join('\n');
