@@ -12,8 +12,9 @@ import { after, describe, it } from 'node:test';
 import { builtinCatalog } from '../../src/catalog/index.ts';
 import { hunt } from '../../src/hunt.ts';
 import type { Finding } from '../../src/model/finding.ts';
-import { type RunningServer, SERVE_DEFAULTS, serve } from '../../src/stream/serve.ts';
+import { type RunningServer, SERVE_DEFAULTS } from '../../src/stream/serve.ts';
 import { type FleetLine, fleet } from '../fixtures/stream/fleet.ts';
+import { type ServeOptions, serveCollecting } from '../stream/serve-harness.ts';
 import { defaultConfig } from '../stream/watch-harness.ts';
 import { byId } from './compare.ts';
 
@@ -25,21 +26,7 @@ const SENDERS = 8;
 const HOSTS_PER_SENDER = Number(process.env.RATCHAIN_ABUSE_SERVE_HOSTS ?? 40);
 const BATCH_LINES = 50;
 
-async function startServer(extra: Partial<Parameters<typeof serve>[0]> = {}) {
-  const latest = new Map<string, Finding>();
-  const srv = await serve({
-    ...SERVE_DEFAULTS,
-    config: defaultConfig(),
-    catalog: builtinCatalog(),
-    port: 0,
-    idleFlushMs: 50,
-    ...extra,
-    onFinding(f) {
-      latest.set(f.id, f);
-    },
-  });
-  return { srv, latest };
-}
+const startServer = (extra: Partial<ServeOptions> = {}) => serveCollecting({ idleFlushMs: 50, ...extra });
 
 async function post(srv: RunningServer, body: string) {
   const r = await fetch(`${srv.url}/ingest?source=sender`, { method: 'POST', body });

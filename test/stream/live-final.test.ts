@@ -8,22 +8,15 @@ import { test } from 'node:test';
 import { builtinCatalog } from '../../src/catalog/index.ts';
 import { hunt } from '../../src/hunt.ts';
 import type { Finding } from '../../src/model/finding.ts';
-import { SERVE_DEFAULTS, serve } from '../../src/stream/serve.ts';
 import { fleetLines } from '../fixtures/stream/fleet.ts';
+import { serveCollecting } from './serve-harness.ts';
 import { defaultConfig } from './watch-harness.ts';
 
 const counts = (f: Finding) => f.steps.map((s) => `${s.step}×${s.count}`).join(' ');
 
 test('serve closes every chain with the counts hunt gives the same events', async () => {
   const lines = fleetLines({ hosts: 8, noise: 10, spacingMs: 5_000 });
-  const latest = new Map<string, Finding>();
-  const srv = await serve({
-    ...SERVE_DEFAULTS,
-    config: defaultConfig(),
-    catalog: builtinCatalog(),
-    port: 0,
-    onFinding: (f) => latest.set(f.id, f),
-  });
+  const { srv, latest } = await serveCollecting();
   try {
     const r = await fetch(`${srv.url}/ingest`, { method: 'POST', body: `${lines.join('\n')}\n` });
     assert.equal(r.status, 200);
