@@ -27,6 +27,7 @@ import { type ClockSkew, clockSkew } from './clock-skew.ts';
 import { type EngineContext, hostFor } from './context.ts';
 import { endpointFact, evidence } from './evidence.ts';
 import { live, merge } from './identity.ts';
+import { addProc } from './lineage.ts';
 import type { Agent, HostState, Proc } from './state.ts';
 import type { ConnectionFact } from './steps/egress.ts';
 
@@ -362,7 +363,7 @@ function hostLevelAgent(ctx: EngineContext, h: HostState, ev: NetworkEvent): Age
       children: [],
       lastSeen: ev.time,
     };
-    h.procsByGuid.set(guid, proc);
+    addProc(h, proc);
   }
   return proc.agent ? live(proc.agent) : newAgentFor(ctx, h, proc, ev.time);
 }

@@ -21,7 +21,7 @@ function newHost(key: string, displayName: string, platform: Platform, now: numb
     procCount: 0,
     recentStarts: [],
     procSweep: now,
-    procSweeps: 0,
+    procWatch: [],
     maintained: now,
     nextProcId: 1,
     agents: new LazyMap(),

@@ -18,17 +18,74 @@ const MAX_CHILDREN = 64;
 /** Recent starts searched for a second record of the same start. */
 const RECENT_STARTS = 64;
 
+/**
+ * Out-of-order times (live streams, late records) are placed by walking back from the newest
+ * entry at most this far; beyond it the process goes there, a little out of order (it expires a
+ * little late), so a hostile order costs a bounded walk per event, not one over the table.
+ */
+const MAX_ORDER_WALK = 64;
+
+/** Links `p` (not in the list) into the host's table by its lastSeen. */
+function place(host: HostState, p: Proc): void {
+  let after = host.procNewest;
+  for (let i = 0; after && after.lastSeen > p.lastSeen && i < MAX_ORDER_WALK; i++) after = after.older;
+  p.older = after;
+  p.newer = after ? after.newer : host.procOldest;
+  if (p.newer) p.newer.older = p;
+  else host.procNewest = p;
+  if (after) after.newer = p;
+  else host.procOldest = p;
+}
+
+function unlink(host: HostState, p: Proc): void {
+  if (p.older) p.older.newer = p.newer;
+  else host.procOldest = p.newer;
+  if (p.newer) p.newer.older = p.older;
+  else host.procNewest = p.older;
+  p.older = undefined;
+  p.newer = undefined;
+}
+
+/** The process was seen at `time`: it moves to its place among the most recently seen. */
+function seen(host: HostState, p: Proc, time: number): void {
+  p.lastSeen = time;
+  if (!p.inTable || host.procNewest === p) return;
+  unlink(host, p);
+  place(host, p);
+}
+
+/** A process that may have lost its last index entry: the next sweep drops it if so. */
+function watch(host: HostState, p: Proc | undefined): void {
+  if (p?.inTable) host.procWatch.push(p);
+}
+
+function indexGuid(host: HostState, guid: string, p: Proc): void {
+  const before = host.procsByGuid.get(guid);
+  host.procsByGuid.set(guid, p);
+  if (before !== p) watch(host, before);
+}
+
 function index(host: HostState, p: Proc): void {
-  if (p.guid) host.procsByGuid.set(p.guid, p);
+  if (p.guid) indexGuid(host, p.guid, p);
   if (p.pid !== undefined) {
     const list = host.procsByPid.get(p.pid);
     if (!list) host.procsByPid.set(p.pid, [p]);
     else {
       list.push(p);
-      if (list.length > MAX_PER_PID) list.shift();
+      if (list.length > MAX_PER_PID) watch(host, list.shift());
     }
   }
+  p.inTable = true;
+  place(host, p);
   host.procCount++;
+}
+
+/**
+ * Puts a process that stands for something other than a started program (a flow's destination,
+ * a persistence entry) into the table by its guid, so it is found again and expires like the rest.
+ */
+export function addProc(host: HostState, p: Proc): void {
+  index(host, p);
 }
 
 export function findProc(host: HostState, ref: ProcRef | undefined, time: number): Proc | undefined {
@@ -57,7 +114,7 @@ export function findProc(host: HostState, ref: ProcRef | undefined, time: number
 export function procFor(host: HostState, ref: ProcRef | undefined, time: number): Proc | undefined {
   const found = findProc(host, ref, time);
   if (found) {
-    found.lastSeen = time;
+    seen(host, found, time);
     return found;
   }
   if (!ref?.image || (ref.guid === undefined && ref.pid === undefined)) return undefined;
@@ -71,7 +128,6 @@ export function procFor(host: HostState, ref: ProcRef | undefined, time: number)
     user: ref.user,
     children: [],
     lastSeen: time,
-    sweep: 0,
   };
   index(host, p);
   return p;
@@ -104,7 +160,7 @@ export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc;
     existing.forked = false;
     existing.agentImage = false;
     existing.match = undefined;
-    existing.lastSeen = ev.time;
+    seen(host, existing, ev.time);
     return { proc: existing, fresh: true };
   }
   if (
@@ -119,7 +175,7 @@ export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc;
     existing.meta ??= ev.meta;
     existing.user ??= ev.user;
     existing.integrity ??= ev.integrity;
-    existing.lastSeen = ev.time;
+    seen(host, existing, ev.time);
     return { proc: existing, fresh: false };
   }
   const p: Proc = {
@@ -140,7 +196,6 @@ export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc;
     startSrc: ev.src,
     session: ev.proc.session,
     lastSeen: ev.time,
-    sweep: 0,
   };
   if (parent && parent.children.length < MAX_CHILDREN) parent.children.push(p);
   index(host, p);
@@ -174,7 +229,7 @@ function sameStart(host: HostState, ev: ProcessStartEvent): Proc | undefined {
     }
     if (!p.guid && ev.proc.guid) {
       p.guid = ev.proc.guid;
-      host.procsByGuid.set(p.guid, p);
+      indexGuid(host, p.guid, p);
     }
     return p;
   }
@@ -184,8 +239,9 @@ function sameStart(host: HostState, ev: ProcessStartEvent): Proc | undefined {
 export function endProc(host: HostState, ref: ProcRef, time: number): void {
   const p = findProc(host, ref, time);
   if (p) {
+    if (p.end === undefined) watch(host, p);
     p.end = time;
-    p.lastSeen = time;
+    seen(host, p, time);
   }
 }
 
@@ -195,101 +251,75 @@ const EVICT_SLACK = 0.25;
 /**
  * Drops processes that ended or went quiet before `horizon`, unless an agent still holds them,
  * and keeps the table under `cap` entries. Returns how many were evicted for the cap.
- * Linear in the table: a sweep marks the survivors with a per-host serial instead of building
- * a set, and picks the cap's victims by a numeric sort of their times instead of sorting the
- * processes with a comparator (that sort was a fifth of a 110 MB EVTX hunt).
+ * Costs what it drops: the table is a list in order of lastSeen, so the quiet ones and the cap's
+ * victims are taken from its front, and only processes that ended or lost an index entry since
+ * the last sweep are looked at besides (a sweep over the whole table was a sixth of a 110 MB
+ * EVTX hunt held at its cap).
  */
 export function expireProcs(host: HostState, horizon: number, cap: number): number {
   // One rule for every process, agent or not: quiet since the horizon, or ended before it, goes.
   // (Keeping agents' processes until they end would keep every process of a long-lived tree
   // whose exits the sensor never logs.) A dropped agent process that speaks again is found again
   // through its image: identity is by path, hash and metadata, not by the table.
-  const keep = (p: Proc) => p.lastSeen >= horizon && (p.end === undefined || p.end >= horizon);
-  for (const [pid, list] of host.procsByPid) {
-    let kept = 0;
-    for (const p of list) if (keep(p)) kept++;
-    if (kept === 0) host.procsByPid.delete(pid);
-    else if (kept !== list.length) host.procsByPid.set(pid, list.filter(keep));
-  }
-  for (const [guid, p] of host.procsByGuid) if (!keep(p)) host.procsByGuid.delete(guid);
-  const alive = survivors(host);
-  const mark = host.procSweeps;
-  // Children arrays must not keep dead processes alive.
-  for (const p of alive) {
-    if (p.children.length && p.children.some((c) => c.sweep !== mark))
-      p.children = p.children.filter((c) => c.sweep === mark);
-    if (p.parent && p.parent.sweep !== mark) p.parent = undefined;
-  }
-  host.procCount = alive.length;
+  while (host.procOldest && host.procOldest.lastSeen < horizon) evict(host, host.procOldest);
+  if (host.procWatch.length) host.procWatch = host.procWatch.filter((p) => stillWatched(host, p, horizon));
   if (host.procCount <= cap) return 0;
   // Cap: evict the least recently seen processes, those outside any agent's tree first, down to
   // a low-water mark, so that a host that stays busy is swept once per EVICT_SLACK new processes
   // rather than on every upkeep.
-  const victims = leastRecentFirst(alive, host.procCount - Math.floor(cap * (1 - EVICT_SLACK)));
-  for (const p of victims) evict(host, p);
-  host.procCount -= victims.length;
-  return victims.length;
+  const n = host.procCount - Math.floor(cap * (1 - EVICT_SLACK));
+  let evicted = evictOldest(host, n, false);
+  if (evicted < n) evicted += evictOldest(host, n - evicted, true);
+  return evicted;
 }
 
-/** Every process still indexed, each once, in index order; marks them with a new sweep serial. */
-function survivors(host: HostState): Proc[] {
-  const mark = ++host.procSweeps;
-  const alive: Proc[] = [];
-  const add = (p: Proc) => {
-    if (p.sweep === mark) return;
-    p.sweep = mark;
-    alive.push(p);
-  };
-  for (const list of host.procsByPid.values()) for (const p of list) add(p);
-  for (const p of host.procsByGuid.values()) add(p);
-  return alive;
-}
-
-/**
- * The first `n` of `procs` in order of (inside an agent's tree, last seen), ties in their given
- * order: what a stable sort would give, found with a threshold time instead.
- */
-function leastRecentFirst(procs: Proc[], n: number): Proc[] {
-  const out = oldest(
-    procs.filter((p) => !p.agent),
-    n,
-  );
-  if (out.length >= n) return out;
-  const held = procs.filter((p) => p.agent);
-  return out.concat(oldest(held, n - out.length));
-}
-
-/** The `n` least recently seen of `procs` (all of them when fewer), ties in array order. */
-function oldest(procs: Proc[], n: number): Proc[] {
-  if (n <= 0) return [];
-  if (n >= procs.length) return procs;
-  const times = Float64Array.from(procs, (p) => p.lastSeen).sort();
-  const limit = times[n - 1];
-  let below = 0;
-  while (below < n && times[below] < limit) below++;
-  let ties = n - below;
-  const out: Proc[] = [];
-  for (const p of procs) {
-    if (p.lastSeen < limit) out.push(p);
-    else if (p.lastSeen === limit && ties > 0) {
-      out.push(p);
-      ties--;
-    }
+/** Evicts a watched process that ended before the horizon or lost its last index entry; false when done with it. */
+function stillWatched(host: HostState, p: Proc, horizon: number): boolean {
+  if (!p.inTable) return false;
+  if ((p.end !== undefined && p.end < horizon) || !indexed(host, p)) {
+    evict(host, p);
+    return false;
   }
-  return out;
+  return p.end !== undefined;
+}
+
+function indexed(host: HostState, p: Proc): boolean {
+  if (p.guid !== undefined && host.procsByGuid.get(p.guid) === p) return true;
+  return p.pid !== undefined && (host.procsByPid.get(p.pid)?.includes(p) ?? false);
+}
+
+/** Evicts up to `n` of the least recently seen processes, of agents' trees or outside them. */
+function evictOldest(host: HostState, n: number, ofAgents: boolean): number {
+  let done = 0;
+  for (let p = host.procOldest; p && done < n; ) {
+    const next = p.newer;
+    if ((p.agent !== undefined) === ofAgents) {
+      evict(host, p);
+      done++;
+    }
+    p = next;
+  }
+  return done;
 }
 
 /** Removes one process from the table and from its parent's and children's links. */
 function evict(host: HostState, p: Proc): void {
-  if (p.guid) host.procsByGuid.delete(p.guid);
+  if (p.guid && host.procsByGuid.get(p.guid) === p) host.procsByGuid.delete(p.guid);
   if (p.pid !== undefined) {
     const list = host.procsByPid.get(p.pid);
-    if (list) {
-      const k = list.filter((x) => x !== p);
-      if (k.length) host.procsByPid.set(p.pid, k);
-      else host.procsByPid.delete(p.pid);
+    const i = list ? list.indexOf(p) : -1;
+    if (list && i >= 0) {
+      if (list.length === 1) host.procsByPid.delete(p.pid);
+      else list.splice(i, 1);
     }
   }
-  if (p.parent) p.parent.children = p.parent.children.filter((c) => c !== p);
-  for (const c of p.children) c.parent = undefined;
+  if (p.parent) {
+    const siblings = p.parent.children;
+    const i = siblings.indexOf(p);
+    if (i >= 0) siblings.splice(i, 1);
+  }
+  for (const c of p.children) if (c.parent === p) c.parent = undefined;
+  unlink(host, p);
+  p.inTable = false;
+  host.procCount--;
 }

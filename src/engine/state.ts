@@ -42,8 +42,11 @@ export interface Proc {
   /** It opened a connection outside the internal networks. */
   external?: boolean;
   lastSeen: number;
-  /** The host's sweep serial that last found this process alive (lineage.ts expireProcs). */
-  sweep?: number;
+  /** Neighbours in the host's table, kept in order of lastSeen (lineage.ts); set while in it. */
+  older?: Proc;
+  newer?: Proc;
+  /** In the host's process table (lineage.ts): findable, counted, and subject to expiry. */
+  inTable?: boolean;
 }
 
 export interface StepLog {
@@ -150,8 +153,11 @@ export interface HostState {
   maintained: number;
   /** Event time of the last process-table sweep. */
   procSweep: number;
-  /** Process-table sweeps so far (the serial survivors are marked with). */
-  procSweeps: number;
+  /** The process table in order of lastSeen: least recently seen first (lineage.ts). */
+  procOldest?: Proc;
+  procNewest?: Proc;
+  /** Processes that ended or lost an index entry: checked at the next sweep (lineage.ts). */
+  procWatch: Proc[];
   /** The last few starts, to recognise one start reported by two sensors. */
   recentStarts: Proc[];
   nextProcId: number;

@@ -46,7 +46,7 @@ describe('process table sweep', () => {
     procFor(h, { guid: 'G5', image: CMD }, at(4));
     procFor(h, { guid: 'G6', image: CMD }, at(4));
     // Cap 8: the table goes down to 6 (three quarters), so four go: G2, G3, then two of the three
-    // seen at minute 4, in table order.
+    // seen at minute 4, in the order they were seen.
     assert.equal(expireProcs(h, at(0), 8), 4);
     const left = ['G0', 'G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7', 'G8', 'G9'].filter(
       (g) => findProc(h, { guid: g }, at(20)) !== undefined,

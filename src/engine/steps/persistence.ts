@@ -17,7 +17,7 @@ import { addStep, newAgentFor } from '../chain.ts';
 import type { EngineContext, EngineRules } from '../context.ts';
 import { capCommand, type EvidenceFacts, evidence, processFact, short } from '../evidence.ts';
 import { attach, live, merge, rememberCommand } from '../identity.ts';
-import { procFor } from '../lineage.ts';
+import { addProc, procFor } from '../lineage.ts';
 import type { Agent, HostState, Proc } from '../state.ts';
 import { suspiciousCommand } from './control.ts';
 import { actingAgent, addExecution } from './execution.ts';
@@ -379,7 +379,7 @@ function entryAgent(
     children: [],
     lastSeen: time,
   };
-  h.procsByGuid.set(guid, p);
+  addProc(h, p);
   return newAgentFor(ctx, h, p, time);
 }
 
