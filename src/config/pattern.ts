@@ -128,3 +128,68 @@ export function anyOf(sources: string[], o: { caseSensitive?: boolean } = {}): P
 export function anyOfChecked(sources: string[], o: { caseSensitive?: boolean } = {}): Pattern {
   return sources.length ? checkedPattern(alternatives(sources), o) : NOTHING;
 }
+
+/** A named group as a plain one: the same name in two patterns cannot share one alternation. */
+const NAMED_GROUP = /\(\?P?<[A-Za-z_]\w*>/g;
+
+const prefilters = new WeakMap<object, (text: string) => boolean>();
+
+/**
+ * Whether any of a list's patterns matches `text`, in one pass of one automaton instead of one
+ * per pattern: loops over a rule list (suspicious command lines, persistence commands, forwards)
+ * run their patterns one by one only on text that passes it, and most text matches none of them.
+ * Compiled once per list (by identity); each pattern keeps its own case rule. A list that cannot
+ * be joined (it never happens with checked patterns) lets everything through.
+ */
+export function anyMatches<T extends object>(
+  list: readonly T[],
+  pick: (x: T) => Pattern,
+  text: string,
+): boolean {
+  let test = prefilters.get(list);
+  if (!test) {
+    const sources = list.map((x) => {
+      const p = pick(x);
+      const s = p.source.replace(NAMED_GROUP, '(?:');
+      return p.caseSensitive ? `(?:${s})` : `(?i:${s})`;
+    });
+    try {
+      test = sources.length ? compilePattern(sources.join('|'), { caseSensitive: true }).test : () => false;
+    } catch {
+      test = () => true;
+    }
+    prefilters.set(list, test);
+  }
+  return test(text);
+}
+
+/** Texts a memoised pattern remembers: a host's working set of images and file names. */
+const MEMO_ENTRIES = 4096;
+/** Longer texts are not remembered (image paths are short; command lines vary). */
+const MEMO_MAX_CHARS = 1024;
+
+/**
+ * `p` with its test results remembered per text, for patterns applied to image paths and file
+ * names: a log names the same few hundred programs over and over, so each is matched once.
+ * Cleared when full, so memory stays bounded whatever the input.
+ */
+export function memoized(p: Pattern): Pattern {
+  const seen = new Map<string, boolean>();
+  return {
+    source: p.source,
+    caseSensitive: p.caseSensitive,
+    test(text) {
+      if (text.length > MEMO_MAX_CHARS) return p.test(text);
+      let r = seen.get(text);
+      if (r === undefined) {
+        r = p.test(text);
+        if (seen.size >= MEMO_ENTRIES) seen.clear();
+        seen.set(text, r);
+      }
+      return r;
+    },
+    exec: (text) => p.exec(text),
+    matchAll: (text) => p.matchAll(text),
+    replaceFirst: (text, replacement) => p.replaceFirst(text, replacement),
+  };
+}

@@ -3,7 +3,7 @@
 // findings go. Step modules take it as their first argument instead of closing over the engine.
 import type { Catalog } from '../catalog/types.ts';
 import { DEFAULT_INTERNAL_NETWORKS } from '../config/internal-networks.ts';
-import { anyOfChecked, type Pattern } from '../config/pattern.ts';
+import { anyOfChecked, memoized, type Pattern } from '../config/pattern.ts';
 import type { Config } from '../config/schema.ts';
 import type { Finding } from '../model/finding.ts';
 import { fileName } from '../model/paths.ts';
@@ -78,12 +78,16 @@ function engineRules(cfg: Config): EngineRules {
   return {
     ...packs,
     control: {
-      shells: cfg.ShellSpawnRegex.shells ?? packs.control.children,
-      acceptable: [...packs.control.acceptable, ...cfg.ShellSpawnRegex.acceptable],
+      // Matched on every start's image and its parent's: remembered per image.
+      shells: memoized(cfg.ShellSpawnRegex.shells ?? packs.control.children),
+      acceptable: [...packs.control.acceptable, ...cfg.ShellSpawnRegex.acceptable].map((a) => ({
+        parent: memoized(a.parent),
+        child: memoized(a.child),
+      })),
       suspicious: cfg.SuspiciousChildProcesses ?? packs.control.suspicious,
     },
     installPaths,
-    installPath: anyOfChecked(installPaths.map((r) => r.source)),
+    installPath: memoized(anyOfChecked(installPaths.map((r) => r.source))),
     supportHosts: cfg.UserContext.SupportHosts,
     adminUsers: cfg.UserContext.AdminUsers,
   };

@@ -1,7 +1,7 @@
 // A loaded rule set made ready for the engine: name sets, one linear-time pattern per list of
 // patterns (config/pattern.ts, the one compile path for patterns on log text), and plain numbers. Compiled once per rule set (memoised), so every engine created
 // from the same rules shares it.
-import { anyOfChecked, checkedPattern, NOTHING, type Pattern } from '../config/pattern.ts';
+import { anyOfChecked, checkedPattern, memoized, NOTHING, type Pattern } from '../config/pattern.ts';
 import type { PersistenceMechanism } from '../model/event.ts';
 import type { Severity } from '../model/finding.ts';
 import type { RuleRecord, RuleSet } from './rule-set.ts';
@@ -160,7 +160,7 @@ function roleOf(set: RuleSet, ...groups: GroupPath[]): (name: string) => boolean
       for (const n of e.names) names.add(n);
       patterns.push(...e.patterns);
     }
-  const re = patterns.length ? anyOfChecked(patterns) : undefined;
+  const re = patterns.length ? memoized(anyOfChecked(patterns)) : undefined;
   return re ? (n) => names.has(n) || re.test(n) : (n) => names.has(n);
 }
 
@@ -283,7 +283,7 @@ function ties(set: RuleSet): CompiledRules['ties'] {
     forwards: entries(set, 'ties.forwards').map((e) => ({
       id: e.id,
       re: checkedPattern(e.pattern),
-      image: e.image === undefined ? undefined : checkedPattern(e.image),
+      image: e.image === undefined ? undefined : memoized(checkedPattern(e.image)),
       defaultHost: e.defaultHost,
     })),
     loginPorts: Object.fromEntries(entries(set, 'ties.login_ports').map((e) => [e.service, e.port])),
@@ -291,10 +291,12 @@ function ties(set: RuleSet): CompiledRules['ties'] {
       entries(set, 'ties.login_ports').flatMap((e) => (e.acceptor ? [e.acceptor] : [])),
     ),
     managerPids: entries(set, 'ties.managers').flatMap((e) => (e.pid === undefined ? [] : [e.pid])),
-    managerImage: anyOfChecked(entries(set, 'ties.managers').flatMap((e) => (e.image ? [e.image] : []))),
+    managerImage: memoized(
+      anyOfChecked(entries(set, 'ties.managers').flatMap((e) => (e.image ? [e.image] : []))),
+    ),
     installs: entries(set, 'ties.installs').map((e) => ({
       id: e.id,
-      image: checkedPattern(e.image),
+      image: memoized(checkedPattern(e.image)),
       re: checkedPattern(e.pattern, flags(e.caseSensitive)),
       final: e.final,
     })),

@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/config/load.ts';
-import { compilePattern, MAX_MATCH_CHARS, type Pattern, PatternError } from '../../src/config/pattern.ts';
+import {
+  anyMatches,
+  compilePattern,
+  MAX_MATCH_CHARS,
+  type Pattern,
+  PatternError,
+} from '../../src/config/pattern.ts';
 import { fileName } from '../../src/model/paths.ts';
 import { compileRules } from '../../src/rules/compile.ts';
 import { builtinRules } from '../../src/rules/load.ts';
@@ -87,4 +93,20 @@ test('every rule-pack pattern answers at once on 1 MB hostile lines', { timeout:
       p.exec(text);
     }
   assert.equal(MAX_MATCH_CHARS, 32_768);
+});
+
+test('a list prefilter matches when one of its patterns would, each with its own case rule', () => {
+  const rules = [
+    { re: compilePattern('-R\\s*(?<port>\\d+)', { caseSensitive: true }) },
+    { re: compilePattern('R:(?<port>\\d+)') },
+  ];
+  const pick = (r: { re: Pattern }) => r.re;
+  for (const text of ['ssh -R 9000:localhost:22 x', 'chisel client r:2222', 'ssh -r 9000', 'cmd /c dir']) {
+    assert.equal(
+      anyMatches(rules, pick, text),
+      rules.some((r) => r.re.test(text)),
+      text,
+    );
+  }
+  assert.equal(anyMatches([], pick, 'anything'), false);
 });

@@ -1,6 +1,6 @@
 // S4: a child the agent spawned that gives someone interactive control (a shell, an
 // interpreter, a recon command), and whether its command line is suspicious.
-import type { Pattern } from '../../config/pattern.ts';
+import { anyMatches, type Pattern } from '../../config/pattern.ts';
 import type { SourceRef } from '../../model/event.ts';
 import { fileName } from '../../model/paths.ts';
 import { addStep } from '../chain.ts';
@@ -23,6 +23,8 @@ const MAX_CREDIT_DEPTH = 3;
 /** A suspicious command line quoted in a reason: enough to recognise it. */
 const REASON_COMMAND_CHARS = 120;
 
+const self = (p: Pattern) => p;
+
 export function isControlChild(rules: ControlRules, parentImage: string, childImage: string): boolean {
   const child = childImage.toLowerCase();
   if (!rules.shells.test(child)) return false;
@@ -33,7 +35,7 @@ export function isControlChild(rules: ControlRules, parentImage: string, childIm
 
 /** The first suspicious pattern the command line matches, or undefined. */
 export function suspiciousCommand(rules: ControlRules, commandLine: string | undefined): Pattern | undefined {
-  if (!commandLine) return undefined;
+  if (!commandLine || !anyMatches(rules.suspicious, self, commandLine)) return undefined;
   for (const r of rules.suspicious) if (r.test(commandLine)) return r;
   return undefined;
 }

@@ -2,6 +2,8 @@
 // report facts (a registry value set, a file created, a command run, a service installed); this
 // module says which facts are persistence, what program they will start, and which agent the
 // entry belongs to: the program it runs, or the agent that wrote it, or both, merged.
+
+import { anyMatches } from '../../config/pattern.ts';
 import type {
   FileEvent,
   PersistenceEvent,
@@ -11,7 +13,7 @@ import type {
   SourceRef,
 } from '../../model/event.ts';
 import { commandArgs, commandImage, fileName, pathKey } from '../../model/paths.ts';
-import type { CompiledField, ProgramRoles } from '../../rules/compile.ts';
+import type { CommandRule, CompiledField, ProgramRoles } from '../../rules/compile.ts';
 import type { FlagCode } from '../../rules/schema.ts';
 import { addStep, newAgentFor } from '../chain.ts';
 import type { EngineContext, EngineRules } from '../context.ts';
@@ -84,12 +86,14 @@ export function filePersistence(rules: EngineRules, path: string): PersistenceFa
 }
 
 /** Persistence made by running a command (systemctl enable, launchctl load, schtasks, sc, reg add). */
+const commandMatch = (r: CommandRule) => r.match;
+
 export function commandPersistence(
   rules: EngineRules,
   image: string,
   commandLine: string | undefined,
 ): PersistenceFact | undefined {
-  if (!commandLine) return undefined;
+  if (!commandLine || !anyMatches(rules.persistence.commands, commandMatch, commandLine)) return undefined;
   for (const r of rules.persistence.commands) {
     const m = r.match.exec(commandLine);
     if (!m || r.unless?.test(commandLine) || (r.image && !r.image.test(image))) continue;

@@ -3,6 +3,8 @@
 // operator at the far end log in "from loopback". That login's shells and commands are the
 // agent's interactive control, though no process tree links them to it. The decisions are pure
 // functions; below them, the engine side keeps the facts per host and applies them.
+
+import { anyMatches } from '../../config/pattern.ts';
 import type { LoginEvent, NetworkEvent, ProcessStartEvent } from '../../model/event.ts';
 import { fileName } from '../../model/paths.ts';
 import type { CompiledRules } from '../../rules/compile.ts';
@@ -40,10 +42,13 @@ const port = (s: string | undefined) => {
 const MAX_FORWARD_SEARCH = 4096;
 
 /** Every reverse forward or relay target a command line sets up, by the rule packs' forward patterns. */
+const forwardPattern = (f: TieRules['forwards'][number]) => f.re;
+
 export function reverseForwards(rules: TieRules, image: string, commandLine: string | undefined): Forward[] {
   if (!commandLine) return [];
   const text =
     commandLine.length > MAX_FORWARD_SEARCH ? commandLine.slice(0, MAX_FORWARD_SEARCH) : commandLine;
+  if (!anyMatches(rules.forwards, forwardPattern, text)) return [];
   const name = image.replace(/^.*[\\/]/, '');
   const out: Forward[] = [];
   for (const f of rules.forwards) {

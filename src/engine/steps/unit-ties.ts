@@ -8,6 +8,7 @@
 //     session that put the agent's binary in place.
 // Pure decisions here; the persistence step keeps the facts and applies them.
 import { posix } from 'node:path';
+import { anyMatches } from '../../config/pattern.ts';
 import type { ProcessStartEvent, ServiceEvent, UnitProcessEvent } from '../../model/event.ts';
 import { pathKey } from '../../model/paths.ts';
 import { noteLink } from '../chain.ts';
@@ -61,9 +62,12 @@ const isAbs = (p: string) => p.startsWith('/') && !p.endsWith('/');
  * curl -o / wget -O's file, chmod +x's files). Only absolute paths: a relative one names nothing
  * without its directory.
  */
+const installImage = (r: TieRules['installs'][number]) => r.image;
+
 export function installedPaths(rules: TieRules, image: string, commandLine: string | undefined): string[] {
   if (!commandLine) return [];
   const tool = posix.basename(image);
+  if (!anyMatches(rules.installs, installImage, tool)) return [];
   const text =
     commandLine.length > MAX_INSTALL_SEARCH ? commandLine.slice(0, MAX_INSTALL_SEARCH) : commandLine;
   const out: string[] = [];
