@@ -6,7 +6,7 @@ import type { StepId } from '../model/finding.ts';
 import { fileName } from '../model/paths.ts';
 import type { EngineContext } from './context.ts';
 import { LazyMap, LazySet } from './lazy-map.ts';
-import type { Agent, HostState, Proc, StepLog } from './state.ts';
+import type { Agent, AgentQueue, AgentSlot, HostState, Proc, StepLog } from './state.ts';
 
 /** Descendants attached to a new agent at most: bounds the walk over a huge process tree. */
 const MAX_ATTACHED = 256;
@@ -205,6 +205,10 @@ export function agentOf(
     a = newAgent(host, key, instance, time);
     if (host.agents.size >= ctx.cfg.Limits.AgentsPerHost) evictOldest(host, onEvict);
     host.agents.set(key, a);
+    const q = host.agentQueue;
+    // Rebuilt when dead entries pile up, so a host that left its limit holds no dropped agents.
+    if (q && q.heap.length > 2 * host.agents.size + QUEUE_SLACK) host.agentQueue = queueOf(host);
+    else if (q) push(q.heap, { t: a.lastTime, seq: q.next++, a });
   }
   attach(ctx, a, p);
   return a;
@@ -225,9 +229,78 @@ export function attach(ctx: EngineContext, a: Agent, p: Proc): void {
   }
 }
 
+/**
+ * The least recently active agent, the first created among equals (what a scan of `agents` in
+ * order would find), from a heap kept while the host is at its limit: a scan of 512 agents for
+ * every new one was a twentieth of a hunt whose host stays at the limit. Entries are checked
+ * when they come to the top: gone (dropped, merged) ones leave, ones whose agent was active
+ * since go down again.
+ */
+function oldestAgent(host: HostState): Agent | undefined {
+  let q = host.agentQueue;
+  if (!q || q.heap.length > 2 * host.agents.size + QUEUE_SLACK) q = host.agentQueue = queueOf(host);
+  const heap = q.heap;
+  while (heap.length) {
+    const top = heap[0];
+    if (host.agents.get(top.a.key) !== top.a) pop(heap);
+    else if (top.a.lastTime !== top.t) {
+      top.t = top.a.lastTime;
+      down(heap, 0);
+    } else return top.a;
+  }
+  return undefined;
+}
+
+/** Dead entries a queue may hold beyond twice the live agents before it is rebuilt. */
+const QUEUE_SLACK = 64;
+
+function queueOf(host: HostState): AgentQueue {
+  const heap: AgentSlot[] = [];
+  let next = 0;
+  for (const a of host.agents.values()) heap.push({ t: a.lastTime, seq: next++, a });
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(heap, i);
+  return { heap, next };
+}
+
+const before = (x: AgentSlot, y: AgentSlot) => x.t < y.t || (x.t === y.t && x.seq < y.seq);
+
+function down(heap: AgentSlot[], i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < heap.length && before(heap[l], heap[m])) m = l;
+    if (r < heap.length && before(heap[r], heap[m])) m = r;
+    if (m === i) return;
+    const t = heap[i];
+    heap[i] = heap[m];
+    heap[m] = t;
+    i = m;
+  }
+}
+
+function push(heap: AgentSlot[], s: AgentSlot): void {
+  heap.push(s);
+  for (let i = heap.length - 1; i > 0; ) {
+    const parent = (i - 1) >> 1;
+    if (!before(heap[i], heap[parent])) return;
+    const t = heap[i];
+    heap[i] = heap[parent];
+    heap[parent] = t;
+    i = parent;
+  }
+}
+
+function pop(heap: AgentSlot[]): void {
+  const last = heap.pop()!;
+  if (heap.length) {
+    heap[0] = last;
+    down(heap, 0);
+  }
+}
+
 function evictOldest(host: HostState, onEvict: (a: Agent) => void): void {
-  let oldest: Agent | undefined;
-  for (const a of host.agents.values()) if (!oldest || a.lastTime < oldest.lastTime) oldest = a;
+  const oldest = oldestAgent(host);
   if (oldest) {
     onEvict(oldest);
     dropAgent(host, oldest);

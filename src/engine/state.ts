@@ -142,6 +142,18 @@ export interface Tunnels {
   logins: Array<{ time: number; session?: string; pid?: number; user?: string; agent: Agent; link: string }>;
 }
 
+/** An agent in the host's queue: its lastTime when queued (a lower bound: it only grows) and its place in `agents`. */
+export interface AgentSlot {
+  t: number;
+  seq: number;
+  a: Agent;
+}
+
+export interface AgentQueue {
+  heap: AgentSlot[];
+  next: number;
+}
+
 export interface HostState {
   name: string;
   displayName: string;
@@ -162,6 +174,8 @@ export interface HostState {
   recentStarts: Proc[];
   nextProcId: number;
   agents: Map<string, Agent>;
+  /** The agents as a heap, oldest on top: built once the host reaches its agent limit (identity.ts). */
+  agentQueue?: AgentQueue;
   /** Agent identity indexes: path key, hash, metadata → agent. */
   byPath: Map<string, Agent>;
   byHash: Map<string, Agent>;
