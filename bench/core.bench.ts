@@ -13,6 +13,15 @@ const USED_GOAL = 1;
 const RSS_GROWTH_GOAL = 1.2;
 const HEAP_CAP_MB = 128;
 
+/**
+ * Where the generated inputs start. The 16x file spans about a year: it must lie in the past
+ * wherever the clock stands, or the hunt quarantines what is dated more than a day ahead of the
+ * machine (the first version started 2026-11-02, and from December 2026 on the 16x hunt read
+ * a twelfth of its file). Bump INPUT_VERSION when the generated content changes.
+ */
+const INPUT_START = '2024-01-01T08:00:00Z';
+const INPUT_VERSION = 2;
+
 /** Amplifies the shipped background example: many hosts, time moving forward. */
 /**
  * Sysmon events the analytic does not use (process access, image load), as many as the used ones:
@@ -71,7 +80,7 @@ async function makeInput(file: string, targetBytes: number, withNoise: boolean):
     .map((l) => JSON.parse(l));
   const docs = withNoise ? used.flatMap((d, i) => [d, noise(d)[i % 2]]) : used;
   const times = docs.map((d) => Date.parse(d['@timestamp']) - Date.parse('2026-11-02T08:58:00Z'));
-  const base = Date.parse('2026-11-02T08:00:00Z');
+  const base = Date.parse(INPUT_START);
   const out = createWriteStream(file);
   let written = 0;
   for (let copy = 0; written < targetBytes; copy++) {
@@ -122,9 +131,9 @@ const bench: Benchmark = async ({ scale, workDir }) => {
   const size1 = Math.round(20e6 * scale);
   // The realistic mix (half the records are Sysmon events the analytic does not use) at 1x and
   // 16x, and the worst case: every record one the engine uses.
-  const f1 = join(workDir, `winlogbeat-mixed-${size1}.ndjson`);
-  const f16 = join(workDir, `winlogbeat-mixed-${size1 * 16}.ndjson`);
-  const fUsed = join(workDir, `winlogbeat-${size1}.ndjson`);
+  const f1 = join(workDir, `winlogbeat-mixed-v${INPUT_VERSION}-${size1}.ndjson`);
+  const f16 = join(workDir, `winlogbeat-mixed-v${INPUT_VERSION}-${size1 * 16}.ndjson`);
+  const fUsed = join(workDir, `winlogbeat-v${INPUT_VERSION}-${size1}.ndjson`);
   await makeInput(f1, size1, true);
   await makeInput(f16, size1 * 16, true);
   await makeInput(fUsed, size1, false);
