@@ -44,6 +44,8 @@ export function jsonValues(
   let pendingChars = 0;
   let startLine = 0;
   const state = { depth: 0, inString: false, escape: false };
+  // The line whose bytes `skip` has tested already: its text is not tested again.
+  let tested = -1;
 
   const reset = () => {
     pending = [];
@@ -69,8 +71,9 @@ export function jsonValues(
     // The fast path's test below, on the raw bytes: a whole object on one line that `unused` rules out.
     skip:
       unused &&
-      ((buf, start, end) => {
+      ((buf, start, end, lineNo) => {
         if (pending.length > 0) return false;
+        tested = lineNo;
         let i = start;
         while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;
         if (i === end || buf[i] !== 123 || buf[end - 1] !== 125 || !unused.bytes(buf, start, end))
@@ -124,6 +127,7 @@ export function jsonValues(
       }
       if (
         unused !== undefined &&
+        tested !== lineNo &&
         c === 123 &&
         text.charCodeAt(text.length - 1) === 125 &&
         unused.text(text)
