@@ -40,6 +40,8 @@ function lineStartsAt(text: string, i: number): boolean {
 
 export interface KibanaDocumentOptions {
   maxChars?: number;
+  /** Reads pretty `{` … `}` blocks whole (default); false tokenizes every line (tests compare). */
+  wholeBlocks?: boolean;
 }
 
 /**
@@ -145,7 +147,7 @@ export function kibanaDocuments(
     pos = AFTER_VALUE;
   };
 
-  const decoder: LineDecoder = {
+  const tokenizer: LineDecoder = {
     mode: 'lines',
     line(text, lineNo) {
       let i = 0;
@@ -397,5 +399,77 @@ export function kibanaDocuments(
       }
     },
   };
-  return decoder;
+
+  // Pretty documents as JSON.stringify(doc, null, 2) and Kibana print them (`{` and `}` alone at
+  // column 0) are held line by line and parsed whole, without the tokenizer. It sees them only
+  // when the block is not one valid document it would read without remark, and then sees every
+  // held line in order, so it reports exactly what it would have reported line by line.
+  if (opts.wholeBlocks === false) return tokenizer;
+  let held: string[] | undefined;
+  let heldLines: number[] = [];
+  let heldChars = 0;
+  const replay = () => {
+    const lines = held ?? [];
+    const nos = heldLines;
+    held = undefined;
+    heldLines = [];
+    for (let k = 0; k < lines.length; k++) tokenizer.line(lines[k], nos[k]);
+  };
+  const closeBlock = (): boolean => {
+    const lines = held ?? [];
+    let v: unknown;
+    try {
+      v = JSON.parse(`${lines.join('\n')}\n}`);
+    } catch {
+      return false;
+    }
+    if (deeperThan(v, MAX_DEPTH)) return false;
+    const line = heldLines[0];
+    held = undefined;
+    heldLines = [];
+    recovering = false;
+    garbageReported = false;
+    onDocument(v, line);
+    return true;
+  };
+
+  return {
+    mode: 'lines',
+    line(text, lineNo) {
+      if (held) {
+        const c = text.charCodeAt(0);
+        if (c === CLOSE_OBJ && (text.length === 1 || (text.length === 2 && text.charCodeAt(1) === COMMA))) {
+          if (heldChars + 2 <= maxChars && closeBlock()) return;
+        } else if (c !== OPEN_OBJ && heldChars + text.length + 1 <= maxChars) {
+          held.push(text);
+          heldLines.push(lineNo);
+          heldChars += text.length + 1;
+          return;
+        }
+        replay();
+      } else if (!inDoc && text.length === 1 && text.charCodeAt(0) === OPEN_OBJ) {
+        held = [text];
+        heldLines = [lineNo];
+        heldChars = 2;
+        return;
+      }
+      tokenizer.line(text, lineNo);
+    },
+    end() {
+      if (held) replay();
+      tokenizer.end();
+    },
+  };
+}
+
+/** True when `v` nests containers deeper than `max` (the value itself counting as one). */
+function deeperThan(v: unknown, max: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (max <= 0) return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (deeperThan(x, max - 1)) return true;
+    return false;
+  }
+  for (const k in v) if (deeperThan((v as Record<string, unknown>)[k], max - 1)) return true;
+  return false;
 }

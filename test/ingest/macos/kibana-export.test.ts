@@ -11,10 +11,11 @@ interface Split {
   problems: Array<{ message: string; line?: number }>;
 }
 
-function split(text: string, maxChars?: number): Split {
+function split(text: string, maxChars?: number, wholeBlocks?: boolean): Split {
   const docs: Split['docs'] = [];
   const d = decodeLines(
-    (ctx: DecodeContext) => kibanaDocuments(ctx, (value, line) => docs.push({ value, line }), { maxChars }),
+    (ctx: DecodeContext) =>
+      kibanaDocuments(ctx, (value, line) => docs.push({ value, line }), { maxChars, wholeBlocks }),
     text,
   );
   return { docs, problems: d.problems };
@@ -159,5 +160,32 @@ describe('Kibana export splitter', () => {
       [{ after: 2 }],
     );
     assert.match(deep.problems[0].message, /nested deeper than 256/);
+  });
+
+  test('pretty blocks read whole give what the tokenizer gives line by line, broken ones too', () => {
+    const pretty = (o: unknown) => JSON.stringify(o, null, 2);
+    const doc = { '@timestamp': '2026-01-05T10:00:00Z', process: { args: ['a', '{', '}'], pid: 7 } };
+    const inputs = [
+      `${pretty(doc)}\n${pretty(doc)}\n`,
+      `${pretty(doc)},\n${pretty(doc)}`,
+      // A closing brace at column 0 inside the document; a `{` at column 0 cuts the open one.
+      '{\n"a": {\n"b": 1\n}\n}\n{\n"c": 2\n}',
+      '{\n  "a": 1,\n{\n  "b": 2\n}',
+      // Kibana triple quotes holding a lone brace; a lost comma; a lost quote; garbage after.
+      '{\n  "cmd": """x\n}\n""",\n  "n": 1\n}',
+      '{\n  "a": 1\n  "b": 2\n}',
+      '{\n  "a": "x,\n  "b": 2\n}\nnot json\n{\n"c": 3\n}',
+      // Truncated; empty; a scalar JSON.parse refuses; nested deeper than the limit.
+      '{\n  "a": [1,\n',
+      '{\n}',
+      '{\n  "a": tru\n}',
+      `{\n"a":\n${'['.repeat(300)}${']'.repeat(300)}\n}\n{\n"b": 1\n}`,
+    ];
+    for (const text of inputs) {
+      for (const max of [undefined, 24]) {
+        assert.deepEqual(split(text, max), split(text, max, false), `${JSON.stringify(text)} (max ${max})`);
+      }
+    }
+    assert.equal(split(inputs[0]).docs.length, 2);
   });
 });
