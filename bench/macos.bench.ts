@@ -1,7 +1,7 @@
 // macOS inputs: `hunt` (the CLI, whole process) over a generated eslogger NDJSON file against a
 // process that JSON.parses every line of the same file; and over pretty-printed Elastic
 // Endpoint documents (Kibana export) against the same baseline over their NDJSON form.
-import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { huntRow, ROOT } from './process.ts';
 import type { Benchmark } from './row.ts';
@@ -32,21 +32,24 @@ function shiftRecord(o: Obj, pidOffset: number, verOffset: number, ms: number): 
   walk(o);
 }
 
+/** Writes copies of `next` until the file holds `target` bytes, or exactly `target.copies` copies. */
 async function writeLines(
   file: string,
-  targetBytes: number,
+  target: { bytes: number } | { copies: number },
   next: (copy: number) => string[],
 ): Promise<void> {
-  if (existsSync(file) && statSync(file).size >= targetBytes) return;
-  const out = createWriteStream(file);
+  const done = (written: number, copy: number) =>
+    'bytes' in target ? written >= target.bytes : copy >= target.copies;
+  const out = createWriteStream(`${file}.tmp`);
   let written = 0;
-  for (let copy = 0; written < targetBytes; copy++) {
+  for (let copy = 0; !done(written, copy); copy++) {
     for (const line of next(copy)) {
       written += Buffer.byteLength(line) + 1;
       if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
   }
   await new Promise<void>((r) => out.end(() => r()));
+  renameSync(`${file}.tmp`, file);
 }
 
 /** The three eslogger fixtures, repeated with new pids, pidversions and times. */
@@ -56,7 +59,8 @@ function makeEslogger(file: string, targetBytes: number): Promise<void> {
       .trim()
       .split('\n'),
   );
-  return writeLines(file, targetBytes, (copy) =>
+  if (existsSync(file) && statSync(file).size >= targetBytes) return Promise.resolve();
+  return writeLines(file, { bytes: targetBytes }, (copy) =>
     records.map((l) => {
       const o = JSON.parse(l);
       shiftRecord(o, (copy % 30_000) * 2, copy * 40, copy * 5_000);
@@ -65,22 +69,47 @@ function makeEslogger(file: string, targetBytes: number): Promise<void> {
   );
 }
 
-/** Elastic Endpoint documents: pretty-printed as Kibana shows them, and the same as NDJSON. */
-async function makeElastic(pretty: string, ndjson: string, targetBytes: number): Promise<void> {
+/** Elastic Endpoint fixture documents, copy by copy with their times moved on. */
+function elasticCopies(): (copy: number) => Obj[] {
   const docs = readFileSync(join(ROOT, 'test/fixtures/macos/elastic-endpoint.ndjson'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
-  const shifted = (copy: number) =>
+  return (copy) =>
     docs.map((d) => {
       const o = structuredClone(d);
       o['@timestamp'] = new Date(Date.parse(o['@timestamp']) + copy * 1000).toISOString();
-      return o;
+      return { _source: o };
     });
-  await writeLines(pretty, targetBytes, (copy) =>
-    shifted(copy).map((o) => JSON.stringify({ _source: o }, null, 2)),
-  );
-  await writeLines(ndjson, targetBytes, (copy) => shifted(copy).map((o) => JSON.stringify({ _source: o })));
+}
+
+/**
+ * The documents pretty-printed as Kibana shows them, and the same documents (as many copies) as
+ * NDJSON for its baseline, so the baseline parses exactly what the pretty hunt reads.
+ */
+async function makeElasticPretty(
+  workDir: string,
+  targetBytes: number,
+): Promise<{ pretty: string; flat: string }> {
+  const copiesOf = elasticCopies();
+  const pretty = (copy: number) => copiesOf(copy).map((o) => JSON.stringify(o, null, 2));
+  const perCopy = pretty(0).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+  const copies = Math.ceil(targetBytes / perCopy);
+  const files = {
+    pretty: join(workDir, `elastic-pretty-${copies}x.json`),
+    flat: join(workDir, `elastic-pretty-${copies}x-as.ndjson`),
+  };
+  if (!existsSync(files.pretty)) await writeLines(files.pretty, { copies }, pretty);
+  if (!existsSync(files.flat))
+    await writeLines(files.flat, { copies }, (copy) => copiesOf(copy).map((o) => JSON.stringify(o)));
+  return files;
+}
+
+/** The documents as NDJSON, `targetBytes` of them. */
+async function makeElasticNdjson(file: string, targetBytes: number): Promise<void> {
+  if (existsSync(file) && statSync(file).size >= targetBytes) return;
+  const copiesOf = elasticCopies();
+  await writeLines(file, { bytes: targetBytes }, (copy) => copiesOf(copy).map((o) => JSON.stringify(o)));
 }
 
 /** The readers may cost this much over parsing every line (normalization and the engine). */
@@ -91,9 +120,9 @@ const bench: Benchmark = async ({ scale, workDir }) => {
   const es = join(workDir, `eslogger-${size}.ndjson`);
   await makeEslogger(es, size);
   const kSize = Math.round(20e6 * scale);
-  const pretty = join(workDir, `elastic-pretty-${kSize}.json`);
   const flat = join(workDir, `elastic-flat-${kSize}.ndjson`);
-  await makeElastic(pretty, flat, kSize);
+  await makeElasticNdjson(flat, kSize);
+  const pretty = await makeElasticPretty(workDir, kSize);
   const json = 'json';
   return [
     huntRow({
@@ -106,8 +135,8 @@ const bench: Benchmark = async ({ scale, workDir }) => {
     // The pretty export is compared with parsing its NDJSON form: the same documents.
     huntRow({
       name: 'hunt elastic-endpoint (Kibana pretty JSON)',
-      files: [pretty],
-      baselineFiles: [flat],
+      files: [pretty.pretty],
+      baselineFiles: [pretty.flat],
       lines: json,
       goal: READER_GOAL,
     }),
