@@ -3,25 +3,37 @@
 // The test is exact: it says "unused" only when JSON.parse and the Windows readers would reach
 // an event id outside MAPPED_EVENT_IDS, whatever the spacing, field order or escapes.
 //
-// Why it is exact. Every key a reader takes the id from (flat JSON `EventID`/`EventId`, Winlogbeat
-// `winlog.event_id` and, without it, `event.code`, evtx_dump `Event.System.EventID`) is written in
-// the line as its name between quotes, unless an escape spells it (`"Event\u0049D"`): a line with
-// any `\u` is never ruled out. Every place the name stands as a key (a `:` follows) must hold a
-// plain id outside the mapped set, so duplicates, nesting and flavour do not matter: whichever
-// occurrence JSON.parse keeps and whichever a reader reads, it is unused. A value that Number()
-// might read otherwise (`"0x1"`, `1e0`, `12.99…`, objects) leaves the line to the parser.
+// Why it is exact. Every key a reader takes the id from (flat JSON `EventID`/`EventId`, evtx_dump
+// `Event.System.EventID`, Winlogbeat `winlog.event_id` and, without it, `event.code`) is written
+// in the line as its name between quotes, unless an escape spells it (`"Event\u0049D"`): a line
+// with any `\u` is never ruled out. Every place such a name stands as a key (for `code`: as a
+// member of any object keyed `event`) must hold a plain id outside the mapped set, so duplicates,
+// nesting and flavour do not matter: whichever occurrence JSON.parse keeps and whichever one a
+// reader reads, it is unused. A value Number() might read otherwise (`"0x1"`, `1e0`, `12.99…`,
+// objects) leaves the line to the parser.
+//
+// Each search is a pass over the read buffer, so there are two: `\u`, and `vent`, the part all
+// the names share (EventID, EventId, event_id, event); each hit is then told apart by its bytes.
 import type { UnusedRecord } from '../json-documents.ts';
 import { MAPPED_EVENT_IDS } from './events.ts';
 
-const ID_KEYS = ['"EventID"', '"EventId"', '"event_id"'];
-/** Winlogbeat reads event.code when winlog has no event_id; only lines naming winlog need it. */
-const WINLOG = '"winlog"';
-const CODE = '"code"';
-/** A \u escape can spell any key; such lines are parsed. */
-const ESCAPE = '\\u';
+const ESCAPE = Buffer.from('\\u', 'latin1');
+const VENT = Buffer.from('vent', 'latin1');
 /** Event ids have at most 5 digits; longer runs are left to the parser. */
 const MAX_ID_DIGITS = 6;
+/** Containers inside `event` deeper than this leave the line to the parser. */
+const MAX_SKIP_DEPTH = 16;
 
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COLON = 58;
+const COMMA = 44;
+const OPEN_OBJ = 123;
+const CLOSE_OBJ = 125;
+const OPEN_ARR = 91;
+const CLOSE_ARR = 93;
+
+/** A verdict on one key or object: it is not what we look for, it holds an unused id, or else. */
 const NOT_KEY = 0;
 const UNUSED = 1;
 const OTHER = 2;
@@ -30,37 +42,135 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
+function skipSpace(buf: Buffer, i: number, end: number): number {
+  while (i < end && isSpace(buf[i])) i++;
+  return i;
+}
+
 /**
  * What follows a quoted name ending before `i`: NOT_KEY (it is a value), UNUSED (a key holding a
  * plain id the mapper ignores) or OTHER (a mapped id, or anything Number() could read otherwise).
  */
-function idAfter(at: (i: number) => number, i: number, end: number): number {
-  while (i < end && isSpace(at(i))) i++;
-  if (i >= end || at(i) !== 58) return NOT_KEY;
-  i++;
-  while (i < end && isSpace(at(i))) i++;
-  const quoted = at(i) === 34;
+function idAfter(buf: Buffer, i: number, end: number): number {
+  i = skipSpace(buf, i, end);
+  if (i >= end || buf[i] !== COLON) return NOT_KEY;
+  i = skipSpace(buf, i + 1, end);
+  const quoted = buf[i] === QUOTE;
   if (quoted) i++;
   const first = i;
   let id = 0;
-  for (let c = at(i); i < end && c >= 48 && c <= 57; c = at(++i)) id = id * 10 + (c - 48);
+  for (let c = buf[i]; i < end && c >= 48 && c <= 57; c = buf[++i]) id = id * 10 + (c - 48);
   const digits = i - first;
   if (digits === 0 || digits > MAX_ID_DIGITS || i >= end) return OTHER;
-  const c = at(i);
-  if (quoted ? c !== 34 : (digits > 1 && at(first) === 48) || !(c === 44 || c === 125 || isSpace(c)))
-    return OTHER;
-  return MAPPED_EVENT_IDS.has(id) ? OTHER : UNUSED;
+  const c = buf[i];
+  const ends = quoted
+    ? c === QUOTE
+    : !(digits > 1 && buf[first] === 48) && (c === COMMA || c === CLOSE_OBJ || isSpace(c));
+  return ends && !MAPPED_EVENT_IDS.has(id) ? UNUSED : OTHER;
+}
+
+/** Index just past the string whose opening quote is at `i`, or -1 when it does not end. */
+function stringEnd(buf: Buffer, i: number, end: number): number {
+  for (let q = buf.indexOf(QUOTE, i + 1); q >= 0 && q < end; q = buf.indexOf(QUOTE, q + 1)) {
+    let slashes = 0;
+    while (buf[q - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return q + 1;
+  }
+  return -1;
+}
+
+/** Index just past the JSON value starting at `i` (containers skipped whole), or -1. */
+function valueEnd(buf: Buffer, i: number, end: number, depth: number): number {
+  const c = buf[i];
+  if (c === QUOTE) return stringEnd(buf, i, end);
+  if (c === OPEN_OBJ || c === OPEN_ARR) {
+    if (depth >= MAX_SKIP_DEPTH) return -1;
+    const close = c === OPEN_OBJ ? CLOSE_OBJ : CLOSE_ARR;
+    let j = skipSpace(buf, i + 1, end);
+    if (buf[j] === close) return j + 1;
+    for (;;) {
+      if (c === OPEN_OBJ) {
+        if (buf[j] !== QUOTE) return -1;
+        j = skipSpace(buf, stringEnd(buf, j, end), end);
+        if (j < 0 || buf[j] !== COLON) return -1;
+        j = skipSpace(buf, j + 1, end);
+      }
+      j = valueEnd(buf, j, end, depth + 1);
+      if (j < 0) return -1;
+      j = skipSpace(buf, j, end);
+      if (buf[j] === close) return j + 1;
+      if (buf[j] !== COMMA) return -1;
+      j = skipSpace(buf, j + 1, end);
+    }
+  }
+  while (i < end && !(buf[i] === COMMA || buf[i] === CLOSE_OBJ || buf[i] === CLOSE_ARR || isSpace(buf[i])))
+    i++;
+  return i < end ? i : -1;
+}
+
+const CODE = Buffer.from('code"', 'latin1');
+
+/** Whether the key string [from, to) (quotes included) is `"code"`. */
+function isCode(buf: Buffer, from: number, to: number): boolean {
+  return to - from === 6 && buf.compare(CODE, 0, 5, from + 1, to) === 0;
+}
+
+/**
+ * The members named `code` of the `event` object opening at `i`: UNUSED when there are some and
+ * every one holds an unused plain id, NOT_KEY when there is none, OTHER when one holds anything
+ * else or the object cannot be walked.
+ */
+function eventCodes(buf: Buffer, i: number, end: number): number {
+  let verdict = NOT_KEY;
+  let j = skipSpace(buf, i + 1, end);
+  if (buf[j] === CLOSE_OBJ) return verdict;
+  for (;;) {
+    if (buf[j] !== QUOTE) return OTHER;
+    const keyEnd = stringEnd(buf, j, end);
+    if (keyEnd < 0) return OTHER;
+    if (isCode(buf, j, keyEnd)) {
+      if (idAfter(buf, keyEnd, end) !== UNUSED) return OTHER;
+      verdict = UNUSED;
+    }
+    j = skipSpace(buf, keyEnd, end);
+    if (buf[j] !== COLON) return OTHER;
+    j = valueEnd(buf, skipSpace(buf, j + 1, end), end, 0);
+    if (j < 0) return OTHER;
+    j = skipSpace(buf, j, end);
+    if (buf[j] === CLOSE_OBJ) return verdict;
+    if (buf[j] !== COMMA) return OTHER;
+    j = skipSpace(buf, j + 1, end);
+  }
+}
+
+/** The verdict on the `vent` found at `p`: which name it is part of, and what that key holds. */
+function ventAt(buf: Buffer, p: number, end: number): number {
+  if (buf[p - 2] !== QUOTE) return NOT_KEY;
+  const e = buf[p - 1];
+  const a = buf[p + 4];
+  const b = buf[p + 5];
+  if (e === 69 /* E */) {
+    // "EventID", "EventId"
+    if (a === 73 /* I */ && (b === 68 || b === 100) && buf[p + 6] === QUOTE) return idAfter(buf, p + 7, end);
+    return NOT_KEY;
+  }
+  if (e !== 101 /* e */) return NOT_KEY;
+  // "event_id"
+  if (a === 95 && b === 105 && buf[p + 6] === 100 && buf[p + 7] === QUOTE) return idAfter(buf, p + 8, end);
+  if (a !== QUOTE) return NOT_KEY;
+  // "event": its code members (Winlogbeat reads event.code when winlog has no event_id).
+  const colon = skipSpace(buf, p + 5, end);
+  if (buf[colon] !== COLON) return NOT_KEY;
+  const value = skipSpace(buf, colon + 1, end);
+  return buf[value] === OPEN_OBJ ? eventCodes(buf, value, end) : NOT_KEY;
 }
 
 /** Occurrences of a needle in a buffer, remembered so each one is searched for once per buffer. */
 class Needle {
-  readonly bytes: Buffer;
   private buf: Buffer | undefined;
   private pos = -1;
   private from = 0;
-  constructor(text: string) {
-    this.bytes = Buffer.from(text, 'latin1');
-  }
+  constructor(readonly bytes: Buffer) {}
   /** First occurrence at or after `from` (which only moves forward within one buffer), or -1. */
   next(buf: Buffer, from: number): number {
     if (buf !== this.buf || from < this.from) {
@@ -74,25 +184,16 @@ class Needle {
 
 /** The test on raw UTF-8 bytes [start, end) of one line; the caller has checked it is `{...}`. */
 function unusedBytes(): UnusedRecord['bytes'] {
-  const ids = ID_KEYS.map((k) => new Needle(k));
-  const withCode = [...ids, new Needle(CODE)];
-  const winlog = new Needle(WINLOG);
   const escapes = new Needle(ESCAPE);
-  let line: Buffer = Buffer.alloc(0);
-  const at = (i: number) => line[i];
+  const vent = new Needle(VENT);
   return (buf, start, end) => {
     const e = escapes.next(buf, start);
     if (e >= 0 && e < end) return false;
-    line = buf;
     let unused = false;
-    const w = winlog.next(buf, start);
-    const keys = w >= 0 && w < end ? withCode : ids;
-    for (const k of keys) {
-      for (let p = k.next(buf, start); p >= 0 && p < end; p = k.next(buf, p + 1)) {
-        const v = idAfter(at, p + k.bytes.length, end);
-        if (v === OTHER) return false;
-        if (v === UNUSED) unused = true;
-      }
+    for (let p = vent.next(buf, start); p >= 0 && p < end; p = vent.next(buf, p + 1)) {
+      const v = ventAt(buf, p, end);
+      if (v === OTHER) return false;
+      if (v === UNUSED) unused = true;
     }
     return unused;
   };

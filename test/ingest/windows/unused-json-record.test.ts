@@ -84,6 +84,7 @@ test('used event ids are read however the record spells them', () => {
     winlogbeat('"event_id":1', '"code":"1"'),
     // No winlog.event_id: the reader takes event.code, though another object names an event_id.
     winlogbeat('"user_data":{"event_id":"10"}', '"code":"1"'),
+    winlogbeat('"user_data":{"event_id":"10"}', '"original":"<Event a=\\"}\\">","code":1,"x":[{"y":[]}]'),
   ];
   for (const line of used) {
     for (const cut of [7, 1 << 20]) {
@@ -106,6 +107,7 @@ test('unused event ids are ruled out on their bytes and counted as ignored, not 
     flat('"EventId":7'),
     winlogbeat('"event_id":"10"', '"code":"10"'),
     winlogbeat('"event_id":7', '"code":"7"'),
+    winlogbeat('"user_data":{"event_id":"10"}', '"original":"<Event a=\\"}\\">","code":"10","x":[{"y":[]}]'),
     `  ${flat('"EventID":10')}`,
   ];
   const r = decode(`${unused.join('\n')}\n`, 64);
