@@ -6,7 +6,7 @@
 import { StringDecoder } from 'node:string_decoder';
 
 export interface LineSplitter {
-  /** Feeds bytes; calls `line` for every complete line (CR/LF stripped). */
+  /** Feeds bytes; calls `line` for every complete line (CR/LF stripped). Keeps no part of `chunk`. */
   write(chunk: Buffer): void;
   /** Bytes of the unfinished last line held so far. */
   pending(): number;
@@ -133,8 +133,9 @@ function byteLineSplitter(
         } else emit(chunk, start, nl);
         start = nl + 1;
       }
+      // A copy: the chunk's memory may be read into again once this returns.
       if (!skipping && start < chunk.length) {
-        carry.push(chunk.subarray(start));
+        carry.push(Buffer.from(chunk.subarray(start)));
         carryBytes += chunk.length - start;
       }
       if (carryBytes > o.maxLineBytes) {

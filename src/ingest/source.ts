@@ -107,9 +107,12 @@ export async function* readSource(
     },
   };
 
+  // Line splitters keep no chunk once they ask for the next (they copy what they carry over), so
+  // from then on the file may be read into the same memory each time; binary decoders may keep.
+  let recyclable = false;
   let bytes: AsyncGenerator<Buffer>;
   try {
-    bytes = openBytes(input, opts.chunkSize);
+    bytes = openBytes(input, opts.chunkSize, undefined, () => recyclable);
   } catch (e) {
     ctx.problem(`cannot open: ${(e as Error).message}`, {});
     return;
@@ -182,6 +185,7 @@ export async function* readSource(
             skip: decoder.skip?.bind(decoder),
           })
         : undefined;
+    recyclable = splitter !== undefined;
 
     const feed = (chunk: Buffer) => {
       stats.bytes += chunk.length;

@@ -1,0 +1,63 @@
+// A regular file read for a line format goes into the same memory read after read: lines cut by
+// chunk ends (carried over to the next read) and events must come out as if every chunk were new.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { expandInputs } from '../../src/ingest/open.ts';
+import { newStats, readSource } from '../../src/ingest/source.ts';
+import { windowsJson } from '../../src/ingest/windows/windows-json.ts';
+import type { RatEvent } from '../../src/model/event.ts';
+import { decodeText } from './linux/decode.ts';
+
+/** Sysmon network events (used) and process access (unused), flattened as Logstash writes them. */
+function records(n: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = i % 3 === 0 ? 10 : 3;
+    const padding = 'x'.repeat((i * 7919) % 3000);
+    lines.push(
+      JSON.stringify({
+        EventID: id,
+        Channel: 'Microsoft-Windows-Sysmon/Operational',
+        Hostname: `WKS-${i % 5}.corp.example`,
+        '@timestamp': new Date(Date.UTC(2026, 0, 5, 10, 0, 0, i * 10)).toISOString(),
+        ProcessGuid: `{3f1b2a6c-8a20-6779-2b01-${String(i).padStart(12, '0')}}`,
+        ProcessId: String(1000 + i),
+        Image: `C:\\Program Files\\Vendor ${padding}\\agent.exe`,
+        SourceIp: '10.0.0.5',
+        SourcePort: String(50000 + (i % 1000)),
+        DestinationIp: `203.0.113.${i % 250}`,
+        DestinationPort: '443',
+        Initiated: 'true',
+      }),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+test('lines cut by chunk ends read the same when every read reuses one buffer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchain-recycle-'));
+  try {
+    const text = records(400);
+    const path = join(dir, 'sysmon.ndjson');
+    writeFileSync(path, text);
+    const [input] = expandInputs([path]).inputs;
+    assert.equal(input.kind, 'file');
+    const events: RatEvent[] = [];
+    const stats = newStats(path);
+    for await (const b of readSource(
+      input,
+      { onProblem: (p) => assert.fail(p.message), chunkSize: 65536 },
+      stats,
+    ))
+      events.push(...b);
+    const expected = decodeText(windowsJson, text, path);
+    assert.ok(stats.bytes > 10 * 65536, 'many chunks');
+    assert.deepEqual(events, expected.events);
+    assert.equal(stats.ignored, expected.ignored);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
