@@ -52,6 +52,21 @@ async function writeLines(
   renameSync(`${file}.tmp`, file);
 }
 
+/**
+ * Copies follow one another in time, as a sensor writes them: each starts a period after the one
+ * before, and the last keeps the fixtures' own dates (later copies would lie in the future, which
+ * the pipeline quarantines). Copies that overlapped in time made every hunt of these rows sort
+ * its input on disk and read it twice, which a sensor's own output never needs.
+ */
+function copyShift(copy: number, copies: number, periodMs: number): number {
+  return (copy - (copies - 1)) * periodMs;
+}
+
+/** The fixtures span 09:00 to 11:00:02 of one day. */
+const ESLOGGER_PERIOD_MS = 3 * 3_600_000;
+/** The Elastic fixture spans ten minutes. */
+const ELASTIC_PERIOD_MS = 15 * 60_000;
+
 /** The three eslogger fixtures, repeated with new pids, pidversions and times. */
 function makeEslogger(file: string, targetBytes: number): Promise<void> {
   const records = ['full-chain', 'approved-app', 'pkg-launchdaemon'].flatMap((n) =>
@@ -60,28 +75,38 @@ function makeEslogger(file: string, targetBytes: number): Promise<void> {
       .split('\n'),
   );
   if (existsSync(file) && statSync(file).size >= targetBytes) return Promise.resolve();
+  const copies = Math.ceil(targetBytes / records.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0));
   return writeLines(file, { bytes: targetBytes }, (copy) =>
     records.map((l) => {
       const o = JSON.parse(l);
-      shiftRecord(o, (copy % 30_000) * 2, copy * 40, copy * 5_000);
+      shiftRecord(o, (copy % 30_000) * 2, copy * 40, copyShift(copy, copies, ESLOGGER_PERIOD_MS));
       return JSON.stringify(o);
     }),
   );
 }
 
-/** Elastic Endpoint fixture documents, copy by copy with their times moved on. */
-function elasticCopies(): (copy: number) => Obj[] {
+/** The Elastic Endpoint fixture documents, copy `copy` of `copies` (times moved, in order). */
+function elasticCopies(): (copy: number, copies: number) => Obj[] {
   const docs = readFileSync(join(ROOT, 'test/fixtures/macos/elastic-endpoint.ndjson'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
-  return (copy) =>
+  return (copy, copies) =>
     docs.map((d) => {
       const o = structuredClone(d);
-      o['@timestamp'] = new Date(Date.parse(o['@timestamp']) + copy * 1000).toISOString();
+      const ms = copyShift(copy, copies, ELASTIC_PERIOD_MS);
+      o['@timestamp'] = new Date(Date.parse(o['@timestamp']) + ms).toISOString();
       return { _source: o };
     });
 }
+
+/** Bytes of one copy written with `write`. */
+function bytesPerCopy(docs: Obj[], write: (o: Obj) => string): number {
+  return docs.reduce((n, o) => n + Buffer.byteLength(write(o)) + 1, 0);
+}
+
+const prettyJson = (o: Obj) => JSON.stringify(o, null, 2);
+const flatJson = (o: Obj) => JSON.stringify(o);
 
 /**
  * The documents pretty-printed as Kibana shows them, and the same documents (as many copies) as
@@ -91,25 +116,25 @@ async function makeElasticPretty(
   workDir: string,
   targetBytes: number,
 ): Promise<{ pretty: string; flat: string }> {
-  const copiesOf = elasticCopies();
-  const pretty = (copy: number) => copiesOf(copy).map((o) => JSON.stringify(o, null, 2));
-  const perCopy = pretty(0).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-  const copies = Math.ceil(targetBytes / perCopy);
+  const copyOf = elasticCopies();
+  const copies = Math.ceil(targetBytes / bytesPerCopy(copyOf(0, 1), prettyJson));
   const files = {
-    pretty: join(workDir, `elastic-pretty-${copies}x.json`),
-    flat: join(workDir, `elastic-pretty-${copies}x-as.ndjson`),
+    pretty: join(workDir, `elastic-pretty-ordered-${copies}x.json`),
+    flat: join(workDir, `elastic-pretty-ordered-${copies}x-as.ndjson`),
   };
-  if (!existsSync(files.pretty)) await writeLines(files.pretty, { copies }, pretty);
+  if (!existsSync(files.pretty))
+    await writeLines(files.pretty, { copies }, (c) => copyOf(c, copies).map(prettyJson));
   if (!existsSync(files.flat))
-    await writeLines(files.flat, { copies }, (copy) => copiesOf(copy).map((o) => JSON.stringify(o)));
+    await writeLines(files.flat, { copies }, (c) => copyOf(c, copies).map(flatJson));
   return files;
 }
 
 /** The documents as NDJSON, `targetBytes` of them. */
 async function makeElasticNdjson(file: string, targetBytes: number): Promise<void> {
   if (existsSync(file) && statSync(file).size >= targetBytes) return;
-  const copiesOf = elasticCopies();
-  await writeLines(file, { bytes: targetBytes }, (copy) => copiesOf(copy).map((o) => JSON.stringify(o)));
+  const copyOf = elasticCopies();
+  const copies = Math.ceil(targetBytes / bytesPerCopy(copyOf(0, 1), flatJson));
+  await writeLines(file, { bytes: targetBytes }, (c) => copyOf(c, copies).map(flatJson));
 }
 
 /** The readers may cost this much over parsing every line (normalization and the engine). */
@@ -117,10 +142,10 @@ const READER_GOAL = 1.5;
 
 const bench: Benchmark = async ({ scale, workDir }) => {
   const size = Math.round(20e6 * scale);
-  const es = join(workDir, `eslogger-${size}.ndjson`);
+  const es = join(workDir, `eslogger-ordered-${size}.ndjson`);
   await makeEslogger(es, size);
   const kSize = Math.round(20e6 * scale);
-  const flat = join(workDir, `elastic-flat-${kSize}.ndjson`);
+  const flat = join(workDir, `elastic-flat-ordered-${kSize}.ndjson`);
   await makeElasticNdjson(flat, kSize);
   const pretty = await makeElasticPretty(workDir, kSize);
   const json = 'json';
