@@ -222,6 +222,8 @@ function maintain(ctx: EngineContext, h: HostState, expiry: number): void {
   // the time-driven upkeep below never comes round.
   if (h.procCount > cfg.Limits.ProcessesPerHost) sweepProcs(ctx, h, expiry);
   if (h.dnsNames.size > MAX_DNS_NAMES) h.dnsNames.clear();
+  // Which process asked for an address: as bounded as the names (it holds processes the table let go).
+  if (h.resolvedBy.size > MAX_DNS_NAMES) h.resolvedBy.clear();
   if (now - h.maintained < cfg.TimeWindow / UPKEEP_PER_WINDOW) return;
   h.maintained = now;
   const horizon = now - expiry;
