@@ -166,6 +166,25 @@ function missingField(ctx: DecodeContext, rec: WinRecord, src: SourceRef, what: 
 }
 
 /**
+ * Every named data field emitWinRecord reads (with their alternate spellings): readers that can
+ * skip rendering the others (EVTX) do. A test checks it against the reads below.
+ */
+export const READ_FIELDS: ReadonlySet<string> = new Set([
+  ...Object.values(ALTERNATE),
+  ...['AccountName', 'Application', 'ClientProcessId', 'CommandLine', 'Company', 'CurrentDirectory'],
+  ...['Description', 'DestAddress', 'DestPort', 'DestinationHostname', 'DestinationIp'],
+  ...['DestinationPort', 'Details', 'Direction', 'EventType', 'Hashes', 'Image', 'ImagePath'],
+  ...['Initiated', 'IntegrityLevel', 'IpAddress', 'IpPort', 'LogonId', 'LogonType', 'MandatoryLabel'],
+  ...['NewName', 'NewProcessId', 'NewProcessName', 'OriginalFileName', 'ParentCommandLine'],
+  ...['ParentImage', 'ParentProcessGuid', 'ParentProcessId', 'ParentProcessName', 'ParentUser'],
+  ...['ProcessGuid', 'ProcessID', 'ProcessId', 'ProcessName', 'Product', 'Protocol', 'QueryName'],
+  ...['QueryResults', 'ServiceAccount', 'ServiceFileName', 'ServiceName', 'ServiceStartType'],
+  ...['SourceAddress', 'SourceIp', 'SourcePort', 'StartType', 'SubjectDomainName', 'SubjectLogonId'],
+  ...['SubjectUserName', 'TargetDomainName', 'TargetFilename', 'TargetLogonId', 'TargetObject'],
+  ...['TargetUserName', 'TaskContent', 'TaskName', 'User', 'UtcTime'],
+]);
+
+/**
  * Every event id emitWinRecord maps (Sysmon, Security and System together). Readers use it to skip
  * other records before parsing them; a test checks it against the cases below.
  */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { logonId, MAPPED_EVENT_IDS } from '../../../src/ingest/windows/events.ts';
+import { logonId, MAPPED_EVENT_IDS, READ_FIELDS } from '../../../src/ingest/windows/events.ts';
 import { windowsJson } from '../../../src/ingest/windows/windows-json.ts';
 import type { LoginEvent } from '../../../src/model/event.ts';
 import { needsData, REPO_ROOT, sharedData } from '../../support/data.ts';
@@ -92,4 +92,11 @@ test('the ids readers may skip on are exactly the ids the mapper handles', () =>
     [...MAPPED_EVENT_IDS].sort((a, b) => a - b),
     [...mapped].sort((a, b) => a - b),
   );
+});
+
+test('the fields readers may leave unrendered are none the mapper reads', () => {
+  const source = readFileSync(join(REPO_ROOT, 'src/ingest/windows/events.ts'), 'utf8');
+  const read = new Set([...source.matchAll(/(?:val|field)\(d, '(\w+)'\)/g)].map((m) => m[1]));
+  assert.ok(read.size > 40, `found ${read.size} field reads`);
+  for (const name of read) assert.ok(READ_FIELDS.has(name), `${name} is read but not in READ_FIELDS`);
 });

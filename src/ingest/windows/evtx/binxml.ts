@@ -136,6 +136,11 @@ function execute(st: ChunkState, plan: Plan, v: Values, fill: RecordFill, depth:
             }
             break;
           }
+          if (o.name !== null && st.fields !== null && !st.fields.has(o.name)) {
+            // A field nothing reads: not rendered (undefined reads as absent).
+            if (dv) dv[o.slot] = undefined as unknown as string;
+            break;
+          }
           spend(st, v.size[s]);
           value =
             t === T_STRING

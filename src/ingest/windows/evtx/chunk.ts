@@ -23,6 +23,11 @@ const RECORD_HEADER = 24;
 export interface EvtxSink {
   record(rec: WinRecord, offset: number): void;
   problem(message: string, pos: Position): void;
+  /**
+   * The only named data fields the sink reads (the hunt: what the analytic maps). Others are
+   * left undefined instead of rendered: most of a record's values are never read. Absent: all.
+   */
+  fields?: ReadonlySet<string>;
 }
 
 function recordIdString(b: Buffer, o: number): string {
@@ -64,6 +69,7 @@ export function readChunk(
     len,
     names: new Map(),
     plans: new Map(),
+    fields: sink.fields ?? null,
     budget: CHUNK_COMPILE_BUDGET,
     render: CHUNK_RENDER_BUDGET,
     ops: CHUNK_OP_BUDGET,

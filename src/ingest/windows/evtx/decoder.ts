@@ -1,7 +1,7 @@
 // The `evtx` input format: native Windows event log files, read by EvtxStream and handed to
 // the shared Windows event semantics (events.ts) like every other Windows reader.
 import type { ChunkDecoder, DecodeContext, Format } from '../../reader.ts';
-import { emitWinRecord } from '../events.ts';
+import { emitWinRecord, READ_FIELDS } from '../events.ts';
 import { FILE_MAGIC, hasMagic } from './header.ts';
 import { EvtxStream } from './stream.ts';
 
@@ -17,6 +17,7 @@ function decoder(ctx: DecodeContext): ChunkDecoder {
     problem(message, pos) {
       ctx.problem(message, pos);
     },
+    fields: READ_FIELDS,
   });
   return {
     mode: 'chunks',

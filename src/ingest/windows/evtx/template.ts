@@ -109,6 +109,8 @@ export interface ChunkState {
   len: number;
   names: Map<number, string>;
   plans: Map<number, Plan>;
+  /** Named data fields to render (EvtxSink.fields); null: every one. */
+  fields: ReadonlySet<string> | null;
   /**
    * Token bytes this chunk may still compile. Hostile chunks can point many records at
    * overlapping "templates"; the budget keeps the work per chunk bounded.
