@@ -9,6 +9,7 @@
 // Grammar is tracked just enough (containers, key/value position, strings) to find document
 // ends and cuts; JSON.parse judges the rest. A document over MAX_DOCUMENT_CHARS or nested deeper
 // than MAX_DEPTH is reported and skipped without being kept.
+import { CLOSE_ARR, CLOSE_OBJ, COLON, COMMA, OPEN_ARR, OPEN_OBJ, QUOTE } from '../json-chars.ts';
 import type { DecodeContext, LineDecoder } from '../reader.ts';
 
 export const MAX_DOCUMENT_CHARS = 16 * 1024 * 1024;
@@ -19,14 +20,6 @@ const EXPECT_KEY = 0; // object: a key or `}`
 const EXPECT_COLON = 1;
 const EXPECT_VALUE = 2; // object after `:`, or array: a value (or `]` in an array)
 const AFTER_VALUE = 3; // `,` or the closing bracket
-
-const QUOTE = 34;
-const OPEN_OBJ = 123;
-const CLOSE_OBJ = 125;
-const OPEN_ARR = 91;
-const CLOSE_ARR = 93;
-const COMMA = 44;
-const COLON = 58;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10 || c === 0xfeff;

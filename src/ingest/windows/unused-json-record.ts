@@ -14,6 +14,7 @@
 //
 // Each search is a pass over the read buffer, so there are two: `\u`, and `vent`, the part all
 // the names share (EventID, EventId, event_id, event); each hit is then told apart by its bytes.
+import { BACKSLASH, CLOSE_ARR, CLOSE_OBJ, COLON, COMMA, OPEN_ARR, OPEN_OBJ, QUOTE } from '../json-chars.ts';
 import type { UnusedRecord } from '../json-documents.ts';
 import { MAPPED_EVENT_IDS } from './events.ts';
 
@@ -23,15 +24,6 @@ const VENT = Buffer.from('vent', 'latin1');
 const MAX_ID_DIGITS = 6;
 /** Containers inside `event` deeper than this leave the line to the parser. */
 const MAX_SKIP_DEPTH = 16;
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COLON = 58;
-const COMMA = 44;
-const OPEN_OBJ = 123;
-const CLOSE_OBJ = 125;
-const OPEN_ARR = 91;
-const CLOSE_ARR = 93;
 
 /** A verdict on one key or object: it is not what we look for, it holds an unused id, or else. */
 const NOT_KEY = 0;
