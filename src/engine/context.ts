@@ -15,6 +15,7 @@ import { type HostTable, hostTable } from './hosts.ts';
 import { type Destinations, destinations } from './network.ts';
 import type { HostState } from './state.ts';
 import type { ControlRules } from './steps/control.ts';
+import { adoptHostless } from './unjoined-flows.ts';
 
 export interface EngineStats {
   events: number;
@@ -135,7 +136,10 @@ export function createContext(
     hosts: hostTable(
       cfg.Limits.Hosts,
       (h) => evictHost(ctx, h),
-      () => stats.hosts++,
+      (h) => {
+        stats.hosts++;
+        adoptHostless(ctx, h);
+      },
     ),
     flows: newFlowState(cfg, rules.egress),
     out: { ...opts, finished: [] },

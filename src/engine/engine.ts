@@ -33,6 +33,7 @@ import {
 } from './steps/persistence.ts';
 import { expireTunnels, noteForwards, onLogin, tunneledStart } from './steps/tunnel.ts';
 import { afterStart, expireUnitTies, onService, onUnitProcess, settleUnitTies } from './steps/unit-ties.ts';
+import { expireUnjoined } from './unjoined-flows.ts';
 
 export type { EngineOptions, EngineStats } from './context.ts';
 
@@ -228,6 +229,7 @@ function maintain(ctx: EngineContext, h: HostState, expiry: number): void {
   h.maintained = now;
   const horizon = now - expiry;
   for (const a of h.agents.values()) if (a.lastTime < horizon) closeChain(ctx, a);
+  expireUnjoined(h, horizon);
   if (h.pendingPersistence.length)
     h.pendingPersistence = h.pendingPersistence.filter((x) => x.time >= horizon);
   for (const [k, a] of h.entries) if (live(a).lastTime < horizon) h.entries.delete(k);

@@ -1,8 +1,9 @@
 // The process–flow join. Flows (Zeek conn, VMConnection) carry duration, bytes and state but no
 // process; host sensors carry the process but no duration. A flow joins the host's own record of
 // the same connection (host, ports, destination, within FlowJoinTolerance); one that matches no
-// process still counts, at host level and marked as such, and is adopted later by an agent whose
-// process tree runs the program the flow sensor named. Flows name an address, not a host: the
+// process still counts, at host level and marked as such (kept as a plain record until a step
+// needs it: unjoined-flows.ts), and is adopted later by an agent whose process tree runs the
+// program the flow sensor named, or tied to one by named evidence (steps/flow-attribution.ts). Flows name an address, not a host: the
 // address book says which host held it at the flow's time (HostAliases, DHCP leases, the host's
 // own connections).
 //
@@ -18,25 +19,20 @@
 // FlowPlacement); the egress step records it. It takes the engine context, never callbacks.
 import type { Config } from '../config/schema.ts';
 import type { DnsEvent, LeaseEvent, NetworkEvent } from '../model/event.ts';
-import type { EvidenceProcess } from '../model/finding.ts';
-import { fileName } from '../model/paths.ts';
 import type { CompiledRules } from '../rules/compile.ts';
 import { type AddressBook, addressBook } from './address-book.ts';
-import { newAgentFor } from './chain.ts';
 import { type ClockSkew, clockSkew } from './clock-skew.ts';
 import { type EngineContext, hostFor } from './context.ts';
-import { endpointFact, evidence } from './evidence.ts';
-import { live, merge } from './identity.ts';
-import { addProc } from './lineage.ts';
-import type { Agent, HostState, Proc } from './state.ts';
-import type { ConnectionFact } from './steps/egress.ts';
+import type { ConnectionFact, CountedConnection } from './egress-dest.ts';
+import { quoteFlow } from './flow-evidence.ts';
+import { live } from './identity.ts';
+import type { Agent, HostFlows, HostState, Proc, QuotedFlow } from './state.ts';
+import { expireHostless, flowGuid, hostLevelAgent, nameFlowProcess } from './unjoined-flows.ts';
 
 /** A host with more source addresses than this is a router or a NAT: stop learning them. */
 const MAX_ADDRESSES_PER_HOST = 32;
 /** Host connection records kept for flows to join (the oldest are dropped first). */
 const MAX_RECENT = 200_000;
-/** Host-level flow agents kept per host for adoption by the process the flow sensor named. */
-const MAX_FLOWS_BY_PROCESS = 256;
 /** Host connections stay joinable at least this many join tolerances (the flow may be stamped late). */
 const RECENT_TOLERANCES = 2;
 /**
@@ -45,8 +41,6 @@ const RECENT_TOLERANCES = 2;
  * the oldest are placed without waiting longer. 32 Ki flows are about 15 MB.
  */
 export const MAX_WAITING_FLOWS = 32_768;
-/** Offsets below this are jitter between two sensors' stamps, not worth a word in the evidence. */
-const NOTABLE_OFFSET_MS = 2000;
 
 /** A host connection record, for flows to join. */
 interface HostRecord {
@@ -74,13 +68,24 @@ export interface FlowState {
   held: Held[];
   heldByKey: Map<string, Held>;
   recent: Map<string, HostRecord>;
+  /** Unjoined flows of hosts that have no state (unjoined-flows.ts), by host key, oldest first. */
+  hostless: Map<string, HostFlows>;
 }
 
-/** A decision of the join: this connection fact belongs to this agent (and process, when joined). */
-export interface FlowPlacement {
-  agent: Agent;
-  fact: ConnectionFact;
-  proc?: Proc;
+/**
+ * A decision of the join: this connection fact belongs to this agent (and process, when joined);
+ * or no process claimed it and no agent stands for its destination yet (kept unjoined).
+ */
+export type FlowPlacement =
+  | { agent: Agent; fact: ConnectionFact; proc?: Proc }
+  | { host: HostState | string; unjoined: UnjoinedFlow };
+
+/** A host-level flow to a destination no agent stands for yet. */
+export interface UnjoinedFlow {
+  /** `flow:IP:PORT`. */
+  key: string;
+  fact: CountedConnection;
+  quote: QuotedFlow;
 }
 
 export function newFlowState(cfg: Config, rules: CompiledRules['egress']): FlowState {
@@ -91,27 +96,12 @@ export function newFlowState(cfg: Config, rules: CompiledRules['egress']): FlowS
     held: [],
     heldByKey: new Map(),
     recent: new Map(),
+    hostless: new Map(),
   };
 }
 
 function connKey(host: string, sp: number | undefined, ip: string, dp: number | undefined): string {
   return `${host}|${sp ?? ''}|${ip}|${dp ?? ''}`;
-}
-
-function flowSummary(ev: NetworkEvent, name: string | undefined, offsetMs: number): string {
-  const dur = ev.durationSec !== undefined ? `, ${Math.round(ev.durationSec)} s` : '';
-  const bytes = ev.bytesOut !== undefined ? `, ${ev.bytesOut} B out / ${ev.bytesIn ?? 0} B in` : '';
-  const state = `${ev.state ? `, ${ev.state}` : ''}${ev.open ? ', still open' : ''}`;
-  const clock =
-    Math.abs(offsetMs) >= NOTABLE_OFFSET_MS
-      ? ` (flow sensor time ${new Date(ev.time).toISOString()}, ${offsetMs > 0 ? '+' : ''}${(offsetMs / 1000).toFixed(1)} s to the host's clock)`
-      : '';
-  return `flow ${ev.srcIp}:${ev.srcPort ?? '?'} → ${name ? `${name} ` : ''}${ev.dstIp}:${ev.dstPort ?? '?'}${dur}${bytes}${state}${clock}`;
-}
-
-/** The process a flow sensor named (VMConnection ProcessName), when it names one. */
-function flowProcess(image: string, pid: number | undefined): EvidenceProcess {
-  return pid === undefined ? { image } : { pid, image };
 }
 
 /** How long a flow from host `key` waits for the host's own record of it. */
@@ -123,13 +113,26 @@ function holdFor(ctx: EngineContext, key: string): number {
 }
 
 /** The host that held `ip` at `time`; else the host the sensor named; else the address itself. */
+function hostNameAt(ctx: EngineContext, ip: string, time: number, named: string | undefined): string {
+  return ctx.flows.book.ownerAt(ip, time)?.host ?? (named && named !== ip ? named : ip);
+}
+
 function hostAt(ctx: EngineContext, ip: string, time: number, named: string | undefined): HostState {
-  const name = ctx.flows.book.ownerAt(ip, time)?.host ?? (named && named !== ip ? named : ip);
-  return hostFor(ctx, name, 'network');
+  return hostFor(ctx, hostNameAt(ctx, ip, time, named), 'network');
 }
 
 function flowHost(ctx: EngineContext, ev: NetworkEvent): HostState {
   return hostAt(ctx, ev.srcIp, ev.time, ev.host);
+}
+
+/**
+ * The flow's host if it has a state, else its key: a flow that stays unjoined needs no host
+ * state (a network sensor's view of thousands of clients would otherwise hold one per address).
+ * When a flow alone reports (MinSteps 1) it becomes an agent, which lives on a host state.
+ */
+function flowHostIfAny(ctx: EngineContext, ev: NetworkEvent): HostState | string {
+  if (flowAloneReports(ctx)) return flowHost(ctx, ev);
+  return ctx.hosts.find(hostNameAt(ctx, ev.srcIp, ev.time, ev.host));
 }
 
 /** A host used this address as its source: flows from it belong to that host. */
@@ -256,6 +259,8 @@ export function* joinFlows(
 /** The host's record of this flow's connection, if any; samples the host's clock offset. */
 function joinFor(ctx: EngineContext, h: HostState, ev: NetworkEvent): HostRecord | undefined {
   const { cfg, flows } = ctx;
+  // No host sensor logged a connection lately: nothing to join (network-only inputs).
+  if (flows.recent.size === 0) return undefined;
   const tol = cfg.FlowJoinTolerance;
   const offset = flows.skew.correction(h.name);
   const exact =
@@ -278,16 +283,16 @@ function joinFor(ctx: EngineContext, h: HostState, ev: NetworkEvent): HostRecord
   return loose && Math.abs(loose.time - (ev.time + offset)) <= tol ? loose : undefined;
 }
 
-function flowFact(
+/** What the flow adds to its destination's counts, in the host's clock. */
+function countedFact(
   ev: NetworkEvent,
   name: string | undefined,
   offset: number,
   hostLevel: boolean,
-): ConnectionFact {
+): CountedConnection {
   // Into the host's clock: the chain's other steps are stamped by the host.
-  const time = ev.time + offset;
   return {
-    time,
+    time: ev.time + offset,
     ip: ev.dstIp,
     port: ev.dstPort,
     name,
@@ -296,82 +301,64 @@ function flowFact(
     bytesIn: ev.bytesIn,
     open: ev.open,
     hostLevel,
-    evidence: evidence(time, flowSummary(ev, name, offset), ev.src, {
-      ...(ev.proc?.image ? { process: flowProcess(ev.proc.image, ev.proc.pid) } : {}),
-      endpoint: endpointFact({
-        ip: ev.dstIp,
-        port: ev.dstPort,
-        name,
-        protocol: ev.protocol,
-        direction: ev.direction,
-        srcIp: ev.srcIp,
-        srcPort: ev.srcPort,
-      }),
-    }),
   };
+}
+
+/**
+ * True when a flow alone can make a finding (MinSteps 1): then every unjoined flow is a
+ * candidate agent at once, since waiting for a second step would lose its one-step chain.
+ */
+function flowAloneReports(ctx: EngineContext): boolean {
+  return ctx.cfg.MinSteps <= 1;
 }
 
 /** Where one flow goes: nowhere (internal, allowlisted), the joined agent, or a host-level agent. */
 function place(ctx: EngineContext, ev: NetworkEvent, claimed?: HostRecord): FlowPlacement | undefined {
   const { dest, stats } = ctx;
-  let h = flowHost(ctx, ev);
+  const found = flowHostIfAny(ctx, ev);
+  let h = typeof found === 'string' ? undefined : found;
   if (!dest.isExternal(ev.dstIp)) {
     stats.internalConnections++;
     return undefined;
   }
-  const name = ev.dstName ?? h.dnsNames.get(ev.dstIp);
+  const name = ev.dstName ?? h?.dnsNames.get(ev.dstIp);
   if (dest.allowlisted(ev.dstIp, name)) {
     stats.allowlistedConnections++;
     return undefined;
   }
-  const joined = claimed ?? joinFor(ctx, h, ev);
+  const joined = claimed ?? (h && joinFor(ctx, h, ev));
   if (joined) h = joined.agent.host;
-  const fact = flowFact(ev, name, ctx.flows.skew.correction(h.name), !joined);
+  const offset = ctx.flows.skew.correction(h?.name ?? (found as string));
+  const counted = countedFact(ev, name, offset, !joined);
+  const quote: QuotedFlow = { ev, name, offset };
   if (joined) {
     stats.flowsJoined++;
     const a = live(joined.agent);
-    const d = a.egress.get(`${fact.ip}|${fact.port ?? ''}`);
+    const d = a.egress.get(`${counted.ip}|${counted.port ?? ''}`);
     // The host sensor already counted this connection: add only what the flow knows.
     if (d) {
       d.connections--;
       const i = d.times.lastIndexOf(joined.time);
       d.times.splice(i >= 0 ? i : d.times.length - 1, 1);
     }
-    return { agent: a, fact, proc: joined.proc };
+    return { agent: a, fact: { ...counted, evidence: quoteFlow(quote) }, proc: joined.proc };
   }
   stats.flowsHostLevel++;
-  const a = hostLevelAgent(ctx, h, ev);
+  const key = flowGuid(ev.dstIp, ev.dstPort);
+  // No agent stands for this destination yet: keep the flow as a record until a step needs it.
+  if (!h || (!h.procsByGuid.has(key) && !h.byPath.has(key) && !flowAloneReports(ctx)))
+    return { host: h ?? (found as string), unjoined: { key, fact: counted, quote } };
+  const a = hostLevelAgent(ctx, h, counted, ev.time);
   // Flow sensors that name the process (VMConnection) let a later agent adopt the flow.
-  if (ev.proc?.image) {
-    h.flowsByProcess.set(fileName(ev.proc.image), a);
-    if (h.flowsByProcess.size > MAX_FLOWS_BY_PROCESS)
-      h.flowsByProcess.delete(h.flowsByProcess.keys().next().value!);
-  }
-  return { agent: a, fact };
-}
-
-/** The agent standing for flows to one destination that no process on the host claimed. */
-function hostLevelAgent(ctx: EngineContext, h: HostState, ev: NetworkEvent): Agent {
-  const guid = `flow:${ev.dstIp}:${ev.dstPort ?? ''}`;
-  let proc = h.procsByGuid.get(guid);
-  if (!proc) {
-    proc = {
-      id: h.nextProcId++,
-      image: `flow to ${ev.dstIp}:${ev.dstPort ?? '?'}`,
-      key: guid,
-      guid,
-      children: [],
-      lastSeen: ev.time,
-    };
-    addProc(h, proc);
-  }
-  return proc.agent ? live(proc.agent) : newAgentFor(ctx, h, proc, ev.time);
+  if (ev.proc?.image) nameFlowProcess(h, ev.proc.image, a);
+  return { agent: a, fact: { ...counted, evidence: quoteFlow(quote) } };
 }
 
 /**
- * Forgets host connections too old to be joined, and address bindings past every window. A flow
- * may come as late as Lateness behind the newest flow (live modes; a flow sensor that logs a
- * connection when it ends), stamped up to MaxClockSkew off the host: its host's record is kept that long.
+ * Forgets host connections too old to be joined, and address bindings and the unjoined flows of
+ * hosts without state past every window. A flow may come as late as Lateness behind the newest
+ * flow (live modes; a flow sensor that logs a connection when it ends), stamped up to
+ * MaxClockSkew off the host: its host's record is kept that long.
  */
 export function expireFlows(ctx: EngineContext): void {
   const { cfg, now, flows } = ctx;
@@ -384,17 +371,5 @@ export function expireFlows(ctx: EngineContext): void {
     flows.recent.delete(k);
   }
   flows.book.expire(now - cfg.TimeWindow - cfg.Lateness);
-}
-
-/** An agent takes over host-level flows whose sensor named a process of its tree. */
-export function adoptFlows(h: HostState, a: Agent, p: Proc): void {
-  if (h.flowsByProcess.size === 0) return;
-  const name = fileName(p.image);
-  const flows = h.flowsByProcess.get(name);
-  if (!flows) return;
-  h.flowsByProcess.delete(name);
-  const f = live(flows);
-  if (f === live(a) || !h.agents.has(f.key)) return;
-  for (const d of f.egress.values()) d.hostLevel = false;
-  merge(a, f, `network flows name process ${name}, which runs in the agent's process tree`, true);
+  expireHostless(ctx, now - cfg.TimeWindow - cfg.Lateness);
 }

@@ -9,6 +9,8 @@ export interface HostTable {
   readonly hosts: Map<string, HostState>;
   /** The host an event names, created on first sight. */
   get(name: string, platform: Platform, now: number): HostState;
+  /** The host a network sensor names, if it has a state already (touched as `get` touches it), else its key. */
+  find(name: string): HostState | string;
 }
 
 function newHost(key: string, displayName: string, platform: Platform, now: number): HostState {
@@ -35,6 +37,7 @@ function newHost(key: string, displayName: string, platform: Platform, now: numb
     pendingPersistence: [],
     entries: new LazyMap(),
     flowsByProcess: new LazyMap(),
+    unjoined: new LazyMap(),
     dnsNames: new LazyMap(),
     addresses: new LazySet(),
     units: { starts: [], managerStarts: [], installs: new LazyMap(), programs: new LazyMap() },
@@ -47,7 +50,11 @@ function newHost(key: string, displayName: string, platform: Platform, now: numb
  * `evict` is called with the least recently active host when the table is full, before it is
  * dropped; `created` counts new host states.
  */
-export function hostTable(maxHosts: number, evict: (h: HostState) => void, created: () => void): HostTable {
+export function hostTable(
+  maxHosts: number,
+  evict: (h: HostState) => void,
+  created: (h: HostState) => void,
+): HostTable {
   const hosts = new Map<string, HostState>();
   // Sensors name one host "WS6" and "ws6.corp.example": a short name joins the one full name
   // seen with it; two domains' WS6 stay two hosts.
@@ -57,6 +64,8 @@ export function hostTable(maxHosts: number, evict: (h: HostState) => void, creat
   let last: HostState | undefined;
 
   function canonical(name: string): string {
+    // Addresses, most of what network sensors name, are their own key.
+    if (isDottedQuad(name)) return name;
     const n = name.trim().toLowerCase();
     if (/^[0-9.]+$/.test(n) || n.includes(':')) return n;
     const dot = n.indexOf('.');
@@ -70,10 +79,11 @@ export function hostTable(maxHosts: number, evict: (h: HostState) => void, creat
     return fullNames.get(n) ?? n;
   }
 
-  function lookup(name: string, platform: Platform, now: number): HostState {
+  function lookup(name: string, platform: Platform, now: number, create: boolean): HostState | string {
     const key = canonical(name || 'unknown');
     let h = hosts.get(key);
     if (!h) {
+      if (!create) return key;
       if (hosts.size >= maxHosts) {
         const oldest = hosts.values().next().value;
         if (oldest) {
@@ -83,7 +93,7 @@ export function hostTable(maxHosts: number, evict: (h: HostState) => void, creat
       }
       h = newHost(key, name || 'unknown', platform, now);
       hosts.set(key, h);
-      created();
+      created(h);
     } else {
       hosts.delete(key);
       hosts.set(key, h);
@@ -93,13 +103,29 @@ export function hostTable(maxHosts: number, evict: (h: HostState) => void, creat
     return h;
   }
 
+  function cached(name: string, platform: Platform, now: number, create: boolean): HostState | string {
+    if (name === lastName && last?.platform === platform && hosts.get(last.name) === last) return last;
+    const h = lookup(name, platform, now, create);
+    if (typeof h === 'string') return h;
+    last = h;
+    lastName = name;
+    return h;
+  }
+
   return {
     hosts,
-    get(name, platform, now) {
-      if (name === lastName && last?.platform === platform && hosts.get(last.name) === last) return last;
-      last = lookup(name, platform, now);
-      lastName = name;
-      return last;
-    },
+    get: (name, platform, now) => cached(name, platform, now, true) as HostState,
+    find: (name) => cached(name, 'network', 0, false),
   };
+}
+
+/** True for a plain dotted IPv4 address (digits and three dots), which needs no canonical form. */
+function isDottedQuad(s: string): boolean {
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) dots++;
+    else if (c < 48 || c > 57) return false;
+  }
+  return dots === 3;
 }

@@ -18,10 +18,10 @@ import {
 import { remediationFor } from '../model/remediation.ts';
 import type { Approval } from './approval.ts';
 import type { EngineRules } from './context.ts';
+import { clientHeavy } from './egress-dest.ts';
 import { interpreterVerdict } from './generic-agents.ts';
 import { levelScore, severityOf, severityText } from './severity.ts';
 import type { Agent, EgressDest } from './state.ts';
-import { clientHeavy } from './steps/egress.ts';
 
 const ANALYTIC: Record<Platform, Finding['analytic']> = {
   windows: 'AN1366',

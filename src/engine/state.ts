@@ -1,7 +1,7 @@
 // The engine's live state, as plain data: per host, its processes (lineage) and its agents
 // (chains in progress). Everything here expires with event time; nothing grows with the input.
 import type { CatalogMatch } from '../catalog/types.ts';
-import type { FileHashes, ImageMeta, Platform, SourceRef } from '../model/event.ts';
+import type { FileHashes, ImageMeta, NetworkEvent, Platform, SourceRef } from '../model/event.ts';
 import type { AgentOrigin, Evidence, StepId } from '../model/finding.ts';
 import type { FlagCode } from '../rules/schema.ts';
 
@@ -122,6 +122,50 @@ export interface Agent {
   emitted?: string;
 }
 
+/** A flow its evidence will quote, as it came: formatted only if an agent takes it. */
+export interface QuotedFlow {
+  ev: NetworkEvent;
+  /** The destination's name when the flow was placed (flow sensor or the host's DNS answers). */
+  name?: string;
+  /** The host's clock offset to the flow sensor when the flow was placed. */
+  offset: number;
+}
+
+/**
+ * Flows to one destination that no process on the host claimed, before any step needs them as
+ * an agent (unjoined-flows.ts): what the host-level agent's destination would count, and the
+ * flows its evidence would quote.
+ */
+export interface UnjoinedFlows {
+  /** `flow:IP:PORT`, the guid of the host-level agent's process once it is made. */
+  key: string;
+  /** The counts; its evidence list stays empty until the agent is made. */
+  dest: EgressDest;
+  /**
+   * The flows its evidence quotes. A flow named as its sensor named it and placed with the
+   * record's clock offset (nearly all) is kept as the event itself: one object less per flow.
+   */
+  quoted: Array<QuotedFlow | NetworkEvent>;
+  /** The host's clock offset when the first flow was placed. */
+  offset: number;
+  /** Flow sensor time of the first flow (the agent's creation time). */
+  created: number;
+  firstTime: number;
+  lastTime: number;
+  /** The agent made from these flows, once a step needed it. */
+  agent?: Agent;
+}
+
+/** The unjoined flows of a host with no state of its own (seen only by a network sensor so far). */
+export interface HostFlows {
+  /** The host key (HostState.name it will have). */
+  key: string;
+  unjoined: Map<string, UnjoinedFlows>;
+  flowsByProcess: Map<string, Agent | UnjoinedFlows>;
+  /** Host clock time of the latest flow. */
+  lastTime: number;
+}
+
 /** What ties systemd units to the programs they run (steps/unit-ties.ts). */
 export interface UnitTies {
   /** Units the manager was seen starting ("Starting"/"Started", SERVICE_START). */
@@ -199,8 +243,10 @@ export interface HostState {
   resolvedBy: Map<string, Proc>;
   /** Persistence entries by mechanism and name → the agent that owns them. */
   entries: Map<string, Agent>;
-  /** Host-level flow agents by the process name their sensor gave (VMConnection ProcessName). */
-  flowsByProcess: Map<string, Agent>;
+  /** Host-level flows by the process name their sensor gave (VMConnection ProcessName). */
+  flowsByProcess: Map<string, Agent | UnjoinedFlows>;
+  /** Unjoined flows by destination (`flow:IP:PORT`), oldest first, until a step needs them. */
+  unjoined: Map<string, UnjoinedFlows>;
   /** IP → DNS name learned from answers on this host. */
   dnsNames: Map<string, string>;
   /** Addresses this host was seen using (for flow joins). */

@@ -1,14 +1,12 @@
-// S3: long-lived or repeated outbound connections to external infrastructure
-// (EgressHeuristics). A destination qualifies by a long session (flow duration), by repeated
-// connections inside the window (beaconing, reconnects), or, weaker, by a connection never
-// seen to close from a process never seen to end. This module attributes host-sensor
-// connections to the process that made them and records the flow join's placements.
-import type { Config } from '../../config/schema.ts';
+// S3: long-lived or repeated outbound connections to external infrastructure. This module
+// attributes host-sensor connections to the process that made them and records the flow join's
+// placements: on an agent, or, for flows no process claimed, as records until a step needs them
+// (unjoined-flows.ts). What a destination counts and when it qualifies: egress-dest.ts.
 import type { DnsEvent, NetworkEvent } from '../../model/event.ts';
-import type { Evidence } from '../../model/finding.ts';
 import { fileName } from '../../model/paths.ts';
 import { changed, touch } from '../chain.ts';
 import type { EngineContext } from '../context.ts';
+import { addConnection, type ConnectionFact, MAX_DESTINATIONS, newDest } from '../egress-dest.ts';
 import { endpointFact, evidence, processFact } from '../evidence.ts';
 import {
   type FlowPlacement,
@@ -20,113 +18,14 @@ import {
   queueFlow,
 } from '../flow-join.ts';
 import { procFor } from '../lineage.ts';
-import type { Agent, EgressDest, HostState, Proc } from '../state.ts';
+import type { Agent, HostState, Proc } from '../state.ts';
+import { keepHostless, keepUnjoined } from '../unjoined-flows.ts';
 import { actingAgent, observe } from './execution.ts';
-import { claimFlow } from './flow-attribution.ts';
+import { claimFlow, claimUnjoined } from './flow-attribution.ts';
 import { isLoopback, noteLoopback } from './tunnel.ts';
 
-export interface ConnectionFact {
-  time: number;
-  ip: string;
-  port?: number;
-  name?: string;
-  durationSec?: number;
-  bytesOut?: number;
-  bytesIn?: number;
-  open?: boolean;
-  hostLevel: boolean;
-  /** A session the agent accepted from outside (a listener), not one it opened. */
-  inbound?: boolean;
-  evidence: Evidence;
-}
-
-/** Connection times kept per destination: enough to count MinConnections inside any window. */
-const MAX_TIMES = 64;
-/** Destinations kept per agent: a scanner or crawler would otherwise hold one per address. */
-const MAX_DESTINATIONS = 64;
 /** DNS answers kept per host for naming destinations; cleared when full (names come back). */
 export const MAX_DNS_NAMES = 2000;
-
-export function newDest(f: ConnectionFact): EgressDest {
-  return {
-    ip: f.ip,
-    port: f.port,
-    name: f.name,
-    times: [],
-    connections: 0,
-    bytesOut: 0,
-    bytesIn: 0,
-    firstTime: f.time,
-    lastTime: f.time,
-    hostLevel: f.hostLevel,
-    inbound: f.inbound,
-    evidence: [],
-  };
-}
-
-/** Adds a connection to a destination and returns whether it qualified now (first time). */
-export function addConnection(d: EgressDest, f: ConnectionFact, cfg: Config, maxEvidence: number): boolean {
-  d.connections++;
-  d.lastTime = Math.max(d.lastTime, f.time);
-  d.name ??= f.name;
-  if (!f.hostLevel) d.hostLevel = false;
-  d.times.push(f.time);
-  if (d.times.length > MAX_TIMES) d.times.shift();
-  if (f.durationSec !== undefined) d.maxDurationSec = Math.max(d.maxDurationSec ?? 0, f.durationSec);
-  d.bytesOut += f.bytesOut ?? 0;
-  d.bytesIn += f.bytesIn ?? 0;
-  if (d.evidence.length < maxEvidence) d.evidence.push(f.evidence);
-  else d.evidence[maxEvidence - 1] = f.evidence;
-  if (d.qualified && !d.qualified.weak) return false;
-  // Accepted sessions only ever count weakly: servers accept sessions all day.
-  if (d.inbound) {
-    if (!d.qualified)
-      d.qualified = { time: f.time, why: 'accepted a session from outside (a listener)', weak: true };
-    return d.qualified.time === f.time;
-  }
-  return qualify(d, f, cfg);
-}
-
-/** Whether the destination qualifies with this connection, recording why. */
-function qualify(d: EgressDest, f: ConnectionFact, cfg: Config): boolean {
-  const h = cfg.EgressHeuristics;
-  const minDur = h.MinSessionDuration / 1000;
-  if (f.durationSec !== undefined && f.durationSec >= minDur) {
-    d.qualified = {
-      time: f.time,
-      why: `session of ${Math.round(f.durationSec)} s (>= ${minDur} s)`,
-      weak: false,
-    };
-    return true;
-  }
-  // Repeated connections to the same destination inside the window.
-  const since = f.time - cfg.TimeWindow;
-  let n = 0;
-  for (const t of d.times) if (t >= since && t <= f.time) n++;
-  if (n >= h.MinConnections) {
-    d.qualified = {
-      time: f.time,
-      why: `${n} connections within ${Math.round(cfg.TimeWindow / 60000)} min (>= ${h.MinConnections})`,
-      weak: false,
-    };
-    return true;
-  }
-  if (f.open && (!d.qualified || d.qualified.weak)) {
-    d.qualified = { time: f.time, why: 'session still open when recorded', weak: false };
-    return true;
-  }
-  // A host sensor connection with no duration: the session is never seen to close.
-  if (f.durationSec === undefined && !f.hostLevel && !d.qualified) {
-    d.qualified = { time: f.time, why: 'connection never seen to close (duration unknown)', weak: true };
-    return true;
-  }
-  return false;
-}
-
-/** Client-heavy: much more sent than received (screen upload), above a minimum sent. */
-export function clientHeavy(d: EgressDest, ratio: number, minBytes: number): boolean {
-  return d.bytesOut > minBytes && d.bytesOut >= ratio * Math.max(1, d.bytesIn);
-}
 
 /** Adds a connection to the agent's destination (creating it, up to the cap). */
 export function connect(ctx: EngineContext, a: Agent, fact: ConnectionFact, p?: Proc): void {
@@ -144,6 +43,12 @@ export function connect(ctx: EngineContext, a: Agent, fact: ConnectionFact, p?: 
 
 function record(ctx: EngineContext, placed: FlowPlacement | undefined): void {
   if (!placed) return;
+  if ('unjoined' in placed) {
+    const h = placed.host;
+    if (typeof h === 'string') keepHostless(ctx, h, placed.unjoined);
+    else claimUnjoined(ctx, h, keepUnjoined(ctx, h, placed.unjoined));
+    return;
+  }
   connect(ctx, placed.agent, placed.fact, placed.proc);
   if (placed.fact.hostLevel && !placed.proc) claimFlow(ctx, placed.agent.host, placed.agent);
 }

@@ -7,11 +7,10 @@ import { fileName, pathKey } from '../../model/paths.ts';
 import { addStep, newAgentFor } from '../chain.ts';
 import type { EngineContext } from '../context.ts';
 import { evidence, processFact, short } from '../evidence.ts';
-import { adoptFlows } from '../flow-join.ts';
 import { attach, knownAgentFor, live, toolOf } from '../identity.ts';
 import type { Agent, HostState, Proc } from '../state.ts';
 import { creditChildren, isControlChild, recordControl, suspiciousCommand } from './control.ts';
-import { claimFlowsFor } from './flow-attribution.ts';
+import { adoptFlows, claimFlowsFor } from './flow-attribution.ts';
 import { rememberDrop, traceOrigin } from './origin.ts';
 
 /** Executables remembered per host with their writer, to tie an image to who dropped it. */
@@ -75,7 +74,7 @@ export function actingAgent(ctx: EngineContext, h: HostState, p: Proc, time: num
   const a = newAgentFor(ctx, h, p, time);
   addExecution(ctx, a, p, 'the process that made the other steps');
   creditChildren(ctx, a, p);
-  adoptFlows(h, a, p);
+  adoptFlows(ctx, h, a, p);
   return live(a);
 }
 
@@ -132,7 +131,7 @@ export function attributeStart(ctx: EngineContext, h: HostState, p: Proc, ev: Pr
     const a = live(parent.agent);
     p.agent = a;
     if (isControlChild(control, parent.image, p.image)) recordControl(ctx, a, parent, p, ev);
-    adoptFlows(h, a, p);
+    adoptFlows(ctx, h, a, p);
   } else if (!roles.isGeneric(p.image) && toolOf(p, ctx.catalog) !== undefined) {
     const a = newAgentFor(ctx, h, p, ev.time);
     addExecution(ctx, a, p, `catalogue entry ${a.tool?.tool.name ?? ''}`.trim());

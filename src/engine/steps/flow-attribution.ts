@@ -13,7 +13,8 @@ import { domainMatches } from '../../catalog/match.ts';
 import { fileName } from '../../model/paths.ts';
 import type { EngineContext } from '../context.ts';
 import { live, merge } from '../identity.ts';
-import type { Agent, EgressDest, HostState } from '../state.ts';
+import type { Agent, EgressDest, HostState, Proc, UnjoinedFlows } from '../state.ts';
+import { flowAgent } from '../unjoined-flows.ts';
 
 /** The host-level agent standing for flows to one destination that no process claimed. */
 export function isFlowAgent(a: Agent): boolean {
@@ -91,22 +92,35 @@ export function flowEvidence(rules: FlowRules, h: HostState, a: Agent, d: Egress
   );
 }
 
+/** Gives `flows` (a host-level flow agent) to `a`, tied by `why` about destination `d`. */
+function tie(a: Agent, flows: Agent, d: EgressDest, why: string): void {
+  for (const x of flows.egress.values()) x.attributed ??= why;
+  merge(
+    a,
+    flows,
+    `flows to ${d.name ?? d.ip}:${d.port ?? '?'} seen only by the network sensor: ${why}`,
+    true,
+  );
+}
+
 /** Gives `flows` (a host-level flow agent) to `a` when evidence ties them; returns true if it did. */
 function claim(rules: FlowRules, a: Agent, flows: Agent): boolean {
-  const h = a.host;
   for (const d of flows.egress.values()) {
-    const why = flowEvidence(rules, h, a, d);
+    const why = flowEvidence(rules, a.host, a, d);
     if (!why) continue;
-    for (const x of flows.egress.values()) x.attributed ??= why;
-    merge(
-      a,
-      flows,
-      `flows to ${d.name ?? d.ip}:${d.port ?? '?'} seen only by the network sensor: ${why}`,
-      true,
-    );
+    tie(a, flows, d, why);
     return true;
   }
   return false;
+}
+
+/** Gives the flows of record `r` to `a` when evidence ties them (the record becomes their agent). */
+function claimRecord(ctx: EngineContext, a: Agent, r: UnjoinedFlows): boolean {
+  const why = flowEvidence(ctx.rules.egress, a.host, a, r.dest);
+  if (!why) return false;
+  const flows = flowAgent(ctx, a.host, r);
+  if (flows && live(flows) !== a) tie(a, flows, r.dest, why);
+  return true;
 }
 
 /** An agent learned something (a start, a command line, an entry): it takes the flows that evidence ties to it. */
@@ -115,10 +129,32 @@ export function claimFlowsFor(ctx: EngineContext, h: HostState, a: Agent): void 
   if (!eligible(agent) || ctx.stats.flowsHostLevel === 0) return;
   for (const f of [...h.agents.values()])
     if (isFlowAgent(f) && f !== agent) claim(ctx.rules.egress, agent, f);
+  if (h.unjoined.size) for (const r of [...h.unjoined.values()]) claimRecord(ctx, live(agent), r);
 }
 
 /** A host-level flow was placed: the agent that evidence ties it to takes it. */
 export function claimFlow(ctx: EngineContext, h: HostState, flows: Agent): void {
   if (!isFlowAgent(flows) || flows.mergedInto) return;
   for (const a of [...h.agents.values()]) if (eligible(a) && claim(ctx.rules.egress, a, flows)) return;
+}
+
+/** A flow was added to an unjoined record: the agent that evidence ties it to takes it. */
+export function claimUnjoined(ctx: EngineContext, h: HostState, r: UnjoinedFlows): void {
+  if (h.agents.size === 0) return;
+  for (const a of [...h.agents.values()]) if (eligible(a) && claimRecord(ctx, a, r)) return;
+}
+
+/** An agent takes over host-level flows whose sensor named a process of its tree. */
+export function adoptFlows(ctx: EngineContext, h: HostState, a: Agent, p: Proc): void {
+  if (h.flowsByProcess.size === 0) return;
+  const name = fileName(p.image);
+  const named = h.flowsByProcess.get(name);
+  if (!named) return;
+  h.flowsByProcess.delete(name);
+  const flows = 'dest' in named ? flowAgent(ctx, h, named) : named;
+  if (!flows) return;
+  const f = live(flows);
+  if (f === live(a) || !h.agents.has(f.key)) return;
+  for (const d of f.egress.values()) d.hostLevel = false;
+  merge(a, f, `network flows name process ${name}, which runs in the agent's process tree`, true);
 }

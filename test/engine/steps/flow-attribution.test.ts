@@ -39,11 +39,14 @@ function flow(t: number, dstIp: string, dstPort: number, i = 0): NetworkEvent {
 const beacon = (from: number, dstIp: string, dstPort: number) =>
   Array.from({ length: 12 }, (_, i) => flow(from + i * 30_000, dstIp, dstPort, i));
 
-function hunt(events: RatEvent[]): Finding[] {
-  const engine = createEngine(configSchema.parse({ HostAliases: { [IP]: HOST } }), builtinCatalog());
+function run(events: RatEvent[], cfg: Record<string, unknown> = {}) {
+  const engine = createEngine(configSchema.parse({ HostAliases: { [IP]: HOST }, ...cfg }), builtinCatalog());
   for (const e of events) engine.push(e);
-  return engine.finish();
+  const findings = engine.finish();
+  return { findings, stats: engine.stats() };
 }
+
+const hunt = (events: RatEvent[]): Finding[] => run(events).findings;
 
 const agentFinding = (fs: Finding[], image: string) => fs.find((f) => f.agent.images.includes(image));
 const egress = (f: Finding) => f.steps.find((s) => s.step === 'egress')!;
@@ -128,5 +131,31 @@ describe('flows tied to an agent only by named evidence', () => {
     const f = agentFinding(hunt(byTime(start, svc, lookup, beacon(at(1), '198.51.100.211', 443))), ANYDESK);
     assert.ok(f && egress(f).seen);
     assert.match(egress(f).link!, /the catalogue names \*\.(net\.)?anydesk\.com as AnyDesk's/);
+  });
+
+  test('flows that come before the agent are tied when it starts naming their destination', () => {
+    const late = proc({ guid: 'A', image: AGENT, commandLine: `${AGENT} -h ${C2}`, at: at(7) });
+    const f = agentFinding(hunt(byTime(beacon(at(0), C2, 8443), late, persist)), AGENT);
+    assert.ok(f && egress(f).seen, 'S3 counted');
+    assert.equal(f.egress[0]?.connections, 12);
+    assert.match(egress(f).link!, /destination 203\.0\.113\.88 is in the agent's command line/);
+  });
+});
+
+describe('flows no step needs', () => {
+  test('open no agent: each destination stays a record on its host', () => {
+    const { findings, stats } = run([...beacon(at(0), C2, 8443), ...beacon(at(0), '198.51.100.7', 443)]);
+    assert.equal(findings.length, 0);
+    assert.equal(stats.flowsHostLevel, 24);
+    assert.equal(stats.agents, 0);
+  });
+
+  test('at MinSteps 1 a flow alone is a chain, so it is an agent from its first flow', () => {
+    const { findings, stats } = run(beacon(at(0), C2, 8443), { MinSteps: 1 });
+    assert.equal(stats.agents, 1);
+    assert.deepEqual(
+      findings.map((f) => f.agent.images),
+      [[`flow to ${C2}:8443`]],
+    );
   });
 });
