@@ -104,6 +104,20 @@ const userRecordField = (k: string) =>
   k === 'pid' || k === 'auid' || k === 'ses' || k === 'msg' || k === 'AUID' || k === 'ID';
 /** User-space record types read on their own (no SYSCALL): unit lifecycle and logins. */
 const USER_RECORDS = new Set(['SERVICE_START', 'SERVICE_STOP', 'USER_LOGIN']);
+/**
+ * Every record type whose fields `fieldPlan` keeps, plus EOE (it closes its event); AUOMS_* as
+ * well. A raw record of any other type is skipped on its bytes, before it is decoded.
+ */
+export const RECORD_TYPES_READ = [
+  'SYSCALL',
+  'EXECVE',
+  'PATH',
+  'CWD',
+  'SOCKADDR',
+  'PROCTITLE',
+  'EOE',
+  ...USER_RECORDS,
+];
 
 /** The fields the readers use, by record type: other record types are not scanned at all. */
 export function fieldPlan(type: string): ((key: string) => boolean) | null | undefined {

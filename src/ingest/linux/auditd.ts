@@ -4,6 +4,7 @@
 // grouped into events by serial.
 import type { DecodeContext, Format, LineDecoder } from '../reader.ts';
 import { AuditAssembler } from './audit-assembler.ts';
+import { RECORD_TYPES_READ } from './audit-facts.ts';
 import { syslogHost } from './syslog-header.ts';
 
 export const AUDITD_FORMAT = 'auditd';
@@ -18,10 +19,37 @@ function recordStart(text: string): number {
   return t + 1;
 }
 
+const TYPE = Buffer.from('type=');
+const TYPES_READ = [...RECORD_TYPES_READ.map((t) => Buffer.from(`type=${t} `)), Buffer.from('type=AUOMS_')];
+const STAMP = Buffer.from(' msg=audit(');
+
+function bytesAt(b: Buffer, at: number, end: number, s: Buffer): boolean {
+  if (end - at < s.length) return false;
+  for (let i = 0; i < s.length; i++) if (b[at + i] !== s[i]) return false;
+  return true;
+}
+
+/**
+ * A raw audit.log record (`type=X msg=audit(...`) of a type no reader uses (CRED_*, USER_ACCT,
+ * AVC, BPF...): recognised on its bytes. Wrapped (node=, syslog) and malformed lines are not.
+ */
+function unusedRecord(b: Buffer, start: number, end: number): boolean {
+  if (!bytesAt(b, start, end, TYPE)) return false;
+  for (const t of TYPES_READ) if (bytesAt(b, start, end, t)) return false;
+  let i = start + TYPE.length;
+  while (i < end && b[i] !== 32) i++;
+  return bytesAt(b, i, end, STAMP);
+}
+
 export function auditdDecoder(ctx: DecodeContext, format = AUDITD_FORMAT): LineDecoder {
   const asm = new AuditAssembler(ctx, format);
   return {
     mode: 'lines',
+    skip(bytes, start, end) {
+      if (!unusedRecord(bytes, start, end)) return false;
+      ctx.ignored();
+      return true;
+    },
     line(text, lineNo) {
       const c = text.charCodeAt(0);
       // Fast path: a raw audit.log line.

@@ -340,3 +340,22 @@ test('ENRICHED log_format reads exactly as RAW: the same events, with names wher
   assert.equal(JSON.stringify(b.events), named);
   assert.ok(a.events.length > 30);
 });
+
+test('records of types no reader uses are skipped on their bytes, counted as ignored', () => {
+  let ignored = 0;
+  const d = auditd.decoder({ file: 'audit.log', problem() {}, emit() {}, ignored: () => ignored++ });
+  const skip = (line: string) => {
+    const b = Buffer.from(line);
+    return d.mode === 'lines' && d.skip !== undefined && d.skip(b, 0, b.length, 1);
+  };
+  assert.equal(skip("type=CRED_ACQ msg=audit(1700000000.100:7): pid=1 uid=0 msg='op=PAM:setcred'"), true);
+  assert.equal(skip('type=USER_ACCT msg=audit(1700000000.100:8): pid=1'), true);
+  assert.equal(ignored, 2);
+  // What a reader uses, wrapped lines and malformed ones are decoded as text.
+  assert.equal(skip('type=SYSCALL msg=audit(1700000000.100:9): arch=c000003e syscall=59'), false);
+  assert.equal(skip('type=EOE msg=audit(1700000000.100:9): '), false);
+  assert.equal(skip("type=USER_LOGIN msg=audit(1700000000.100:10): pid=1 msg='res=success'"), false);
+  assert.equal(skip('node=web01 type=CRED_ACQ msg=audit(1700000000.100:11): pid=1'), false);
+  assert.equal(skip('type=CRED_ACQ pid=1'), false);
+  assert.equal(ignored, 2);
+});
