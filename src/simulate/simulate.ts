@@ -104,13 +104,13 @@ export function simulate(o: SimulateOptions): SimulateResult {
 
   const from = start + (o.window?.from ?? 0);
   const to = o.window ? start + o.window.to : Number.POSITIVE_INFINITY;
+  // Each Windows host's export goes to its own format; without it, to another enabled one.
+  const windowsWriters = { 'sysmon-xml': xml, 'winlogbeat-json': wlb, evtx };
   const route = (r: SimRecord, h: SimHost): number => {
     if (r.t < from || r.t >= to) return 0;
     let n = zeek ? zeek.write(r, h) : 0;
     if (h.platform === 'windows') {
-      // Each Windows host's export goes to its own format; without it, to another enabled one.
-      const own = { 'sysmon-xml': xml, 'winlogbeat-json': wlb, evtx }[h.windowsFormat];
-      const w = own ?? xml ?? wlb ?? evtx;
+      const w = windowsWriters[h.windowsFormat] ?? xml ?? wlb ?? evtx;
       if (w) n += w.write(r, h);
     } else if (h.platform === 'linux') {
       if (aud) n += aud.write(r, h);
