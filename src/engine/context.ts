@@ -13,7 +13,7 @@ import type { ClockOffset } from './clock-skew.ts';
 import { type FlowState, newFlowState } from './flow-join.ts';
 import { type HostTable, hostTable } from './hosts.ts';
 import { type Destinations, destinations } from './network.ts';
-import type { HostState } from './state.ts';
+import type { Agent, HostState } from './state.ts';
 import type { ControlRules } from './steps/control.ts';
 import { adoptHostless } from './unjoined-flows.ts';
 
@@ -44,6 +44,11 @@ export interface EngineOptions {
   onClose?: (f: Finding) => void;
   /** Keep closed findings for finish() (hunt). Streaming sets false so memory stays bounded. */
   collect?: boolean;
+  /**
+   * Streaming: changed findings go out when the caller calls emitChanges() (after a batch of
+   * events), not after every event. Off for replays, which must cut batches the same way each time.
+   */
+  batchChanges?: boolean;
 }
 
 /**
@@ -71,6 +76,8 @@ export interface EngineContext {
   readonly out: EngineOptions & { finished: Finding[] };
   /** The latest event time seen: the engine's clock (it never reads the wall clock). */
   now: number;
+  /** Streaming: agents whose evidence changed since findings were last sent (chain.ts). */
+  readonly changed: Set<Agent>;
 }
 
 function engineRules(cfg: Config): EngineRules {
@@ -115,23 +122,49 @@ function newStats(): EngineStats {
  * A fresh context. `evictHost` is called with a host the table drops when full (the engine closes
  * its chains); it receives the context so it needs no closure over the engine.
  */
+/** What engines of one config and catalogue share: read-only, and costly to build (CIDR sets). */
+interface Shared {
+  rules: EngineRules;
+  dest: Destinations;
+}
+
+/**
+ * Live modes run one engine per host (hundreds or thousands): they share the compiled rules and
+ * address sets of their config instead of building them again for every host.
+ */
+const shared = new WeakMap<Config, WeakMap<Catalog, Shared>>();
+
+function sharedFor(cfg: Config, catalog: Catalog): Shared {
+  let byCatalog = shared.get(cfg);
+  if (!byCatalog) shared.set(cfg, (byCatalog = new WeakMap()));
+  let s = byCatalog.get(catalog);
+  if (!s) {
+    const presetDomains = cfg.ExternalIPAllowlist.presets.flatMap((id) => catalog.byId(id)?.domains ?? []);
+    s = {
+      rules: engineRules(cfg),
+      dest: destinations(cfg.InternalNetworks ?? DEFAULT_INTERNAL_NETWORKS, cfg.ExternalIPAllowlist.cidrs, [
+        ...cfg.ExternalIPAllowlist.domains,
+        ...presetDomains,
+      ]),
+    };
+    byCatalog.set(catalog, s);
+  }
+  return s;
+}
+
 export function createContext(
   cfg: Config,
   catalog: Catalog,
   opts: EngineOptions,
   evictHost: (ctx: EngineContext, h: HostState) => void,
 ): EngineContext {
-  const presetDomains = cfg.ExternalIPAllowlist.presets.flatMap((id) => catalog.byId(id)?.domains ?? []);
   const stats = newStats();
-  const rules = engineRules(cfg);
+  const { rules, dest } = sharedFor(cfg, catalog);
   const ctx: EngineContext = {
     cfg,
     catalog,
     rules,
-    dest: destinations(cfg.InternalNetworks ?? DEFAULT_INTERNAL_NETWORKS, cfg.ExternalIPAllowlist.cidrs, [
-      ...cfg.ExternalIPAllowlist.domains,
-      ...presetDomains,
-    ]),
+    dest,
     stats,
     hosts: hostTable(
       cfg.Limits.Hosts,
@@ -144,6 +177,7 @@ export function createContext(
     flows: newFlowState(cfg, rules.egress),
     out: { ...opts, finished: [] },
     now: Number.NEGATIVE_INFINITY,
+    changed: new Set(),
   };
   return ctx;
 }
