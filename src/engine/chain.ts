@@ -3,7 +3,7 @@
 import type { Evidence, Finding, StepId } from '../model/finding.ts';
 import { approvalFor } from './approval.ts';
 import type { EngineContext } from './context.ts';
-import { agentOf, dropAgent } from './identity.ts';
+import { agentOf, dropAgent, live } from './identity.ts';
 import { buildFinding, stepCount } from './score.ts';
 import type { Agent, HostState, Proc } from './state.ts';
 
@@ -47,8 +47,25 @@ function signature(f: Finding): string {
   return `${f.stepCount}|${f.severity}|${f.score}|${f.steps.map((s) => s.count).join(',')}`;
 }
 
-/** Streaming: emits the agent's finding when it is at alert level and differs from the last one sent. */
+/**
+ * Streaming: the agent's evidence changed. Its finding is rebuilt once per event, or per batch
+ * of events (`emitChanges`), not at every piece of evidence: an event adds several (a
+ * connection, its step, the link that tied it), and a finding costs far more than recording one.
+ */
 export function changed(ctx: EngineContext, a: Agent): void {
+  if (ctx.out.onFinding) ctx.changed.add(a);
+}
+
+/** Streaming: sends the finding of every changed agent that is at alert level and differs from the last one sent. */
+export function emitChanges(ctx: EngineContext): void {
+  if (ctx.changed.size === 0) return;
+  const agents = new Set<Agent>();
+  for (const a of ctx.changed) agents.add(live(a));
+  ctx.changed.clear();
+  for (const a of agents) emitIfChanged(ctx, a);
+}
+
+function emitIfChanged(ctx: EngineContext, a: Agent): void {
   const onFinding = ctx.out.onFinding;
   if (!onFinding) return;
   const { cfg, catalog, rules } = ctx;
@@ -66,6 +83,7 @@ export function changed(ctx: EngineContext, a: Agent): void {
 
 /** Closes an agent's chain: keeps its finding if it reached the reporting threshold. */
 export function closeChain(ctx: EngineContext, a: Agent): void {
+  ctx.changed.delete(a);
   if (a.mergedInto) return;
   const { cfg, catalog, rules, out } = ctx;
   const n = stepCount(a, cfg);

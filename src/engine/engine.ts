@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
 import type { FileEvent, ProcessStartEvent, RatEvent } from '../model/event.ts';
 import type { Finding } from '../model/finding.ts';
-import { closeChain, closeHost } from './chain.ts';
+import { closeChain, closeHost, emitChanges } from './chain.ts';
 import {
   createContext,
   type EngineContext,
@@ -41,6 +41,8 @@ export interface Engine {
   push(ev: RatEvent): void;
   /** Moves event time forward without an event (a watermark from an idle stream): expires state. */
   advance(time: number): void;
+  /** Streaming with batchChanges: sends the findings the events since the last call changed. */
+  emitChanges(): void;
   /** Ends the run: closes every open chain and returns all findings, most severe first. */
   finish(): Finding[];
   stats(): EngineStats;
@@ -70,32 +72,44 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     }
   }
 
+  /** One event, in time order: dispatched to the step modules that read it. */
+  function pushAt(ev: RatEvent): void {
+    if (ev.kind === 'network' && ev.flow) {
+      onFlow(ctx, ev);
+      return;
+    }
+    // Network sensors name addresses, not hosts: the flow join's address book places them.
+    if (ev.kind === 'lease') {
+      recordLease(ctx.flows, ev);
+      return;
+    }
+    if (ev.kind === 'dns' && ev.clientIp !== undefined) {
+      networkDns(ctx, { ...ev, clientIp: ev.clientIp });
+      return;
+    }
+    const upTo = ctx.now - cfg.FlowJoinTolerance;
+    if (flowsWaiting(ctx.flows) > 0) resolveFlows(ctx, upTo);
+    const h = hostFor(ctx, ev.host, ev.platform);
+    h.lastTime = ev.time;
+    maintain(ctx, h, expiry);
+    dispatch(ctx, h, ev);
+    if (h.units.managerStarts.length) settleUnitTies(ctx, h);
+  }
+
+  // Changed findings go out after each event, unless the caller batches them.
+  const afterEvent = opts.batchChanges ? () => {} : () => emitChanges(ctx);
   return {
-    advance: advanceTo,
+    advance(t) {
+      advanceTo(t);
+      afterEvent();
+    },
+    emitChanges: () => emitChanges(ctx),
     push(ev) {
       ctx.stats.events++;
       if (!(ev.time >= 0)) return;
       advanceTo(ev.time);
-      if (ev.kind === 'network' && ev.flow) {
-        onFlow(ctx, ev);
-        return;
-      }
-      // Network sensors name addresses, not hosts: the flow join's address book places them.
-      if (ev.kind === 'lease') {
-        recordLease(ctx.flows, ev);
-        return;
-      }
-      if (ev.kind === 'dns' && ev.clientIp !== undefined) {
-        networkDns(ctx, { ...ev, clientIp: ev.clientIp });
-        return;
-      }
-      const upTo = ctx.now - cfg.FlowJoinTolerance;
-      if (flowsWaiting(ctx.flows) > 0) resolveFlows(ctx, upTo);
-      const h = hostFor(ctx, ev.host, ev.platform);
-      h.lastTime = ev.time;
-      maintain(ctx, h, expiry);
-      dispatch(ctx, h, ev);
-      if (h.units.managerStarts.length) settleUnitTies(ctx, h);
+      pushAt(ev);
+      afterEvent();
     },
     finish() {
       resolveFlows(ctx, Number.POSITIVE_INFINITY);
