@@ -9,8 +9,10 @@
 // worker's partition one host ahead would make every other host look late. So lateness is
 // measured per clock: the network sensor's, and each host's; the engine joins across them
 // (engine/clock-skew.ts). Findings go out when a chain first reaches alert level and on every change
-// (same id, higher revision), and once more at close when the final state was never sent. No wall
-// clock is read here, so the same input gives the same output.
+// (same id, higher revision), and once more at close when the final state was never sent. The
+// wall clock is read only when the caller gives one (`now`, serve): then no event is held longer
+// than the caller asks (`releaseHeld`), even in a lane whose host sends nothing later. Without
+// it (workers, which replay), the same input gives the same output.
 import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
 import { createEngine, type Engine, type EngineStats } from '../engine/engine.ts';
@@ -38,6 +40,14 @@ export interface LiveEngineOptions {
   onFinding(f: Finding, kind: FindingKind): void;
   /** Sees each event dropped as too late. */
   onLate?(ev: RatEvent): void;
+  /** Wall clock (ms), for `releaseHeld`; without it nothing is released by wall time. */
+  now?(): number;
+  /**
+   * Findings changed by pushed events go out at `emitChanges()` (the caller's batch of events),
+   * not after each event; every other call sends them at its end. Off where output must not
+   * depend on how input was cut into batches (workers replay).
+   */
+  batchChanges?: boolean;
 }
 
 export interface LiveStats {
@@ -59,6 +69,16 @@ export interface LiveEngine {
   push(ev: RatEvent): 'held' | 'direct' | 'late';
   /** Releases every held event (inputs went quiet). */
   flush(): void;
+  /**
+   * Releases, lane by lane, every event that had arrived by wall time `arrivedBy` (and whatever
+   * is older in event time): a host that goes quiet does not keep its last events, and the
+   * findings they complete, waiting while other hosts keep sending. Needs `now`.
+   */
+  releaseHeld(arrivedBy: number): void;
+  /** Events held for reordering, over all lanes. */
+  buffered(): number;
+  /** With batchChanges: sends the findings the events pushed since the last call changed. */
+  emitChanges(): void;
   /** A watermark for every lane: nothing older than `time` will come; releases and expires up to it. */
   advance(time: number): void;
   /** Ends the stream: flushes, closes every chain, sends final states. */
@@ -73,7 +93,17 @@ interface Lane {
   released: number;
   /** Newest event time per clock (the network sensor's, each host's): lateness is measured there. */
   clocks: Map<string, number>;
+  /** With `now`: the lane's newest event time as of each arrival time, oldest first. */
+  arrivals: Arrival[];
 }
+
+interface Arrival {
+  at: number;
+  upTo: number;
+}
+
+/** Arrivals this close in wall time share one entry: the list stays short whatever the event rate. */
+const ARRIVAL_GRAIN_MS = 5;
 
 /** Clocks tracked per lane (a worker's partition holds many hosts); the oldest is forgotten first. */
 const MAX_CLOCKS_PER_LANE = 4096;
@@ -143,6 +173,7 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
   const newLane = (): Lane => ({
     engine: createEngine(o.config, o.catalog, {
       collect: false,
+      batchChanges: o.batchChanges,
       onFinding(f) {
         emitted.set(f.id, f.revision);
         findingsEmitted++;
@@ -160,18 +191,41 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
     maxTime: Number.NEGATIVE_INFINITY,
     released: Number.NEGATIVE_INFINITY,
     clocks: new Map(),
+    arrivals: [],
   });
+
+  /** Lanes holding events that arrived with a wall time (`now`). */
+  const waiting = new Set<Lane>();
+  const noteArrival = (lane: Lane, at: number) => {
+    const last = lane.arrivals[lane.arrivals.length - 1];
+    if (last && at - last.at < ARRIVAL_GRAIN_MS) last.upTo = lane.maxTime;
+    else lane.arrivals.push({ at, upTo: lane.maxTime });
+    waiting.add(lane);
+  };
+
+  /** Lanes whose engines saw events since changes were last sent (batchChanges). */
+  const touched = new Set<Lane>();
+  const emitChanges = () => {
+    for (const lane of touched) lane.engine.emitChanges();
+    touched.clear();
+  };
+  const toEngine = (lane: Lane, ev: RatEvent) => {
+    lane.engine.push(ev);
+    if (o.batchChanges) touched.add(lane);
+  };
 
   const releaseUpTo = (lane: Lane, t: number) => {
     while (lane.held.size() && lane.held.peekTime() <= t) {
       const ev = lane.held.pop()!;
       held--;
       if (ev.time > lane.released) lane.released = ev.time;
-      lane.engine.push(ev);
+      toEngine(lane, ev);
     }
   };
 
   const closeLane = (key: string, lane: Lane) => {
+    waiting.delete(lane);
+    touched.delete(lane);
     releaseUpTo(lane, Number.POSITIVE_INFINITY);
     lane.engine.finish();
     closed.push(lane.engine.stats());
@@ -202,7 +256,7 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
       const lane = laneFor(ev);
       const t = ev.time;
       if (!Number.isFinite(t)) {
-        lane.engine.push(ev); // the engine counts and ignores it
+        toEngine(lane, ev); // the engine counts and ignores it
         return 'direct';
       }
       if (t > lane.maxTime) lane.maxTime = t;
@@ -213,18 +267,38 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
       }
       if (t < lane.released) {
         // Behind what was already released but inside Lateness: the engine keeps state for it.
-        lane.engine.push(ev);
+        toEngine(lane, ev);
         return 'direct';
       }
       lane.held.push(ev);
       held++;
+      if (o.now) noteArrival(lane, o.now());
       releaseUpTo(lane, lane.maxTime - o.reorderMs);
       if (held > o.capacity) releaseUpTo(lane, lane.held.peekTime());
       return 'held';
     },
     flush() {
       for (const lane of lanes.values()) releaseUpTo(lane, Number.POSITIVE_INFINITY);
+      emitChanges();
     },
+    releaseHeld(arrivedBy) {
+      for (const lane of waiting) {
+        const a = lane.arrivals;
+        let n = 0;
+        while (n < a.length && a[n].at <= arrivedBy) n++;
+        if (n > 0) {
+          releaseUpTo(lane, a[n - 1].upTo);
+          a.splice(0, n);
+        }
+        if (lane.held.size() === 0) {
+          a.length = 0;
+          waiting.delete(lane);
+        }
+      }
+      emitChanges();
+    },
+    buffered: () => held,
+    emitChanges,
     advance(time) {
       for (const lane of lanes.values()) {
         releaseUpTo(lane, time);
@@ -232,8 +306,10 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
         if (time > lane.released) lane.released = time;
         lane.engine.advance(time);
       }
+      emitChanges();
     },
     finish() {
+      emitChanges();
       for (const [key, lane] of [...lanes]) closeLane(key, lane);
     },
     stats() {

@@ -65,6 +65,9 @@ export interface RunningServer {
 }
 
 const MAX_PROBLEMS_RETURNED = 10;
+/** Held events are checked this many times per idleFlushMs, so one is held at most a quarter longer. */
+const HOLD_CHECKS = 4;
+const HOLD_CHECK_MIN_MS = 5;
 
 /** A host name a request may give with ?host= (RFC 1123 letters, digits, dots, hyphens; underscores seen in the wild). */
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
@@ -103,7 +106,6 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
   let hostless = 0;
   let bytesIn = 0;
   let inFlight = 0;
-  let lastInput = Date.now();
   const tokenDigest = o.token ? digest(o.token) : undefined;
 
   const router = createRouter(o.config, 1);
@@ -113,6 +115,8 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     reorderMs: o.reorderMs,
     capacity: 200_000,
     laneOf: router.hostKey,
+    now: Date.now,
+    batchChanges: true,
     onFinding(f, kind) {
       store.put(f);
       sse.send('finding', `${f.id}:${f.revision}`, f);
@@ -124,11 +128,13 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     onEvent: (ev: RatEvent) => void,
     onProblem: (p: Problem) => void,
   ) => createLiveIntake({ defaultHost, stages: o.stages, onEvent, onProblem });
+  // No event is held for reordering longer than idleFlushMs of wall time, lane by lane: with one
+  // lane per host, a host that goes quiet must not wait for the whole fleet to go quiet.
   const idle = setInterval(
     () => {
-      if (live.stats().buffered > 0 && Date.now() - lastInput >= o.idleFlushMs) live.flush();
+      if (live.buffered() > 0) live.releaseHeld(Date.now() - o.idleFlushMs);
     },
-    Math.max(10, Math.min(o.idleFlushMs, 250)),
+    Math.max(HOLD_CHECK_MIN_MS, Math.min(o.idleFlushMs / HOLD_CHECKS, 250)),
   );
 
   const authorized = (req: IncomingMessage): boolean => {
@@ -201,7 +207,6 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       if (finished) return;
       bytes += chunk.length;
       bytesIn += chunk.length;
-      lastInput = Date.now();
       if (bytes > o.maxBodyBytes) {
         done();
         return reject(
@@ -243,6 +248,8 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
         body.accepted++;
         if (live.push(ev) === 'late') body.late++;
       }
+      // One finding per chain the body changed, not one per event.
+      live.emitChanges();
       for (const h of hosts) {
         if (!h.host) hostless += h.records;
         o.onHost?.(h);
