@@ -32,6 +32,8 @@ export interface PublishOptions {
   /** Acknowledged publishes in flight at once. */
   window?: number;
   closeAtEnd?: boolean;
+  /** Publish at most this many events per second (a data set replayed at a live rate); unpaced when absent. */
+  rate?: number;
   onProblem(p: Problem): void;
   /** Sees every event with its partition, after it was handed to the client. */
   onPublished?(ev: RatEvent, partition: number): void;
@@ -57,6 +59,25 @@ export function publishWatermark(js: JetStreamClient, partition: number, time: n
   const h = headers();
   h.set(WATERMARK_HEADER, String(time));
   return js.publish(eventsSubject(partition), new Uint8Array(0), { headers: h });
+}
+
+/** Closes every open chain of every partition: a watermark past every chain's window after `maxTime`. */
+export async function publishClose(
+  js: JetStreamClient,
+  config: Config,
+  partitions: number,
+  maxTime: number,
+): Promise<void> {
+  // Past every chain's window and the engine's sweep interval: every chain closes.
+  const t = maxTime + config.TimeWindow + config.Lateness + 61_000;
+  await Promise.all(Array.from({ length: partitions }, (_, p) => publishWatermark(js, p, t)));
+}
+
+/** Waits until event number `n` is due at `rate` events/s from `started` (ms, performance.now()). */
+async function paced(started: number, n: number, rate: number): Promise<void> {
+  const wait = started + (n / rate) * 1000 - performance.now();
+  // Timers are not finer than a millisecond: a few events go out together.
+  if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
 }
 
 export async function publishInputs(o: PublishOptions): Promise<PublishSummary> {
@@ -89,6 +110,7 @@ export async function publishInputs(o: PublishOptions): Promise<PublishSummary> 
     },
     () => async (batch) => {
       for (let i = 0; i < batch.length; i++) {
+        if (o.rate) await paced(started, events, o.rate);
         const ev = batch[i];
         const p = router.partition(ev);
         const subject = eventsSubject(p);
@@ -110,11 +132,7 @@ export async function publishInputs(o: PublishOptions): Promise<PublishSummary> 
     },
   );
   await Promise.all(pending);
-  if (o.closeAtEnd && Number.isFinite(maxTime)) {
-    // Past every chain's window and the engine's sweep interval: every chain closes.
-    const t = maxTime + o.config.TimeWindow + o.config.Lateness + 61_000;
-    await Promise.all(perPartition.map((_, p) => publishWatermark(o.js, p, t)));
-  }
+  if (o.closeAtEnd && Number.isFinite(maxTime)) await publishClose(o.js, o.config, o.partitions, maxTime);
   return {
     events,
     late: 0,
