@@ -31,7 +31,7 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--max-body <bytes>', 'largest accepted ingest body', String(SERVE_DEFAULTS.maxBodyBytes))
     .option('--reorder <duration>', 'event-time window to restore order across senders', '5s');
   return addSinkOptions(cmd, LIVE_SINKS, 'append')
-    .option('--idle-flush <duration>', 'release held events after this long without input', '1s')
+    .option('--idle-flush <duration>', 'hold no event for reordering longer than this (wall time)', '1s')
     .option('--request-timeout <duration>', 'a request must arrive completely within this time', '30s')
     .option('-q, --quiet', 'no log lines on stderr')
     .action(async (o: ServeFlags) => {
