@@ -9,9 +9,10 @@
 //   completes or changes a chain to that finding arriving on the findings stream (p50, p99).
 //   Saturated, a finding waits behind every event published before it: that is the backlog's
 //   age, not the system's latency, so it is printed beside the throughput only.
-// Only findings a published event triggers are timed: the final states the close-at-end
-// watermark sends come from the watermark, not from an event. Needs a real nats-server;
-// without one the rows say so and are skipped.
+// Only findings a published event triggers are timed: a chain's final state (a worker marks it
+// with the header Ratchain-Kind: final) comes from its window closing as event time moves on, or
+// from the close-at-end watermark, not from an event. Needs a real nats-server; without one the
+// rows say so and are skipped.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import { type PublishSummary, publishClose, publishInputs } from '../src/stream/
 import {
   EVENTS_STREAM,
   eventsSubject,
+  FINDING_KIND_HEADER,
   FINDINGS_STREAM,
   type Layout,
   openLayout,
@@ -66,12 +68,17 @@ function startWorker(url: string, own: string): Promise<ChildProcess> {
 }
 
 /** Waits until every partition's checkpoint (saved after its findings are acknowledged) has reached its last message. */
-async function processed(layout: Layout): Promise<void> {
+async function processed(layout: Layout, children: ChildProcess[]): Promise<void> {
   for (let p = 0; p < PARTITIONS; p++) {
     const last =
       (await layout.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: eventsSubject(p) }))?.seq ?? 0;
-    while (((await loadCheckpoint(layout.kv, p))?.last ?? 0) < last)
+    while (((await loadCheckpoint(layout.kv, p))?.last ?? 0) < last) {
+      // A worker that died would leave this waiting for ever.
+      const gone = children.find((c) => c.exitCode !== null || c.signalCode !== null);
+      if (gone)
+        throw new Error(`worker ${gone.pid} exited (${gone.exitCode ?? gone.signalCode}) before the end`);
       await new Promise((r) => setTimeout(r, 10));
+    }
   }
 }
 
@@ -82,6 +89,8 @@ interface Run {
   latencies: number[];
   /** Revisions that kept their last step's time (made by event time moving on), ms after that step's event. */
   later: number[];
+  /** Final states sent as chains closed (not timed). */
+  closed: number;
   findings: number;
   revisions: number;
 }
@@ -102,6 +111,7 @@ async function endToEnd(workers: number, file: string, config: Config, rate?: nu
     const latencies: number[] = [];
     const timed = new Set<string>();
     const later: number[] = [];
+    let closed = 0;
     const finals = new Set<string>();
     let closing = false;
     const sub = nc.subscribe('ratchain.findings.>');
@@ -109,7 +119,10 @@ async function endToEnd(workers: number, file: string, config: Config, rate?: nu
       for await (const m of sub) {
         const f = m.json<Finding>();
         finals.add(f.id);
-        if (closing) continue;
+        // A chain's final state comes from its window closing (event time moving on, or the
+        // close-at-end watermark), not from an event: counted, not timed.
+        if (m.headers?.get(FINDING_KIND_HEADER) === 'final') closed++;
+        if (closing || m.headers?.get(FINDING_KIND_HEADER) === 'final') continue;
         const key = `${canonicalHost(f.host)}|${f.lastSeen}`;
         const at = published.get(key);
         if (at === undefined) continue;
@@ -133,18 +146,18 @@ async function endToEnd(workers: number, file: string, config: Config, rate?: nu
       onProblem: () => {},
       onPublished: (ev) => published.set(`${canonicalHost(ev.host)}|${ev.time}`, performance.now()),
     });
-    await processed(layout);
+    await processed(layout, children);
     // Every event's findings are out: what follows comes from the close.
     closing = true;
     await publishClose(layout.js, config, PARTITIONS, pub.maxTime ?? 0);
-    await processed(layout);
+    await processed(layout, children);
     const seconds = (performance.now() - start) / 1000;
     sub.unsubscribe();
     await allIn;
     latencies.sort((a, b) => a - b);
     later.sort((a, b) => a - b);
     const revisions = (await layout.jsm.streams.info(FINDINGS_STREAM)).state.messages;
-    return { seconds, pub, latencies, later, findings: finals.size, revisions };
+    return { seconds, pub, latencies, later, closed, findings: finals.size, revisions };
   } finally {
     for (const c of children) {
       const gone = new Promise((r) => c.once('exit', r));
@@ -209,6 +222,7 @@ const bench: Benchmark = async ({ scale, workDir }) => {
         offered_events_s: Math.round(offered),
         finding_p50_ms: percentile(paced.latencies, 0.5).toFixed(1),
         timed: paced.latencies.length,
+        finals_untimed: paced.closed,
         time_driven: `${paced.later.length} p99 ${percentile(paced.later, 0.99).toFixed(0)} ms`,
         findings: `${paced.findings}/${expected}`,
       },

@@ -136,7 +136,10 @@ const shared = new WeakMap<Config, WeakMap<Catalog, Shared>>();
 
 function sharedFor(cfg: Config, catalog: Catalog): Shared {
   let byCatalog = shared.get(cfg);
-  if (!byCatalog) shared.set(cfg, (byCatalog = new WeakMap()));
+  if (!byCatalog) {
+    byCatalog = new WeakMap();
+    shared.set(cfg, byCatalog);
+  }
   let s = byCatalog.get(catalog);
   if (!s) {
     const presetDomains = cfg.ExternalIPAllowlist.presets.flatMap((id) => catalog.byId(id)?.domains ?? []);

@@ -11,6 +11,8 @@ export const FINDINGS_STREAM = 'RATCHAIN_FINDINGS';
 export const CHECKPOINT_BUCKET = 'ratchain_checkpoints';
 /** Header on a control message: nothing older than this event time (ms) will follow. */
 export const WATERMARK_HEADER = 'Ratchain-Watermark';
+/** Header on a published finding: `update` (a change an event made) or `final` (its chain closed). */
+export const FINDING_KIND_HEADER = 'Ratchain-Kind';
 
 export const eventsSubject = (p: number) => `ratchain.events.${p}`;
 export const findingsSubject = (p: number) => `ratchain.findings.${p}`;

@@ -6,7 +6,7 @@
 // deterministic (no wall clock), so the replay rebuilds the same state and the same finding
 // revisions, and nothing is lost or published twice, even after SIGKILL.
 import { AckPolicy, type Consumer, DeliverPolicy, type JsMsg, type PubAck } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import type { Catalog } from '../../catalog/types.ts';
 import type { Config } from '../../config/schema.ts';
 import type { RatEvent } from '../../model/event.ts';
@@ -17,6 +17,7 @@ import {
   consumerName,
   EVENTS_STREAM,
   eventsSubject,
+  FINDING_KIND_HEADER,
   findingsSubject,
   type Layout,
   WATERMARK_HEADER,
@@ -97,10 +98,13 @@ async function runPartition(o: WorkerOptions, p: number): Promise<void> {
     catalog: o.catalog,
     reorderMs: o.reorderMs ?? 5_000,
     capacity: 200_000,
-    onFinding(f) {
+    onFinding(f, kind) {
       if (seq <= muteUpTo) return; // published before the restart
+      const h = headers();
+      h.set(FINDING_KIND_HEADER, kind);
       const ack = js.publish(findingsSubject(p), enc.encode(JSON.stringify(f)), {
         msgID: `${f.id}:${f.revision}`,
+        headers: h,
       });
       pubs.push(ack);
       // Past the checkpoint a replay publishes again what went out before a crash: the stream
