@@ -189,3 +189,14 @@ export function createContext(
 export function hostFor(ctx: EngineContext, name: string, platform: HostState['platform']): HostState {
   return ctx.hosts.get(name, platform, ctx.now);
 }
+
+/** What the engine holds right now: hosts, agents and processes. */
+export function holding(ctx: EngineContext): { hosts: number; agents: number; processes: number } {
+  let agents = 0;
+  let processes = 0;
+  for (const h of ctx.hosts.hosts.values()) {
+    agents += h.agents.size;
+    processes += h.procCount;
+  }
+  return { hosts: ctx.hosts.hosts.size, agents, processes };
+}

@@ -15,6 +15,7 @@ import {
   type EngineContext,
   type EngineOptions,
   type EngineStats,
+  holding,
   hostFor,
 } from './context.ts';
 import { expireFlows, flowsWaiting, networkDns, recordLease } from './flow-join.ts';
@@ -64,12 +65,14 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   const expiry = cfg.TimeWindow + cfg.Lateness;
   let nextSweep = Number.NEGATIVE_INFINITY;
 
+  const afterEvent = opts.batchChanges ? () => {} : () => emitChanges(ctx);
   function advanceTo(t: number): void {
     if (t > ctx.now) ctx.now = t;
     if (ctx.now >= nextSweep) {
       sweep(ctx, expiry);
       nextSweep = ctx.now + cfg.TimeWindow / UPKEEP_PER_WINDOW;
     }
+    afterEvent();
   }
 
   /** One event, in time order: dispatched to the step modules that read it. */
@@ -96,13 +99,8 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     if (h.units.managerStarts.length) settleUnitTies(ctx, h);
   }
 
-  // Changed findings go out after each event, unless the caller batches them.
-  const afterEvent = opts.batchChanges ? () => {} : () => emitChanges(ctx);
   return {
-    advance(t) {
-      advanceTo(t);
-      afterEvent();
-    },
+    advance: advanceTo,
     emitChanges: () => emitChanges(ctx),
     push(ev) {
       ctx.stats.events++;
@@ -197,16 +195,6 @@ function onFile(ctx: EngineContext, h: HostState, ev: FileEvent): void {
   const writer = procFor(h, ev.proc, ev.time);
   observe(ctx, h, writer, ev.time, ev.src);
   if (!filePersistenceAt(ctx, h, path, writer, ev)) rememberWriter(ctx, h, writer, path, ev);
-}
-
-function holding(ctx: EngineContext): { hosts: number; agents: number; processes: number } {
-  let agents = 0;
-  let processes = 0;
-  for (const h of ctx.hosts.hosts.values()) {
-    agents += h.agents.size;
-    processes += h.procCount;
-  }
-  return { hosts: ctx.hosts.hosts.size, agents, processes };
 }
 
 /**

@@ -14,7 +14,10 @@ import { defaultConfig } from './watch-harness.ts';
 
 function decode(lines: string[]): RatEvent[] {
   const out: RatEvent[] = [];
-  const intake = createLiveIntake({ onEvent: (ev) => out.push(ev), onProblem: (p) => assert.fail(p.message) });
+  const intake = createLiveIntake({
+    onEvent: (ev) => out.push(ev),
+    onProblem: (p) => assert.fail(p.message),
+  });
   const feed = intake.open('fleet.xml');
   feed.write(Buffer.from(`${lines.join('\n')}\n`));
   feed.end(true);
@@ -78,5 +81,8 @@ test('without a clock nothing is released by wall time', () => {
   live.releaseHeld(Number.POSITIVE_INFINITY);
   assert.equal(live.buffered(), held);
   live.finish();
-  assert.ok(found.some((f) => f.stepCount === 4), 'the chain is complete at the end');
+  assert.ok(
+    found.some((f) => f.stepCount === 4),
+    'the chain is complete at the end',
+  );
 });
