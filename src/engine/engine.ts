@@ -75,7 +75,6 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
     afterEvent();
   }
 
-  /** One event, in time order: dispatched to the step modules that read it. */
   function pushAt(ev: RatEvent): void {
     if (ev.kind === 'network' && ev.flow) {
       onFlow(ctx, ev);
@@ -90,8 +89,7 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
       networkDns(ctx, { ...ev, clientIp: ev.clientIp });
       return;
     }
-    const upTo = ctx.now - cfg.FlowJoinTolerance;
-    if (flowsWaiting(ctx.flows) > 0) resolveFlows(ctx, upTo);
+    if (flowsWaiting(ctx.flows) > 0) resolveFlows(ctx, ctx.now - cfg.FlowJoinTolerance);
     const h = hostFor(ctx, ev.host, ev.platform);
     h.lastTime = ev.time;
     maintain(ctx, h, expiry);
