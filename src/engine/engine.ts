@@ -76,25 +76,19 @@ export function createEngine(cfg: Config, catalog: Catalog, opts: EngineOptions 
   }
 
   function pushAt(ev: RatEvent): void {
-    if (ev.kind === 'network' && ev.flow) {
-      onFlow(ctx, ev);
-      return;
-    }
+    if (ev.kind === 'network' && ev.flow) onFlow(ctx, ev);
     // Network sensors name addresses, not hosts: the flow join's address book places them.
-    if (ev.kind === 'lease') {
-      recordLease(ctx.flows, ev);
-      return;
-    }
-    if (ev.kind === 'dns' && ev.clientIp !== undefined) {
+    else if (ev.kind === 'lease') recordLease(ctx.flows, ev);
+    else if (ev.kind === 'dns' && ev.clientIp !== undefined)
       networkDns(ctx, { ...ev, clientIp: ev.clientIp });
-      return;
+    else {
+      if (flowsWaiting(ctx.flows) > 0) resolveFlows(ctx, ctx.now - cfg.FlowJoinTolerance);
+      const h = hostFor(ctx, ev.host, ev.platform);
+      h.lastTime = ev.time;
+      maintain(ctx, h, expiry);
+      dispatch(ctx, h, ev);
+      if (h.units.managerStarts.length) settleUnitTies(ctx, h);
     }
-    if (flowsWaiting(ctx.flows) > 0) resolveFlows(ctx, ctx.now - cfg.FlowJoinTolerance);
-    const h = hostFor(ctx, ev.host, ev.platform);
-    h.lastTime = ev.time;
-    maintain(ctx, h, expiry);
-    dispatch(ctx, h, ev);
-    if (h.units.managerStarts.length) settleUnitTies(ctx, h);
   }
 
   return {
