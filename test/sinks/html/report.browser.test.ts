@@ -39,12 +39,21 @@ if (!present && process.env.CI)
 const skip = present ? false : `${CHROMIUM} not found: install Debian chromium to run the browser test`;
 if (skip) process.stderr.write(`SKIP html report browser test: ${skip}\n`);
 
+/** One browser for the file (a launch costs about 2 s of CPU); each page has a context of its own. */
+let launched: Promise<Browser> | undefined;
+const browser = (): Promise<Browser> => {
+  launched ??= launchChromium();
+  return launched;
+};
+after(async () => {
+  await (await launched)?.close();
+});
+
 /** A desktop and a phone: every interaction is tried at both. */
 const WIDTHS = [1400, 390] as const;
 
 for (const width of WIDTHS)
   describe(`HTML report in headless Chromium at ${width} px`, { skip }, () => {
-    let browser: Browser;
     let page: Page;
     let dir: string;
     const problems: string[] = [];
@@ -78,8 +87,7 @@ for (const width of WIDTHS)
         join(dir, 'report.html'),
         renderHtml(findings, RUN, { generated: new Date('2026-11-04T00:00:00Z') }),
       );
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: { width, height: 1000 } });
+      page = await (await browser()).newPage({ viewport: { width, height: 1000 } });
       page.on('console', (m) => {
         if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
       });
@@ -94,7 +102,7 @@ for (const width of WIDTHS)
     });
 
     after(async () => {
-      await browser?.close();
+      await page?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
@@ -312,7 +320,6 @@ const OVERFLOWING = `(() => {
 })()`;
 
 describe('HTML report of the shipped examples in headless Chromium', { skip }, () => {
-  let browser: Browser;
   let dir: string;
   let url: string;
   const problems: string[] = [];
@@ -324,16 +331,14 @@ describe('HTML report of the shipped examples in headless Chromium', { skip }, (
     const r = await runCli('hunt', examples, '-q', '--html', file);
     assert.equal(r.code, 0, r.stderr);
     url = pathToFileURL(file).href;
-    browser = await launchChromium();
   });
 
   after(async () => {
-    await browser?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   async function open(width: number): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const page = await (await browser()).newPage({ viewport: { width, height: 900 } });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
