@@ -154,7 +154,10 @@ for (const width of WIDTHS)
 
     it('shows control and format characters escaped, as the terminal report does', async () => {
       await page.click('#rows tr[data-id="ctrl00000000000000000000"]');
-      await page.waitForSelector('#detail-title');
+      // The detail follows the URL hash (an event after the click), and the previous finding's
+      // title is still there until then: wait for the row to be marked selected, which the same
+      // render does just before it writes the title.
+      await page.waitForSelector('#rows tr.sel[data-id="ctrl00000000000000000000"]');
       assert.equal(await page.textContent('#detail-title'), terminalSafe(CONTROL_TITLE));
       // Everything the finding puts on the page: its row, its detail, the overview and fleet chart.
       const text = (await page.locator('#rows, #detail, #overview, #fleet-chart').allTextContents()).join(
