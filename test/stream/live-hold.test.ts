@@ -25,7 +25,8 @@ function decode(lines: string[]): RatEvent[] {
   return out;
 }
 
-function liveWithClock(now: () => number) {
+/** A live engine with one lane per host; `now` is its wall clock (serve gives one, workers do not). */
+function liveWithClock(now?: () => number) {
   const config = defaultConfig();
   const found: Finding[] = [];
   const live = createLiveEngine({
@@ -63,18 +64,7 @@ test('a quiet host gets its finding once its events have been held long enough, 
 });
 
 test('without a clock nothing is released by wall time', () => {
-  const { live, found } = (() => {
-    const config = defaultConfig();
-    const found: Finding[] = [];
-    const live = createLiveEngine({
-      config,
-      catalog: builtinCatalog(),
-      reorderMs: 5_000,
-      capacity: 10_000,
-      onFinding: (f) => found.push(f),
-    });
-    return { live, found };
-  })();
+  const { live, found } = liveWithClock();
   for (const ev of decode(fleetLines({ hosts: 1 }))) live.push(ev);
   const held = live.buffered();
   assert.ok(held > 0);
