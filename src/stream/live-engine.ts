@@ -12,13 +12,18 @@
 // (same id, higher revision), and once more at close when the final state was never sent. The
 // wall clock is read only when the caller gives one (`now`, serve): then no event is held longer
 // than the caller asks (`releaseHeld`), even in a lane whose host sends nothing later. Without
-// it (workers, which replay), the same input gives the same output.
+// it (workers, which replay), the same input gives the same output. A caller that knows who sent
+// each event and when a batch is whole (serve: a request body) names the source (`bySource`):
+// then a lane releases at once what every source feeding it has already passed in order
+// (`releaseDelivered`, stream/source-order.ts), so one in-order sender's findings do not wait
+// out the hold; out-of-order or disagreeing sources still wait for it.
 import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
 import { createEngine, type Engine, type EngineStats } from '../engine/engine.ts';
 import type { RatEvent } from '../model/event.ts';
 import type { Finding } from '../model/finding.ts';
 import { createReorderHeap, type ReorderHeap } from './reorder.ts';
+import { noteDelivery, passedByAll, type SourceMarks } from './source-order.ts';
 
 export type FindingKind = 'update' | 'final';
 
@@ -48,6 +53,11 @@ export interface LiveEngineOptions {
    * depend on how input was cut into batches (workers replay).
    */
   batchChanges?: boolean;
+  /**
+   * Events are pushed with the name of their source, in whole batches (`push(ev, source)`, then
+   * `releaseDelivered()`); each lane tracks how far each source has delivered in order.
+   */
+  bySource?: boolean;
 }
 
 export interface LiveStats {
@@ -65,8 +75,8 @@ export interface LiveStats {
 }
 
 export interface LiveEngine {
-  /** Offers one event; returns what happened to it. */
-  push(ev: RatEvent): 'held' | 'direct' | 'late';
+  /** Offers one event (with bySource: sent by `source`); returns what happened to it. */
+  push(ev: RatEvent, source?: string): 'held' | 'direct' | 'late';
   /** Releases every held event (inputs went quiet). */
   flush(): void;
   /**
@@ -75,6 +85,11 @@ export interface LiveEngine {
    * findings they complete, waiting while other hosts keep sending. Needs `now`.
    */
   releaseHeld(arrivedBy: number): void;
+  /**
+   * With bySource, after a batch: releases, in each lane the pushes since the last call fed,
+   * every held event no newer than what each source feeding the lane has delivered in order.
+   */
+  releaseDelivered(): void;
   /** Events held for reordering, over all lanes. */
   buffered(): number;
   /** With batchChanges: sends the findings the events pushed since the last call changed. */
@@ -95,6 +110,8 @@ interface Lane {
   clocks: Map<string, number>;
   /** With `now`: the lane's newest event time as of each arrival time, oldest first. */
   arrivals: Arrival[];
+  /** With bySource: how far each source feeding the lane has delivered in order. */
+  sources?: SourceMarks;
 }
 
 interface Arrival {
@@ -223,8 +240,24 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
     }
   };
 
+  /** Lanes fed since the last `releaseDelivered` (bySource). */
+  const delivered = new Set<Lane>();
+  const noteSource = (lane: Lane, source: string, t: number, at: number) => {
+    lane.sources ??= new Map();
+    noteDelivery(lane.sources, source, t, at);
+    delivered.add(lane);
+  };
+  const releasePassed = (lane: Lane, at: number) => {
+    releaseUpTo(lane, passedByAll(lane.sources!, at));
+    if (lane.held.size() === 0) {
+      lane.arrivals.length = 0;
+      waiting.delete(lane);
+    }
+  };
+
   const closeLane = (key: string, lane: Lane) => {
     waiting.delete(lane);
+    delivered.delete(lane);
     touched.delete(lane);
     releaseUpTo(lane, Number.POSITIVE_INFINITY);
     lane.engine.finish();
@@ -251,7 +284,7 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
   };
 
   return {
-    push(ev) {
+    push(ev, source = '') {
       eventsIn++;
       const lane = laneFor(ev);
       const t = ev.time;
@@ -259,6 +292,8 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
         toEngine(lane, ev); // the engine counts and ignores it
         return 'direct';
       }
+      const at = o.now?.() ?? 0;
+      if (o.bySource) noteSource(lane, source, t, at);
       if (t > lane.maxTime) lane.maxTime = t;
       if (lateOnItsClock(lane, clockOf(ev), t, lateness)) {
         late++;
@@ -272,7 +307,7 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
       }
       lane.held.push(ev);
       held++;
-      if (o.now) noteArrival(lane, o.now());
+      if (o.now) noteArrival(lane, at);
       releaseUpTo(lane, lane.maxTime - o.reorderMs);
       if (held > o.capacity) releaseUpTo(lane, lane.held.peekTime());
       return 'held';
@@ -295,6 +330,12 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
           waiting.delete(lane);
         }
       }
+      emitChanges();
+    },
+    releaseDelivered() {
+      const at = o.now?.() ?? 0;
+      for (const lane of delivered) releasePassed(lane, at);
+      delivered.clear();
       emitChanges();
     },
     buffered: () => held,

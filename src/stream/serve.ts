@@ -117,6 +117,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     laneOf: router.hostKey,
     now: Date.now,
     batchChanges: true,
+    bySource: true,
     onFinding(f, kind) {
       store.put(f);
       sse.send('finding', `${f.id}:${f.revision}`, f);
@@ -129,7 +130,8 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     onProblem: (p: Problem) => void,
   ) => createLiveIntake({ defaultHost, stages: o.stages, onEvent, onProblem });
   // No event is held for reordering longer than idleFlushMs of wall time, lane by lane: with one
-  // lane per host, a host that goes quiet must not wait for the whole fleet to go quiet.
+  // lane per host, a host that goes quiet must not wait for the whole fleet to go quiet. Events
+  // every sender of their host has already passed in order go out sooner, with their body.
   const idle = setInterval(
     () => {
       if (live.buffered() > 0) live.releaseHeld(Date.now() - o.idleFlushMs);
@@ -246,10 +248,11 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       }
       for (const ev of held) {
         body.accepted++;
-        if (live.push(ev) === 'late') body.late++;
+        if (live.push(ev, name) === 'late') body.late++;
       }
-      // One finding per chain the body changed, not one per event.
-      live.emitChanges();
+      // The body is whole: what no sender can still precede is released, and one finding goes
+      // out per chain the body changed, not one per event.
+      live.releaseDelivered();
       for (const h of hosts) {
         if (!h.host) hostless += h.records;
         o.onHost?.(h);
