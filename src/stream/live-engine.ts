@@ -13,10 +13,10 @@
 // wall clock is read only when the caller gives one (`now`, serve): then no event is held longer
 // than the caller asks (`releaseHeld`), even in a lane whose host sends nothing later. Without
 // it (workers, which replay), the same input gives the same output. A caller that knows who sent
-// each event and when a batch is whole (serve: a request body) names the source (`bySource`):
-// then a lane releases at once what every source feeding it has already passed in order
-// (`releaseDelivered`, stream/source-order.ts), so one in-order sender's findings do not wait
-// out the hold; out-of-order or disagreeing sources still wait for it.
+// each event and when a batch is whole (serve: a request body) hands over whole batches with
+// their source (`deliver`, with `bySource`): then a lane releases at once what every source
+// feeding it has already passed in order (stream/source-order.ts), so one in-order sender's
+// findings do not wait out the hold; out-of-order or disagreeing sources still wait for it.
 import type { Catalog } from '../catalog/types.ts';
 import type { Config } from '../config/schema.ts';
 import { createEngine, type Engine, type EngineStats } from '../engine/engine.ts';
@@ -54,8 +54,9 @@ export interface LiveEngineOptions {
    */
   batchChanges?: boolean;
   /**
-   * Events are pushed with the name of their source, in whole batches (`push(ev, source)`, then
-   * `releaseDelivered()`); each lane tracks how far each source has delivered in order.
+   * Each lane tracks how far each source has delivered in order (batches given to `deliver`;
+   * events given to `push` count as one unnamed source), and a delivered batch releases what
+   * every source feeding its lane has passed.
    */
   bySource?: boolean;
 }
@@ -75,8 +76,15 @@ export interface LiveStats {
 }
 
 export interface LiveEngine {
-  /** Offers one event (with bySource: sent by `source`); returns what happened to it. */
-  push(ev: RatEvent, source?: string): 'held' | 'direct' | 'late';
+  /** Offers one event; returns what happened to it. */
+  push(ev: RatEvent): 'held' | 'direct' | 'late';
+  /**
+   * Offers one whole batch from `source` (serve: an accepted request body) lane by lane: a
+   * lane's events, then (bySource) what every source feeding the lane has passed in order is
+   * released, then the findings they changed go out, before the next lane's events are taken,
+   * so a lane's findings do not wait for the rest of the batch. Returns how many were late.
+   */
+  deliver(events: RatEvent[], source: string): number;
   /** Releases every held event (inputs went quiet). */
   flush(): void;
   /**
@@ -85,11 +93,6 @@ export interface LiveEngine {
    * findings they complete, waiting while other hosts keep sending. Needs `now`.
    */
   releaseHeld(arrivedBy: number): void;
-  /**
-   * With bySource, after a batch: releases, in each lane the pushes since the last call fed,
-   * every held event no newer than what each source feeding the lane has delivered in order.
-   */
-  releaseDelivered(): void;
   /** Events held for reordering, over all lanes. */
   buffered(): number;
   /** With batchChanges: sends the findings the events pushed since the last call changed. */
@@ -240,15 +243,9 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
     }
   };
 
-  /** Lanes fed since the last `releaseDelivered` (bySource). */
-  const delivered = new Set<Lane>();
-  const noteSource = (lane: Lane, source: string, t: number, at: number) => {
-    lane.sources ??= new Map();
-    noteDelivery(lane.sources, source, t, at);
-    delivered.add(lane);
-  };
   const releasePassed = (lane: Lane, at: number) => {
-    releaseUpTo(lane, passedByAll(lane.sources!, at));
+    if (!lane.sources) return;
+    releaseUpTo(lane, passedByAll(lane.sources, at));
     if (lane.held.size() === 0) {
       lane.arrivals.length = 0;
       waiting.delete(lane);
@@ -257,7 +254,6 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
 
   const closeLane = (key: string, lane: Lane) => {
     waiting.delete(lane);
-    delivered.delete(lane);
     touched.delete(lane);
     releaseUpTo(lane, Number.POSITIVE_INFINITY);
     lane.engine.finish();
@@ -265,8 +261,7 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
     lanes.delete(key);
   };
 
-  const laneFor = (ev: RatEvent): Lane => {
-    const key = o.laneOf?.(ev) ?? '';
+  const laneFor = (key: string): Lane => {
     let lane = lanes.get(key);
     if (lane) {
       // Most recently used last, so the first is the one to close when full.
@@ -283,34 +278,56 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
     return lane;
   };
 
+  /** One event into its lane, from `source`, arrived at wall time `at`. */
+  const pushTo = (lane: Lane, ev: RatEvent, source: string, at: number): 'held' | 'direct' | 'late' => {
+    eventsIn++;
+    const t = ev.time;
+    if (!Number.isFinite(t)) {
+      toEngine(lane, ev); // the engine counts and ignores it
+      return 'direct';
+    }
+    if (o.bySource) {
+      lane.sources ??= new Map();
+      noteDelivery(lane.sources, source, t, at);
+    }
+    if (t > lane.maxTime) lane.maxTime = t;
+    if (lateOnItsClock(lane, clockOf(ev), t, lateness)) {
+      late++;
+      o.onLate?.(ev);
+      return 'late';
+    }
+    if (t < lane.released) {
+      // Behind what was already released but inside Lateness: the engine keeps state for it.
+      toEngine(lane, ev);
+      return 'direct';
+    }
+    lane.held.push(ev);
+    held++;
+    if (o.now) noteArrival(lane, at);
+    releaseUpTo(lane, lane.maxTime - o.reorderMs);
+    if (held > o.capacity) releaseUpTo(lane, lane.held.peekTime());
+    return 'held';
+  };
+
   return {
-    push(ev, source = '') {
-      eventsIn++;
-      const lane = laneFor(ev);
-      const t = ev.time;
-      if (!Number.isFinite(t)) {
-        toEngine(lane, ev); // the engine counts and ignores it
-        return 'direct';
+    push: (ev) => pushTo(laneFor(o.laneOf?.(ev) ?? ''), ev, '', o.now?.() ?? 0),
+    deliver(events, source) {
+      const byLane = new Map<string, RatEvent[]>();
+      for (const ev of events) {
+        const key = o.laneOf?.(ev) ?? '';
+        const list = byLane.get(key);
+        if (list) list.push(ev);
+        else byLane.set(key, [ev]);
       }
       const at = o.now?.() ?? 0;
-      if (o.bySource) noteSource(lane, source, t, at);
-      if (t > lane.maxTime) lane.maxTime = t;
-      if (lateOnItsClock(lane, clockOf(ev), t, lateness)) {
-        late++;
-        o.onLate?.(ev);
-        return 'late';
+      let lateHere = 0;
+      for (const [key, list] of byLane) {
+        const lane = laneFor(key);
+        for (const ev of list) if (pushTo(lane, ev, source, at) === 'late') lateHere++;
+        releasePassed(lane, at);
+        emitChanges();
       }
-      if (t < lane.released) {
-        // Behind what was already released but inside Lateness: the engine keeps state for it.
-        toEngine(lane, ev);
-        return 'direct';
-      }
-      lane.held.push(ev);
-      held++;
-      if (o.now) noteArrival(lane, at);
-      releaseUpTo(lane, lane.maxTime - o.reorderMs);
-      if (held > o.capacity) releaseUpTo(lane, lane.held.peekTime());
-      return 'held';
+      return lateHere;
     },
     flush() {
       for (const lane of lanes.values()) releaseUpTo(lane, Number.POSITIVE_INFINITY);
@@ -330,12 +347,6 @@ export function createLiveEngine(o: LiveEngineOptions): LiveEngine {
           waiting.delete(lane);
         }
       }
-      emitChanges();
-    },
-    releaseDelivered() {
-      const at = o.now?.() ?? 0;
-      for (const lane of delivered) releasePassed(lane, at);
-      delivered.clear();
       emitChanges();
     },
     buffered: () => held,

@@ -246,13 +246,10 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
         rejected.inc('unreadable');
         return sendJson(res, 400, { error: 'no event could be read from the body', ...body });
       }
-      for (const ev of held) {
-        body.accepted++;
-        if (live.push(ev, name) === 'late') body.late++;
-      }
-      // The body is whole: what no sender can still precede is released, and one finding goes
-      // out per chain the body changed, not one per event.
-      live.releaseDelivered();
+      // The body is whole: host by host, its events go in, what no sender of the host can still
+      // precede is released, and one finding goes out per chain the body changed.
+      body.accepted = held.length;
+      body.late = live.deliver(held, name);
       for (const h of hosts) {
         if (!h.host) hostless += h.records;
         o.onHost?.(h);

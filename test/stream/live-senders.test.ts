@@ -16,15 +16,14 @@ import { verdict } from '../abuse/compare.ts';
 import { fleetLines } from '../fixtures/stream/fleet.ts';
 import { defaultConfig } from './watch-harness.ts';
 
-/** One host's chain (4 steps) with benign noise, in time order. */
-function hostEvents(): RatEvent[] {
+function decode(lines: string[]): RatEvent[] {
   const out: RatEvent[] = [];
   const intake = createLiveIntake({
     onEvent: (ev) => out.push(ev),
     onProblem: (p) => assert.fail(p.message),
   });
   const feed = intake.open('fleet.xml');
-  feed.write(Buffer.from(`${fleetLines({ hosts: 1, noise: 10 }).join('\n')}\n`));
+  feed.write(Buffer.from(`${lines.join('\n')}\n`));
   feed.end(true);
   intake.settle();
   return out;
@@ -49,24 +48,50 @@ function liveBySource(bySource = true) {
   return { live, latest, clock };
 }
 
-const events = hostEvents();
+/** One host's chain (4 steps) with benign noise, in time order. */
+const events = decode(fleetLines({ hosts: 1, noise: 10 }));
 const last = events[events.length - 1].time;
 /** Whether the host's finding includes its last event (the last shell of the chain). */
 const complete = (latest: Map<string, Finding>) =>
   [...latest.values()].some((f) => f.stepCount === 4 && f.lastSeen === last);
 
 test('one in-order sender: its finding goes out when its batch is delivered, with no hold check', () => {
+  const pushed = liveBySource();
+  for (const ev of events) pushed.live.push(ev);
+  assert.ok(!complete(pushed.latest), 'pushed one by one, nothing says no earlier event is coming: held');
+
   const { live, latest } = liveBySource();
-  for (const ev of events) live.push(ev, 'collector');
-  assert.ok(!complete(latest), 'pushed but not delivered: the last events are held for reordering');
-  live.releaseDelivered();
+  assert.equal(live.deliver(events, 'collector'), 0, 'none late');
   assert.ok(complete(latest), 'the sender has passed its last event: nothing of it is held');
   assert.equal(live.buffered(), 0);
 });
 
+test("one batch of two hosts: the first host's findings go out before the second host's events are taken", () => {
+  const second = decode(fleetLines({ hosts: 1, first: 2, noise: 10 }));
+  const batch = [...events, ...second].sort((x, y) => x.time - y.time);
+  const config = defaultConfig();
+  let takenAtFirst: number | undefined;
+  const live = createLiveEngine({
+    config,
+    catalog: builtinCatalog(),
+    reorderMs: 5_000,
+    capacity: 10_000,
+    laneOf: createRouter(config, 1).hostKey,
+    now: () => 1_000,
+    batchChanges: true,
+    bySource: true,
+    onFinding: (f) => {
+      if (f.host.startsWith('WS-0001') && f.lastSeen === last) takenAtFirst = live.stats().eventsIn;
+    },
+  });
+  live.deliver(batch, 'collector');
+  assert.equal(takenAtFirst, events.length, "only the first host's events had been taken");
+  assert.equal(live.stats().eventsIn, batch.length);
+});
+
 test('two senders of one host, one behind: held events wait for the slower one, and all of its are reordered', () => {
   const reference = liveBySource();
-  for (const ev of events) reference.live.push(ev, 'one');
+  reference.live.deliver(events, 'one');
   reference.live.finish();
 
   // a sends the even events, b the odd ones, each in order, but b one event behind a (within
@@ -78,13 +103,14 @@ test('two senders of one host, one behind: held events wait for the slower one, 
   ];
   for (let i = 4; i < events.length; i += 2) batches.push(['a', events[i]], ['b', events[i - 1]]);
   const { live, latest, clock } = liveBySource();
-  const outcomes = new Set<string>();
   for (const [source, ev] of batches) {
-    const outcome = live.push(ev, source);
-    if (source === 'b') outcomes.add(outcome);
-    live.releaseDelivered();
+    const before = live.stats().watermark ?? Number.NEGATIVE_INFINITY;
+    assert.equal(live.deliver([ev], source), 0);
+    if (source === 'a' || ev === events[1]) continue;
+    assert.ok(before < ev.time, "b's event is newer than anything released: it was held, not passed on");
+    assert.equal(live.stats().watermark, ev.time, 'both have passed it now: released up to it');
+    assert.equal(live.buffered(), 1, "a's newer event waits for b");
   }
-  assert.deepEqual(outcomes, new Set(['held']), "every one of b's events was still held: reordered");
   assert.ok(!complete(latest), "a's last event is newer than anything b has passed: held for b");
 
   clock.wall += 250;
@@ -101,8 +127,7 @@ test('two senders of one host, one behind: held events wait for the slower one, 
 test('a sender that delivers out of order waits for the hold', () => {
   const { live, latest, clock } = liveBySource();
   const n = events.length;
-  for (const ev of [...events.slice(0, n - 2), events[n - 1], events[n - 2]]) live.push(ev, 'swapped');
-  live.releaseDelivered();
+  live.deliver([...events.slice(0, n - 2), events[n - 1], events[n - 2]], 'swapped');
   assert.ok(!complete(latest), 'its marks promise nothing: held');
 
   clock.wall += 250;
@@ -113,15 +138,13 @@ test('a sender that delivers out of order waits for the hold', () => {
 
 test('a sender silent on a host for SOURCE_GONE_MS is no longer waited for', () => {
   const { live, latest, clock } = liveBySource();
-  live.push(events[0], 'gone');
   const half = Math.floor(events.length / 2);
-  for (const ev of events.slice(1, half)) live.push(ev, 'stays');
-  live.releaseDelivered();
+  live.deliver([events[0]], 'gone');
+  live.deliver(events.slice(1, half), 'stays');
   assert.ok(live.buffered() > 0, "held for 'gone', which may still send what comes between");
 
   clock.wall += SOURCE_GONE_MS;
-  for (const ev of events.slice(half)) live.push(ev, 'stays');
-  live.releaseDelivered();
+  live.deliver(events.slice(half), 'stays');
   assert.ok(complete(latest), "'gone' is forgotten: the one sender left has passed everything");
   assert.equal(live.buffered(), 0);
 });
@@ -129,10 +152,9 @@ test('a sender silent on a host for SOURCE_GONE_MS is no longer waited for', () 
 test('the limit: a sender first seen after a host released meets the engine directly with older events', () => {
   const { live } = liveBySource();
   const n = events.length;
-  for (const ev of [...events.slice(0, n - 2), events[n - 1]]) live.push(ev, 'first');
-  live.releaseDelivered();
+  live.deliver([...events.slice(0, n - 2), events[n - 1]], 'first');
   assert.equal(
-    live.push(events[n - 2], 'newcomer'),
+    live.push(events[n - 2]),
     'direct',
     'nothing told the lane to wait for it; within Lateness the engine still uses it',
   );
@@ -140,8 +162,7 @@ test('the limit: a sender first seen after a host released meets the engine dire
 
 test('without bySource a delivered batch releases nothing: watch and workers are as before', () => {
   const { live, latest } = liveBySource(false);
-  for (const ev of events) live.push(ev, 'ignored');
-  live.releaseDelivered();
+  live.deliver(events, 'ignored');
   assert.ok(!complete(latest));
   assert.ok(live.buffered() > 0);
 });
