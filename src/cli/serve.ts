@@ -9,6 +9,7 @@ import { LIVE_SINKS } from './commands/sink-options.ts';
 import { EXIT } from './exit.ts';
 import { resolveInputs } from './input-flags.ts';
 import type { CliIO } from './io.ts';
+import { statusLines } from './status-lines.ts';
 
 export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number> {
   const resolved = await resolveInputs(o, io);
@@ -42,9 +43,8 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
   if (!token && !/^(127\.|::1$|localhost$)/.test(o.listen))
     io.stderr.write(`ratchain: warning: listening on ${o.listen} without --token\n`);
   const out = openOutputs(sinkRequests(o, LIVE_SINKS), { live: true, stdout: io.stdout });
-  const say = (s: string) => {
-    if (!o.quiet) io.stderr.write(`ratchain: ${s}\n`);
-  };
+  const status = statusLines(io.stderr, !!o.quiet);
+  const say = status.say;
   let running: Awaited<ReturnType<typeof serve>>;
   try {
     running = await serve({
@@ -70,6 +70,7 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
       },
     });
   } catch (e) {
+    status.flush();
     io.stderr.write(`ratchain: cannot listen on ${o.listen}:${port}: ${(e as Error).message}\n`);
     return EXIT.usage;
   }
@@ -81,5 +82,6 @@ export async function runServeCommand(o: ServeFlags, io: CliIO): Promise<number>
   say('stopping');
   await running.close();
   out.close();
+  status.flush();
   return EXIT.ok;
 }

@@ -12,6 +12,7 @@ import type { WatchFlags } from './commands/watch.ts';
 import { EXIT } from './exit.ts';
 import { resolveInputs } from './input-flags.ts';
 import type { CliIO } from './io.ts';
+import { statusLines } from './status-lines.ts';
 
 /** Hosts whose clock offset the stop line names (the largest first). */
 const MAX_OFFSETS_SHOWN = 12;
@@ -41,11 +42,10 @@ export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const say = (s: string) => {
-    if (!o.quiet) io.stderr.write(`ratchain: ${s}\n`);
-  };
+  const status = statusLines(io.stderr, !!o.quiet);
+  const say = status.say;
   const onProblem = (p: Problem) =>
-    io.stderr.write(`ratchain: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`);
+    status.tell(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
   say(`watching ${inputs.join(', ')} (Ctrl-C to stop)`);
   const summary = await watch({
     inputs,
@@ -76,5 +76,6 @@ export async function runWatchCommand(inputs: string[], o: WatchFlags, io: CliIO
   for (const h of summary.hosts) say(`hosts: ${h.input}: ${describeHostNote(h)}`);
   const offsets = summary.engine.clockOffsets ?? [];
   if (offsets.length) say(`clocks: ${describeOffsets(offsets, MAX_OFFSETS_SHOWN)}`);
+  status.flush();
   return EXIT.ok;
 }

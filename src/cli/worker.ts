@@ -11,6 +11,7 @@ import type { WorkerFlags } from './commands/worker.ts';
 import { loadCatalogOrReport, loadConfigOrExit } from './config.ts';
 import { EXIT } from './exit.ts';
 import type { CliIO } from './io.ts';
+import { statusLines } from './status-lines.ts';
 
 /** "0,2,5-7" → [0, 2, 5, 6, 7]; undefined when malformed or out of range. */
 export function parsePartitionList(s: string, partitions: number): number[] | undefined {
@@ -40,9 +41,8 @@ export async function runWorkerCommand(o: WorkerFlags, io: CliIO): Promise<numbe
     io.stderr.write(`ratchain: --own "${o.own}" is not a list of partitions below ${partitions}\n`);
     return EXIT.usage;
   }
-  const say = (s: string) => {
-    if (!o.quiet) io.stderr.write(`ratchain: ${s}\n`);
-  };
+  const status = statusLines(io.stderr, !!o.quiet);
+  const say = status.say;
   let nc: Awaited<ReturnType<typeof connect>>;
   try {
     nc = await connect({
@@ -64,6 +64,7 @@ export async function runWorkerCommand(o: WorkerFlags, io: CliIO): Promise<numbe
   try {
     const layout = await openLayout(nc, partitions);
     say(`worker for partitions ${own.join(',')} of ${partitions}`);
+    status.flush(); // before the catalogue's own lines
     await runWorker({
       nc,
       layout,
@@ -81,9 +82,10 @@ export async function runWorkerCommand(o: WorkerFlags, io: CliIO): Promise<numbe
     say('stopped after checkpointing');
     return EXIT.ok;
   } catch (e) {
-    io.stderr.write(`ratchain: ${(e as Error).message}\n`);
+    status.tell((e as Error).message);
     return EXIT.usage;
   } finally {
+    status.flush();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await nc.drain().catch(() => {});

@@ -29,7 +29,7 @@ export interface RemediationAction {
   evidence: string[];
 }
 
-type Draft = Omit<RemediationAction, 'evidence'> & { evidence: Set<string> };
+const ORDER: RemediationKind[] = ['process', 'persistence', 'binary', 'destination', 'download', 'account'];
 
 function ref(e: Evidence): string {
   const s = e.src;
@@ -52,45 +52,62 @@ function leaf(path: string): string {
 }
 
 function seen(f: Finding, step: FindingStep['step']): Evidence[] {
-  return f.steps.find((s) => s.step === step && s.seen)?.evidence ?? [];
+  for (const s of f.steps) if (s.step === step && s.seen) return s.evidence;
+  return [];
 }
 
 function allRecords(f: Finding): Evidence[] {
-  return f.steps.filter((s) => s.seen).flatMap((s) => s.evidence);
+  const out: Evidence[] = [];
+  for (const s of f.steps) if (s.seen) for (const e of s.evidence) out.push(e);
+  return out;
 }
 
-/** Collects actions by key so repeated records merge into one action with all their sources. */
+/**
+ * Collects actions by key so repeated records merge into one action with all their sources, in
+ * the order the kinds are listed and, within a kind, the order first seen. Built for a finding
+ * revision each time its evidence changes (live modes), so it makes no closures per record.
+ */
 class Actions {
-  readonly byKey = new Map<string, Draft>();
-  add(key: string, e: Evidence, make: () => Omit<Draft, 'evidence'>, merge?: (a: Draft) => void): void {
-    let a = this.byKey.get(key);
-    if (!a) {
-      a = { ...make(), evidence: new Set() };
-      this.byKey.set(key, a);
-    }
-    merge?.(a);
-    a.evidence.add(ref(e));
+  private readonly byKey = new Map<string, RemediationAction>();
+  private readonly byKind = new Map<RemediationKind, RemediationAction[]>(ORDER.map((k) => [k, []]));
+  get(key: string): RemediationAction | undefined {
+    return this.byKey.get(key);
+  }
+  /** Adds `a` (its `evidence` empty) under `key`. */
+  open(key: string, a: RemediationAction): RemediationAction {
+    this.byKey.set(key, a);
+    this.byKind.get(a.kind)!.push(a);
+    return a;
+  }
+  of(kind: RemediationKind): RemediationAction[] {
+    return this.byKind.get(kind)!;
+  }
+  all(): RemediationAction[] {
+    return ORDER.flatMap((k) => this.byKind.get(k)!);
   }
 }
 
-function processActions(f: Finding, out: Actions): void {
+/** Names the record `e` among the sources of `a` (once). */
+function cite(a: RemediationAction, e: Evidence): void {
+  const r = ref(e);
+  if (!a.evidence.includes(r)) a.evidence.push(r);
+}
+
+function processActions(f: Finding, records: Evidence[], out: Actions): void {
   const images = new Set(f.agent.images.map((i) => i.toLowerCase()));
   const windows = f.platform === 'windows';
-  for (const e of allRecords(f)) {
+  for (const e of records) {
     const p = e.process;
-    if (!p || p.pid === undefined || !images.has(p.image.toLowerCase())) continue;
-    const pid = p.pid;
-    out.add(
-      `process\n${p.image.toLowerCase()}`,
-      e,
-      () => ({ kind: 'process', text: '', target: p.image, pids: [] }),
-      (a) => {
-        if (!a.pids!.includes(pid)) a.pids!.push(pid);
-      },
-    );
+    if (!p || p.pid === undefined) continue;
+    const image = p.image.toLowerCase();
+    if (!images.has(image)) continue;
+    const key = `process\n${image}`;
+    const a =
+      out.get(key) ?? out.open(key, { kind: 'process', text: '', target: p.image, pids: [], evidence: [] });
+    if (!a.pids!.includes(p.pid)) a.pids!.push(p.pid);
+    cite(a, e);
   }
-  for (const a of out.byKey.values()) {
-    if (a.kind !== 'process') continue;
+  for (const a of out.of('process')) {
     a.pids!.sort((x, y) => x - y);
     a.text = `End the agent's process${a.pids!.length > 1 ? 'es' : ''} ${a.pids!.join(', ')} (${a.target})`;
     a.command = windows
@@ -162,19 +179,23 @@ function persistenceActions(f: Finding, out: Actions): void {
     const location = entry.location ?? e.file?.path ?? e.registry?.key;
     // Task Scheduler names a task "\\Name" in some records and "Name" in others.
     const key = entry.mechanism === 'scheduled_task' ? entry.name.replace(/^\\/, '') : entry.name;
-    out.add(
-      `persistence\n${entry.mechanism}\n${key.toLowerCase()}`,
-      e,
-      () => ({ kind: 'persistence', text: '', target: entry.name, mechanism: entry.mechanism }),
-      (a) => {
-        if (!a.location && location) a.location = location;
-      },
-    );
+    const k = `persistence\n${entry.mechanism}\n${key.toLowerCase()}`;
+    const a =
+      out.get(k) ??
+      out.open(k, {
+        kind: 'persistence',
+        text: '',
+        target: entry.name,
+        mechanism: entry.mechanism,
+        evidence: [],
+      });
+    if (!a.location && location) a.location = location;
+    cite(a, e);
   }
-  for (const a of out.byKey.values()) {
-    if (a.kind !== 'persistence') continue;
-    Object.assign(a, persistenceText(a.mechanism!, a.target, a.location));
-    if (a.command === undefined) delete a.command;
+  for (const a of out.of('persistence')) {
+    const { text, command } = persistenceText(a.mechanism!, a.target, a.location);
+    a.text = text;
+    if (command !== undefined) a.command = command;
   }
 }
 
@@ -182,36 +203,43 @@ function persistenceActions(f: Finding, out: Actions): void {
 const SYSTEM_PATH =
   /^(\/(usr\/(s?bin|lib|libexec)|s?bin|lib|System|opt\/homebrew\/bin)\/|[a-z]:\\windows\\)/i;
 
-function binaryActions(f: Finding, out: Actions): void {
+/** What to do with one of the agent's binaries; `hashes` are those its records reported. */
+function binaryAction(image: string, hashes: string[], windows: boolean): RemediationAction {
+  if (SYSTEM_PATH.test(image))
+    return {
+      kind: 'binary',
+      text: `Do not delete ${image} (an OS or package-managed path): find what made it act as an agent, and remove its package if that is not approved`,
+      target: image,
+      ...(hashes.length ? { hashes } : {}),
+      evidence: [],
+    };
+  return {
+    kind: 'binary',
+    text: `Delete ${image}${hashes.length ? ` and block its hashes (${hashes.join(', ')})` : ''}`,
+    target: image,
+    ...(hashes.length ? { hashes } : {}),
+    ...(windows
+      ? winQuote(image)
+        ? { command: `del /f ${winQuote(image)}` }
+        : {}
+      : { command: `rm -f ${shQuote(image)}` }),
+    evidence: [],
+  };
+}
+
+function binaryActions(f: Finding, records: Evidence[], out: Actions): void {
   const windows = f.platform === 'windows';
   for (const image of f.agent.images) {
     // An image is a path: an entry's label standing in for an unseen binary is not a file.
     if (!/[\\/]/.test(image)) continue;
-    const records = allRecords(f).filter((e) => e.process?.image.toLowerCase() === image.toLowerCase());
-    if (!records.length) continue;
-    const hashes = [...new Set(records.flatMap((e) => e.process?.hashes ?? []))];
-    if (SYSTEM_PATH.test(image)) {
-      for (const e of records)
-        out.add(`binary\n${image.toLowerCase()}`, e, () => ({
-          kind: 'binary',
-          text: `Do not delete ${image} (an OS or package-managed path): find what made it act as an agent, and remove its package if that is not approved`,
-          target: image,
-          ...(hashes.length ? { hashes } : {}),
-        }));
-      continue;
-    }
-    for (const e of records)
-      out.add(`binary\n${image.toLowerCase()}`, e, () => ({
-        kind: 'binary',
-        text: `Delete ${image}${hashes.length ? ` and block its hashes (${hashes.join(', ')})` : ''}`,
-        target: image,
-        ...(hashes.length ? { hashes } : {}),
-        ...(windows
-          ? winQuote(image)
-            ? { command: `del /f ${winQuote(image)}` }
-            : {}
-          : { command: `rm -f ${shQuote(image)}` }),
-      }));
+    const lower = image.toLowerCase();
+    const mine = records.filter((e) => e.process?.image.toLowerCase() === lower);
+    if (!mine.length) continue;
+    const hashes = new Set<string>();
+    for (const e of mine) for (const h of e.process?.hashes ?? []) hashes.add(h);
+    const key = `binary\n${lower}`;
+    const a = out.get(key) ?? out.open(key, binaryAction(image, [...hashes], windows));
+    for (const e of mine) cite(a, e);
   }
 }
 
@@ -221,15 +249,21 @@ function destinationActions(f: Finding, out: Actions): void {
     const ep = e.endpoint;
     if (!ep?.ip) continue;
     // A name counts only when the record carries it (as a field or in its own line).
-    const known = names.get(ep.ip);
-    const domain = ep.name ?? (known && e.summary.includes(known) ? known : undefined);
-    out.add(`destination\n${ep.ip}\n${ep.port ?? ''}`, e, () => ({
-      kind: 'destination',
-      text: `Block ${ep.ip}${ep.port !== undefined ? ` port ${ep.port}` : ''}${domain ? ` and the domain ${domain}` : ''} at the egress firewall and proxy`,
-      target: ep.ip,
-      ...(ep.port !== undefined ? { port: ep.port } : {}),
-      ...(domain ? { domain } : {}),
-    }));
+    const key = `destination\n${ep.ip}\n${ep.port ?? ''}`;
+    let a = out.get(key);
+    if (!a) {
+      const known = names.get(ep.ip);
+      const domain = ep.name ?? (known && e.summary.includes(known) ? known : undefined);
+      a = out.open(key, {
+        kind: 'destination',
+        text: `Block ${ep.ip}${ep.port !== undefined ? ` port ${ep.port}` : ''}${domain ? ` and the domain ${domain}` : ''} at the egress firewall and proxy`,
+        target: ep.ip,
+        ...(ep.port !== undefined ? { port: ep.port } : {}),
+        ...(domain ? { domain } : {}),
+        evidence: [],
+      });
+    }
+    cite(a, e);
   }
 }
 
@@ -268,44 +302,52 @@ function shellActions(f: Finding, out: Actions): void {
     if (!cmd) continue;
     for (const m of cmd.matchAll(URL_IN_TEXT)) {
       const url = m[0];
-      out.add(`download\n${url}`, e, () => ({
-        kind: 'download',
-        text: `Block the download source ${url} and look for what it delivered`,
-        target: url,
-      }));
+      const key = `download\n${url}`;
+      const a =
+        out.get(key) ??
+        out.open(key, {
+          kind: 'download',
+          text: `Block the download source ${url} and look for what it delivered`,
+          target: url,
+          evidence: [],
+        });
+      cite(a, e);
     }
     for (const name of accountsCreated(cmd)) {
-      out.add(`account\n${name.toLowerCase()}`, e, () => ({
-        kind: 'account',
-        text: `Remove the account ${name} that the agent's shell created`,
-        target: name,
-        ...(windows
-          ? winQuote(name)
-            ? { command: `net user ${winQuote(name)} /delete` }
-            : {}
-          : {
-              command:
-                f.platform === 'macos'
-                  ? `sysadminctl -deleteUser ${shQuote(name)}`
-                  : `userdel -r ${shQuote(name)}`,
-            }),
-      }));
+      const key = `account\n${name.toLowerCase()}`;
+      let a = out.get(key);
+      if (!a) {
+        a = out.open(key, {
+          kind: 'account',
+          text: `Remove the account ${name} that the agent's shell created`,
+          target: name,
+          ...(windows
+            ? winQuote(name)
+              ? { command: `net user ${winQuote(name)} /delete` }
+              : {}
+            : {
+                command:
+                  f.platform === 'macos'
+                    ? `sysadminctl -deleteUser ${shQuote(name)}`
+                    : `userdel -r ${shQuote(name)}`,
+              }),
+          evidence: [],
+        });
+      }
+      cite(a, e);
     }
   }
 }
-
-const ORDER: RemediationKind[] = ['process', 'persistence', 'binary', 'destination', 'download', 'account'];
 
 export function remediationFor(f: Finding): RemediationAction[] {
   // An approved tool that behaved as approved has nothing to remove.
   if (f.status === 'suppressed') return [];
   const out = new Actions();
-  processActions(f, out);
+  const records = allRecords(f);
+  processActions(f, records, out);
   persistenceActions(f, out);
-  binaryActions(f, out);
+  binaryActions(f, records, out);
   destinationActions(f, out);
   shellActions(f, out);
-  return [...out.byKey.values()]
-    .sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind))
-    .map((a) => ({ ...a, evidence: [...a.evidence] }));
+  return out.all();
 }
