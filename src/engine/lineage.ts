@@ -66,6 +66,9 @@ const MAX_ORDER_WALK = 64;
 function place(host: HostState, p: Proc): void {
   let after = host.procNewest;
   for (let i = 0; after && after.lastSeen > p.lastSeen && i < MAX_ORDER_WALK; i++) after = after.older;
+  // Placed anywhere but the newest end, it may have landed among the agents' processes at the
+  // front: the cap's walk starts from the oldest again.
+  if (after !== host.procNewest) host.procAgentsUpTo = undefined;
   p.older = after;
   p.newer = after ? after.newer : host.procOldest;
   if (p.newer) p.newer.older = p;
@@ -75,6 +78,7 @@ function place(host: HostState, p: Proc): void {
 }
 
 function unlink(host: HostState, p: Proc): void {
+  if (host.procAgentsUpTo === p) host.procAgentsUpTo = p.older;
   if (p.older) p.older.newer = p.newer;
   else host.procOldest = p.newer;
   if (p.newer) p.newer.older = p.older;
@@ -314,10 +318,16 @@ function indexed(host: HostState, p: Proc): boolean {
   return p.pid !== undefined && (host.procsByPid.get(p.pid)?.includes(p) ?? false);
 }
 
-/** Evicts up to `n` of the least recently seen processes, of agents' trees or outside them. */
+/**
+ * Evicts up to `n` of the least recently seen processes, of agents' trees or outside them.
+ * Outside them, the walk starts after the front run of agents' processes the last walk passed
+ * (they would be passed again: agents' processes pile up at the front of a table held at its
+ * cap, and walking them was a twentieth of a 110 MB EVTX hunt).
+ */
 function evictOldest(host: HostState, n: number, ofAgents: boolean): number {
   let done = 0;
-  for (let p = host.procOldest; p && done < n; ) {
+  let p = ofAgents ? host.procOldest : host.procAgentsUpTo ? host.procAgentsUpTo.newer : host.procOldest;
+  while (p && done < n) {
     const next = p.newer;
     if ((p.agent !== undefined) === ofAgents) {
       evict(host, p);
@@ -325,6 +335,9 @@ function evictOldest(host: HostState, n: number, ofAgents: boolean): number {
     }
     p = next;
   }
+  // Every process before `p` it passed is an agent's (the others were evicted); a process never
+  // leaves its agent, so the run stays one until a process is placed among it (place) or leaves it (unlink).
+  if (!ofAgents) host.procAgentsUpTo = p ? p.older : host.procNewest;
   return done;
 }
 
