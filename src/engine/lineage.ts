@@ -1,7 +1,7 @@
 // The process table of one host: who started whom. Windows names processes by ProcessGuid;
 // Linux and macOS by pid, and pids are reused, so a pid resolves to the newest process with that
 // pid that had started by the event's time and had not ended before it.
-import type { ImageMeta, ProcessStartEvent, ProcRef } from '../model/event.ts';
+import type { ProcessStartEvent, ProcRef } from '../model/event.ts';
 import { pathKey } from '../model/paths.ts';
 import type { HostState, Proc } from './state.ts';
 
@@ -17,34 +17,6 @@ const SAME_START_MS = 2000;
 const MAX_CHILDREN = 64;
 /** Recent starts searched for a second record of the same start. */
 const RECENT_STARTS = 64;
-
-/**
- * Strings the table keeps of each process that most processes share (images, users, integrity
- * levels, logon sessions, version metadata): each record brings its own copy, and the table held
- * at its cap keeps tens of thousands of processes, so keeping one copy of each makes what a start
- * leaves behind smaller. Bounded like the path keys; cleared when full.
- */
-const MAX_SHARED = 4096;
-const sharedText = new Map<string, string>();
-
-function shared<T extends string | undefined>(s: T): T {
-  if (s === undefined) return s;
-  const hit = sharedText.get(s);
-  if (hit !== undefined) return hit as T;
-  if (sharedText.size >= MAX_SHARED) sharedText.clear();
-  sharedText.set(s, s);
-  return s;
-}
-
-/** The start's version metadata with its strings shared (the event's own object, kept by the process). */
-function sharedMeta(meta: ImageMeta | undefined): ImageMeta | undefined {
-  if (!meta) return meta;
-  meta.originalFileName = shared(meta.originalFileName);
-  meta.product = shared(meta.product);
-  meta.company = shared(meta.company);
-  meta.description = shared(meta.description);
-  return meta;
-}
 
 /**
  * The children of a process that has none: one shared (frozen) empty list. Most processes of a
@@ -199,12 +171,11 @@ export function procFor(host: HostState, ref: ProcRef | undefined, time: number)
     return found;
   }
   if (!ref?.image || (ref.guid === undefined && ref.pid === undefined)) return undefined;
-  const p = newProc(host.nextProcId++, shared(ref.image), pathKey(ref.image), time);
+  const p = newProc(host.nextProcId++, ref.image, pathKey(ref.image), time);
   p.guid = ref.guid;
   p.pid = ref.pid;
-  // A parent seen only through its children: its command line is as shared as its image.
-  p.commandLine = shared(ref.commandLine);
-  p.user = shared(ref.user);
+  p.commandLine = ref.commandLine;
+  p.user = ref.user;
   index(host, p);
   return p;
 }
@@ -254,19 +225,19 @@ export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc;
     seen(host, existing, ev.time);
     return { proc: existing, fresh: false };
   }
-  const p = newProc(host.nextProcId++, shared(ev.proc.image), key, ev.time);
+  const p = newProc(host.nextProcId++, ev.proc.image, key, ev.time);
   p.guid = ev.proc.guid;
   p.pid = ev.proc.pid;
   p.commandLine = ev.commandLine;
-  p.user = shared(ev.user);
-  p.integrity = shared(ev.integrity);
+  p.user = ev.user;
+  p.integrity = ev.integrity;
   p.start = ev.proc.start ?? ev.time;
   p.forked = ev.forkOnly || undefined;
   p.parent = parent;
   p.hashes = ev.hashes;
-  p.meta = sharedMeta(ev.meta);
+  p.meta = ev.meta;
   p.startSrc = ev.src;
-  p.session = shared(ev.proc.session);
+  p.session = ev.proc.session;
   if (parent) addChild(parent, p);
   index(host, p);
   host.recentStarts.push(p);
