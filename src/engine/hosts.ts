@@ -24,6 +24,7 @@ function newHost(key: string, displayName: string, platform: Platform, now: numb
     recentStarts: [],
     procSweep: now,
     procWatch: [],
+    procAgentsUpTo: undefined,
     maintained: now,
     nextProcId: 1,
     agents: new LazyMap(),

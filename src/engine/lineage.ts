@@ -19,6 +19,54 @@ const MAX_CHILDREN = 64;
 const RECENT_STARTS = 64;
 
 /**
+ * The children of a process that has none: one shared (frozen) empty list. Most processes of a
+ * busy host never start another, and an own empty list grows to seventeen slots at its first child.
+ */
+const NO_CHILDREN: Proc[] = Object.freeze([]) as unknown as Proc[];
+
+function addChild(parent: Proc, child: Proc): void {
+  if (parent.children === NO_CHILDREN) parent.children = [child];
+  else if (parent.children.length < MAX_CHILDREN) parent.children.push(child);
+}
+
+/**
+ * A process with every field present, in one order: the table holds tens of thousands of them,
+ * and one shape for all keeps every field inside the object (fields added later would each
+ * change its shape and move to a second, out-of-object store) and the code that reads them
+ * monomorphic.
+ */
+export function newProc(id: number, image: string, key: string, lastSeen: number): Proc {
+  return {
+    id,
+    guid: undefined,
+    pid: undefined,
+    image,
+    key,
+    commandLine: undefined,
+    user: undefined,
+    integrity: undefined,
+    start: undefined,
+    end: undefined,
+    parent: undefined,
+    children: NO_CHILDREN,
+    hashes: undefined,
+    meta: undefined,
+    match: undefined,
+    startSrc: undefined,
+    agent: undefined,
+    forked: undefined,
+    agentImage: undefined,
+    session: undefined,
+    forwards: undefined,
+    external: undefined,
+    lastSeen,
+    older: undefined,
+    newer: undefined,
+    inTable: undefined,
+  };
+}
+
+/**
  * Out-of-order times (live streams, late records) are placed by walking back from the newest
  * entry at most this far; beyond it the process goes there, a little out of order (it expires a
  * little late), so a hostile order costs a bounded walk per event, not one over the table.
@@ -29,6 +77,9 @@ const MAX_ORDER_WALK = 64;
 function place(host: HostState, p: Proc): void {
   let after = host.procNewest;
   for (let i = 0; after && after.lastSeen > p.lastSeen && i < MAX_ORDER_WALK; i++) after = after.older;
+  // Placed anywhere but the newest end, it may have landed among the agents' processes at the
+  // front: the cap's walk starts from the oldest again.
+  if (after !== host.procNewest) host.procAgentsUpTo = undefined;
   p.older = after;
   p.newer = after ? after.newer : host.procOldest;
   if (p.newer) p.newer.older = p;
@@ -38,6 +89,7 @@ function place(host: HostState, p: Proc): void {
 }
 
 function unlink(host: HostState, p: Proc): void {
+  if (host.procAgentsUpTo === p) host.procAgentsUpTo = p.older;
   if (p.older) p.older.newer = p.newer;
   else host.procOldest = p.newer;
   if (p.newer) p.newer.older = p.older;
@@ -97,12 +149,13 @@ export function findProc(host: HostState, ref: ProcRef | undefined, time: number
   if (ref.pid === undefined) return undefined;
   const list = host.procsByPid.get(ref.pid);
   if (!list) return undefined;
+  // A pid-only reference whose image disagrees is a different (reused) process.
+  const key = ref.image && !ref.guid ? pathKey(ref.image) : undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const p = list[i];
     if (p.start !== undefined && p.start > time + START_JITTER_MS) continue;
     if (p.end !== undefined && p.end + END_GRACE_MS < time) continue;
-    // A pid-only reference whose image disagrees is a different (reused) process.
-    if (ref.image && pathKey(ref.image) !== p.key && !ref.guid) continue;
+    if (key !== undefined && key !== p.key) continue;
     if (ref.start !== undefined && p.start !== undefined && Math.abs(ref.start - p.start) > SAME_START_MS)
       continue;
     return p;
@@ -118,17 +171,11 @@ export function procFor(host: HostState, ref: ProcRef | undefined, time: number)
     return found;
   }
   if (!ref?.image || (ref.guid === undefined && ref.pid === undefined)) return undefined;
-  const p: Proc = {
-    id: host.nextProcId++,
-    guid: ref.guid,
-    pid: ref.pid,
-    image: ref.image,
-    key: pathKey(ref.image),
-    commandLine: ref.commandLine,
-    user: ref.user,
-    children: [],
-    lastSeen: time,
-  };
+  const p = newProc(host.nextProcId++, ref.image, pathKey(ref.image), time);
+  p.guid = ref.guid;
+  p.pid = ref.pid;
+  p.commandLine = ref.commandLine;
+  p.user = ref.user;
   index(host, p);
   return p;
 }
@@ -178,26 +225,20 @@ export function startProc(host: HostState, ev: ProcessStartEvent): { proc: Proc;
     seen(host, existing, ev.time);
     return { proc: existing, fresh: false };
   }
-  const p: Proc = {
-    id: host.nextProcId++,
-    guid: ev.proc.guid,
-    pid: ev.proc.pid,
-    image: ev.proc.image,
-    key,
-    commandLine: ev.commandLine,
-    user: ev.user,
-    integrity: ev.integrity,
-    start: ev.proc.start ?? ev.time,
-    forked: ev.forkOnly || undefined,
-    parent,
-    children: [],
-    hashes: ev.hashes,
-    meta: ev.meta,
-    startSrc: ev.src,
-    session: ev.proc.session,
-    lastSeen: ev.time,
-  };
-  if (parent && parent.children.length < MAX_CHILDREN) parent.children.push(p);
+  const p = newProc(host.nextProcId++, ev.proc.image, key, ev.time);
+  p.guid = ev.proc.guid;
+  p.pid = ev.proc.pid;
+  p.commandLine = ev.commandLine;
+  p.user = ev.user;
+  p.integrity = ev.integrity;
+  p.start = ev.proc.start ?? ev.time;
+  p.forked = ev.forkOnly || undefined;
+  p.parent = parent;
+  p.hashes = ev.hashes;
+  p.meta = ev.meta;
+  p.startSrc = ev.src;
+  p.session = ev.proc.session;
+  if (parent) addChild(parent, p);
   index(host, p);
   host.recentStarts.push(p);
   if (host.recentStarts.length > RECENT_STARTS) host.recentStarts.shift();
@@ -288,10 +329,16 @@ function indexed(host: HostState, p: Proc): boolean {
   return p.pid !== undefined && (host.procsByPid.get(p.pid)?.includes(p) ?? false);
 }
 
-/** Evicts up to `n` of the least recently seen processes, of agents' trees or outside them. */
+/**
+ * Evicts up to `n` of the least recently seen processes, of agents' trees or outside them.
+ * Outside them, the walk starts after the front run of agents' processes the last walk passed
+ * (they would be passed again: agents' processes pile up at the front of a table held at its
+ * cap, and walking them was a twentieth of a 110 MB EVTX hunt).
+ */
 function evictOldest(host: HostState, n: number, ofAgents: boolean): number {
   let done = 0;
-  for (let p = host.procOldest; p && done < n; ) {
+  let p = ofAgents ? host.procOldest : host.procAgentsUpTo ? host.procAgentsUpTo.newer : host.procOldest;
+  while (p && done < n) {
     const next = p.newer;
     if ((p.agent !== undefined) === ofAgents) {
       evict(host, p);
@@ -299,6 +346,9 @@ function evictOldest(host: HostState, n: number, ofAgents: boolean): number {
     }
     p = next;
   }
+  // Every process before `p` it passed is an agent's (the others were evicted); a process never
+  // leaves its agent, so the run stays one until a process is placed among it (place) or leaves it (unlink).
+  if (!ofAgents) host.procAgentsUpTo = p ? p.older : host.procNewest;
   return done;
 }
 

@@ -212,6 +212,11 @@ export interface HostState {
   /** The process table in order of lastSeen: least recently seen first (lineage.ts). */
   procOldest?: Proc;
   procNewest?: Proc;
+  /**
+   * The table's front run of processes in agents' trees ends here: the cap's eviction of other
+   * processes starts after it (lineage.ts). Undefined: not known, start from the oldest.
+   */
+  procAgentsUpTo?: Proc;
   /** Processes that ended or lost an index entry: checked at the next sweep (lineage.ts). */
   procWatch: Proc[];
   /** The last few starts, to recognise one start reported by two sensors. */

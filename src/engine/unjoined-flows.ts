@@ -16,7 +16,7 @@ import { quoteFlow } from './flow-evidence.ts';
 import type { UnjoinedFlow } from './flow-join.ts';
 import { live } from './identity.ts';
 import { LazyMap } from './lazy-map.ts';
-import { addProc } from './lineage.ts';
+import { addProc, newProc } from './lineage.ts';
 import type { Agent, EgressDest, HostState, Proc, UnjoinedFlows } from './state.ts';
 
 /** What holds a host's unjoined flows: its state, or the join's record of a host without one. */
@@ -42,14 +42,8 @@ export function hostLevelAgent(
   const guid = flowGuid(to.ip, to.port);
   let proc: Proc | undefined = h.procsByGuid.get(guid);
   if (!proc) {
-    proc = {
-      id: h.nextProcId++,
-      image: `flow to ${to.ip}:${to.port ?? '?'}`,
-      key: guid,
-      guid,
-      children: [],
-      lastSeen: time,
-    };
+    proc = newProc(h.nextProcId++, `flow to ${to.ip}:${to.port ?? '?'}`, guid, time);
+    proc.guid = guid;
     addProc(h, proc);
   }
   return proc.agent ? live(proc.agent) : newAgentFor(ctx, h, proc, time);

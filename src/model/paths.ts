@@ -16,8 +16,23 @@ const WIN_VARS: Record<string, string> = {
   '%public%': 'c:\\users\\public',
 };
 
-/** Lower-case, volume-free key of an image path: "\windows\system32\cmd.exe", "/usr/bin/x". */
+/** Keys memoised like file names (below): a host's images come back all the time. */
+const keys = new Map<string, string>();
+
+/**
+ * Lower-case, volume-free key of an image path: "\windows\system32\cmd.exe", "/usr/bin/x".
+ * Memoised, so the processes of one image share one key string instead of each keeping its own.
+ */
 export function pathKey(path: string): string {
+  const hit = keys.get(path);
+  if (hit !== undefined) return hit;
+  const key = computePathKey(path);
+  if (keys.size > MAX_NAMES) keys.clear();
+  keys.set(path, key);
+  return key;
+}
+
+function computePathKey(path: string): string {
   let p = path.trim();
   if (p.startsWith('"')) p = p.slice(1, p.indexOf('"', 1) > 0 ? p.indexOf('"', 1) : undefined);
   p = p.toLowerCase();

@@ -55,6 +55,23 @@ describe('process table sweep', () => {
     assert.equal(h.procCount, 6);
   });
 
+  test("a second sweep at the cap passes the agents' processes at the front and still finds every other one", () => {
+    const h = host();
+    for (let m = 0; m < 4; m++) start(h, `A${m}`, m).agent = {} as Agent;
+    for (let m = 4; m < 12; m++) start(h, `G${m}`, m);
+    // Cap 10, down to 7: G4..G8 go, the agents' four stay in front.
+    assert.equal(expireProcs(h, at(0), 10), 5);
+    for (let m = 12; m < 16; m++) start(h, `G${m}`, m);
+    // A start stamped before everything else lands among the agents' processes at the front.
+    start(h, 'LATE', -1);
+    // 12 held, down to 7: LATE first (the oldest), then G9..G12.
+    assert.equal(expireProcs(h, at(-10), 10), 5);
+    const left = ['A0', 'A1', 'A2', 'A3', 'LATE', 'G9', 'G12', 'G13', 'G14', 'G15'].filter(
+      (g) => findProc(h, { guid: g }, at(20)) !== undefined,
+    );
+    assert.deepEqual(left, ['A0', 'A1', 'A2', 'A3', 'G13', 'G14', 'G15']);
+  });
+
   test('processes of agents are evicted once nothing else is left', () => {
     const h = host();
     for (let m = 0; m < 4; m++) start(h, `A${m}`, m).agent = {} as Agent;

@@ -19,7 +19,7 @@ import { addStep, newAgentFor } from '../chain.ts';
 import type { EngineContext, EngineRules } from '../context.ts';
 import { capCommand, type EvidenceFacts, evidence, processFact, short } from '../evidence.ts';
 import { attach, live, merge, rememberCommand } from '../identity.ts';
-import { addProc, procFor } from '../lineage.ts';
+import { addProc, newProc, procFor } from '../lineage.ts';
 import type { Agent, HostState, Proc } from '../state.ts';
 import { suspiciousCommand } from './control.ts';
 import { actingAgent, addExecution } from './execution.ts';
@@ -354,7 +354,7 @@ export function recordPersistence(
  * already running (started moments before the entry was written) is that agent: its start is S1.
  */
 function pathAgent(ctx: EngineContext, h: HostState, image: string, key: string, time: number): Agent {
-  const p: Proc = { id: h.nextProcId++, image, key, children: [], lastSeen: time };
+  const p = newProc(h.nextProcId++, image, key, time);
   const a = newAgentFor(ctx, h, p, time);
   for (const q of h.recentStarts)
     if (q.key === key && q.end === undefined && !q.agent) {
@@ -375,14 +375,8 @@ function entryAgent(
   const guid = `entry:${fact.mechanism}:${fact.name.toLowerCase().replace(/^\\/, '')}`;
   const known = h.procsByGuid.get(guid);
   if (known?.agent) return live(known.agent);
-  const p: Proc = {
-    id: h.nextProcId++,
-    guid,
-    image: imageKey ?? fact.name,
-    key: imageKey ?? guid,
-    children: [],
-    lastSeen: time,
-  };
+  const p = newProc(h.nextProcId++, imageKey ?? fact.name, imageKey ?? guid, time);
+  p.guid = guid;
   addProc(h, p);
   return newAgentFor(ctx, h, p, time);
 }

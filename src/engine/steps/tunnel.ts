@@ -11,6 +11,7 @@ import type { CompiledRules } from '../../rules/compile.ts';
 import { noteLink } from '../chain.ts';
 import type { EngineContext } from '../context.ts';
 import { live } from '../identity.ts';
+import { newProc } from '../lineage.ts';
 import type { HostState, Proc } from '../state.ts';
 import { isControlChild, recordControl } from './control.ts';
 import { actingAgent } from './execution.ts';
@@ -268,13 +269,7 @@ export function tunneledStart(ctx: EngineContext, h: HostState, p: Proc, ev: Pro
   if (!login) return false;
   const a = live(login.agent);
   p.agent = a;
-  const shown: Proc = p.parent ?? {
-    id: 0,
-    image: parentImage ?? 'login',
-    key: '',
-    children: [],
-    lastSeen: ev.time,
-  };
+  const shown: Proc = p.parent ?? newProc(0, parentImage ?? 'login', '', ev.time);
   if (isControlChild(ctx.rules.control, shown.image, p.image)) {
     recordControl(ctx, a, shown, p, ev, login.link);
     noteLink(ctx, a, 'control', login.link);

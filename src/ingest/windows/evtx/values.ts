@@ -28,6 +28,7 @@ export const T_BINXML = 0x21;
 export const T_ARRAY = 0x80;
 
 type Ucs2 = Buffer & { ucs2Slice(start: number, end: number): string };
+type Latin1 = Buffer & { latin1Slice(start: number, end: number): string };
 
 /** 100 ns intervals between 1601-01-01 and 1970-01-01, in ms. */
 const EPOCH_DIFF_MS = 11644473600000;
@@ -86,9 +87,27 @@ function systemtimeIso(b: Uint8Array, o: number): string {
   return `${String(u16(b, o)).padStart(4, '0')}-${p2(u16(b, o + 2))}-${p2(u16(b, o + 6))}T${p2(u16(b, o + 8))}:${p2(u16(b, o + 10))}:${p2(u16(b, o + 12))}.${String(u16(b, o + 14)).padStart(3, '0')}000000Z`;
 }
 
+/** "{00000000-0000-0000-0000-000000000000}": the braces and dashes stay, the digits are written per GUID. */
+const GUID_TEXT = Buffer.from('{00000000-0000-0000-0000-000000000000}', 'latin1') as Latin1;
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+/** Byte of the GUID written at each pair of digits: the first three groups are little-endian. */
+const GUID_BYTE = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+const GUID_DIGIT_AT = [1, 3, 5, 7, 10, 12, 15, 17, 20, 22, 25, 27, 29, 31, 33, 35];
+
+/**
+ * A GUID as evtxexport writes it, upper-case in braces. Written into one scratch buffer and read
+ * as one string: built by concatenation it was a chain of partial strings that every Map
+ * lookup by process guid had to flatten first.
+ */
 function guid(b: Uint8Array, o: number): string {
-  const h = HEX_UP;
-  return `{${h[b[o + 3]]}${h[b[o + 2]]}${h[b[o + 1]]}${h[b[o]]}-${h[b[o + 5]]}${h[b[o + 4]]}-${h[b[o + 7]]}${h[b[o + 6]]}-${h[b[o + 8]]}${h[b[o + 9]]}-${h[b[o + 10]]}${h[b[o + 11]]}${h[b[o + 12]]}${h[b[o + 13]]}${h[b[o + 14]]}${h[b[o + 15]]}}`;
+  const out = GUID_TEXT;
+  for (let i = 0; i < 16; i++) {
+    const v = b[o + GUID_BYTE[i]];
+    const at = GUID_DIGIT_AT[i];
+    out[at] = HEX_DIGITS[v >> 4];
+    out[at + 1] = HEX_DIGITS[v & 15];
+  }
+  return out.latin1Slice(0, out.length);
 }
 
 /** NT security identifier; "" when the declared sub-authority count overruns the value. */
@@ -107,10 +126,18 @@ function hex32(v: number): string {
   return `0x${v.toString(16).padStart(8, '0')}`;
 }
 
+const HEX64_TEXT = Buffer.from('0x0000000000000000', 'latin1') as Latin1;
+const HEX_LOWER = Buffer.from('0123456789abcdef', 'latin1');
+
+/** A 64-bit value as 0x and 16 lower-case digits, written like a GUID (one flat string). */
 function hex64(b: Uint8Array, o: number): string {
-  return `0x${u32(b, o + 4)
-    .toString(16)
-    .padStart(8, '0')}${u32(b, o).toString(16).padStart(8, '0')}`;
+  const out = HEX64_TEXT;
+  for (let i = 0; i < 8; i++) {
+    const v = b[o + 7 - i];
+    out[2 + 2 * i] = HEX_LOWER[v >> 4];
+    out[3 + 2 * i] = HEX_LOWER[v & 15];
+  }
+  return out.latin1Slice(0, out.length);
 }
 
 function uint64(b: Uint8Array, o: number): string {
