@@ -72,7 +72,11 @@ test('a megabyte read is handed on in batches of about 64 KiB of lines, reading 
     const [input] = expandInputs([path]).inputs;
     const batches: RatEvent[][] = [];
     const stats = newStats(path);
-    for await (const b of readSource(input, { onProblem: (p) => assert.fail(p.message), chunkSize: 1 << 20 }, stats))
+    for await (const b of readSource(
+      input,
+      { onProblem: (p) => assert.fail(p.message), chunkSize: 1 << 20 },
+      stats,
+    ))
       batches.push(b);
     assert.ok(stats.bytes > 2 << 20, 'several megabyte reads');
     // Every line is at least 378 bytes, so 64 KiB holds at most 174 lines, two in three used (a

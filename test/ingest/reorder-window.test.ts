@@ -29,7 +29,13 @@ async function* batches(n: number): AsyncGenerator<RatEvent[]> {
 
 test('an event the window has released is not kept alive by the window', async () => {
   const stats = { maxHeld: 0, outOfOrder: 0 };
-  const ordered = orderInput(batches(10), { input: 0, lateness: 5000, window: 65_536, onDisorder: 'strict', stats });
+  const ordered = orderInput(batches(10), {
+    input: 0,
+    lateness: 5000,
+    window: 65_536,
+    onDisorder: 'strict',
+    stats,
+  });
   const first = await ordered.next();
   assert.ok(!first.done && first.value.length > 0);
   const released = first.value.map((e) => new WeakRef(e));
