@@ -215,7 +215,13 @@ export async function* readSource(
       }
     }
 
-    for (const part of headParts) yield* fed(part);
+    // The first batch stays whole: the merge reads every input's first batch before it releases
+    // a record, and host hints (host-hint.ts) judge an input's siblings on what that batch holds.
+    for (const part of headParts) feed(part);
+    if (batch.length) {
+      yield batch;
+      batch = [];
+    }
     if (!ended) {
       for (;;) {
         let r: IteratorResult<Buffer>;
