@@ -77,6 +77,9 @@ export async function* orderInput(
     while (n < held.length && (all || held[n].time <= limit || held.length - n > o.window)) n++;
     if (n === head) return [];
     const out = held.slice(head, n);
+    // Forget what is released: the slots before `head` live until the next compaction, and
+    // thousands of dead events held that long outlive two scavenges and fill old space.
+    (held as Array<RatEvent | undefined>).fill(undefined, head, n);
     head = n;
     released = out[out.length - 1].time;
     if (head > 4096 && head * 2 > held.length) {

@@ -204,6 +204,19 @@ export async function* readSource(
       }
     };
 
+    /** Feeds a read chunk piece by piece (BATCH_BYTES), handing on each piece's events. */
+    function* fed(chunk: Buffer): Generator<RatEvent[]> {
+      for (const piece of batchPieces(chunk, splitter !== undefined)) {
+        feed(piece);
+        if (batch.length) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+
+    // The first batch stays whole: the merge reads every input's first batch before it releases
+    // a record, and host hints (host-hint.ts) judge an input's siblings on what that batch holds.
     for (const part of headParts) feed(part);
     if (batch.length) {
       yield batch;
@@ -222,11 +235,7 @@ export async function* readSource(
           break;
         }
         if (r.done) break;
-        feed(r.value);
-        if (batch.length) {
-          yield batch;
-          batch = [];
-        }
+        yield* fed(r.value);
       }
     }
     splitter?.end();
@@ -244,6 +253,30 @@ export async function* readSource(
   } finally {
     await bytes.return(undefined);
   }
+}
+
+/**
+ * Line input is decoded and handed on in pieces of about this much, not a read chunk (1 MiB) at
+ * once. A batch's events and parsed records live until the engine has used the whole batch; a
+ * megabyte's worth outlives two scavenges of a small young generation, so V8 promotes it and old
+ * space fills with dead events until a mark-compact: the 320 MB Winlogbeat hunt with 4 MiB
+ * semi-spaces promoted 52.6 MB in 1 MiB batches and 6.8 MB in 64 KiB ones (peak RSS 111 against
+ * 77 MB). Feeding the splitter in pieces costs no copy: they end after a newline.
+ */
+const BATCH_BYTES = 64 * 1024;
+
+/** `chunk` cut after a newline about every BATCH_BYTES (line input), else whole. */
+function* batchPieces(chunk: Buffer, lines: boolean): Generator<Buffer> {
+  let from = 0;
+  if (lines)
+    while (chunk.length - from > BATCH_BYTES) {
+      const nl = chunk.lastIndexOf(10, from + BATCH_BYTES - 1);
+      // No newline in the piece (a long line): cut anywhere, the splitter carries the part.
+      const to = nl >= from ? nl + 1 : from + BATCH_BYTES;
+      yield chunk.subarray(from, to);
+      from = to;
+    }
+  yield from === 0 ? chunk : chunk.subarray(from);
 }
 
 export function newStats(input: string): SourceStats {

@@ -1,5 +1,6 @@
 // A regular file read for a line format goes into the same memory read after read: lines cut by
 // chunk ends (carried over to the next read) and events must come out as if every chunk were new.
+// A read chunk is handed on in batches of about 64 KiB of lines, and those read the same too.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +58,32 @@ test('lines cut by chunk ends read the same when every read reuses one buffer', 
     assert.ok(stats.bytes > 10 * 65536, 'many chunks');
     assert.deepEqual(events, expected.events);
     assert.equal(stats.ignored, expected.ignored);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a megabyte read is handed on in batches of about 64 KiB of lines, reading the same', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchain-batches-'));
+  try {
+    const text = records(1500);
+    const path = join(dir, 'sysmon.ndjson');
+    writeFileSync(path, text);
+    const [input] = expandInputs([path]).inputs;
+    const batches: RatEvent[][] = [];
+    const stats = newStats(path);
+    for await (const b of readSource(
+      input,
+      { onProblem: (p) => assert.fail(p.message), chunkSize: 1 << 20 },
+      stats,
+    ))
+      batches.push(b);
+    assert.ok(stats.bytes > 2 << 20, 'several megabyte reads');
+    // Every line is at least 378 bytes, so 64 KiB holds at most 174 lines, two in three used (a
+    // megabyte's batch would hold about 370).
+    assert.ok(batches.length > 30, `${batches.length} batches`);
+    for (const b of batches) assert.ok(b.length <= 120, `a batch of ${b.length} events`);
+    assert.deepEqual(batches.flat(), decodeText(windowsJson, text, path).events);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
