@@ -3,48 +3,21 @@
 // is held longer than the caller asks. Without one (workers), nothing is released by wall time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { builtinCatalog } from '../../src/catalog/index.ts';
-import { createLiveIntake } from '../../src/ingest/pipeline.ts';
-import type { RatEvent } from '../../src/model/event.ts';
 import type { Finding } from '../../src/model/finding.ts';
-import { createRouter } from '../../src/stream/jetstream/partition.ts';
-import { createLiveEngine } from '../../src/stream/live-engine.ts';
 import { fleetLines } from '../fixtures/stream/fleet.ts';
-import { defaultConfig } from './watch-harness.ts';
-
-function decode(lines: string[]): RatEvent[] {
-  const out: RatEvent[] = [];
-  const intake = createLiveIntake({
-    onEvent: (ev) => out.push(ev),
-    onProblem: (p) => assert.fail(p.message),
-  });
-  const feed = intake.open('fleet.xml');
-  feed.write(Buffer.from(`${lines.join('\n')}\n`));
-  feed.end(true);
-  intake.settle();
-  return out;
-}
+import { decodeFleet, liveLanes } from './live-harness.ts';
 
 /** A live engine with one lane per host; `now` is its wall clock (serve gives one, workers do not). */
 function liveWithClock(now?: () => number) {
-  const config = defaultConfig();
   const found: Finding[] = [];
-  const live = createLiveEngine({
-    config,
-    catalog: builtinCatalog(),
-    reorderMs: 5_000,
-    capacity: 10_000,
-    laneOf: createRouter(config, 1).hostKey,
-    now,
-    onFinding: (f) => found.push(f),
-  });
+  const live = liveLanes({ now, onFinding: (f) => found.push(f) });
   return { live, found };
 }
 
 test('a quiet host gets its finding once its events have been held long enough, while another host keeps sending', () => {
   // Host 1's chain ends with a shell (a new revision of its finding); host 2 sends on, later in event time.
-  const quiet = decode(fleetLines({ hosts: 1 }));
-  const busy = decode(fleetLines({ hosts: 1, first: 2, offsetMs: 3_600_000 }));
+  const quiet = decodeFleet(fleetLines({ hosts: 1 }));
+  const busy = decodeFleet(fleetLines({ hosts: 1, first: 2, offsetMs: 3_600_000 }));
   let wall = 1_000;
   const { live, found } = liveWithClock(() => wall);
   for (const ev of quiet) live.push(ev);
@@ -65,7 +38,7 @@ test('a quiet host gets its finding once its events have been held long enough, 
 
 test('without a clock nothing is released by wall time', () => {
   const { live, found } = liveWithClock();
-  for (const ev of decode(fleetLines({ hosts: 1 }))) live.push(ev);
+  for (const ev of decodeFleet(fleetLines({ hosts: 1 }))) live.push(ev);
   const held = live.buffered();
   assert.ok(held > 0);
   live.releaseHeld(Number.POSITIVE_INFINITY);

@@ -5,41 +5,18 @@
 // here is a variable that only the test moves.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { builtinCatalog } from '../../src/catalog/index.ts';
-import { createLiveIntake } from '../../src/ingest/pipeline.ts';
 import type { RatEvent } from '../../src/model/event.ts';
 import type { Finding } from '../../src/model/finding.ts';
-import { createRouter } from '../../src/stream/jetstream/partition.ts';
-import { createLiveEngine } from '../../src/stream/live-engine.ts';
 import { SOURCE_GONE_MS } from '../../src/stream/source-order.ts';
 import { verdict } from '../abuse/compare.ts';
 import { fleetLines } from '../fixtures/stream/fleet.ts';
-import { defaultConfig } from './watch-harness.ts';
-
-function decode(lines: string[]): RatEvent[] {
-  const out: RatEvent[] = [];
-  const intake = createLiveIntake({
-    onEvent: (ev) => out.push(ev),
-    onProblem: (p) => assert.fail(p.message),
-  });
-  const feed = intake.open('fleet.xml');
-  feed.write(Buffer.from(`${lines.join('\n')}\n`));
-  feed.end(true);
-  intake.settle();
-  return out;
-}
+import { decodeFleet, liveLanes } from './live-harness.ts';
 
 /** A live engine as serve builds it (one lane per host, sources named), on a wall clock the test sets. */
 function liveBySource(bySource = true) {
-  const config = defaultConfig();
   const clock = { wall: 1_000 };
   const latest = new Map<string, Finding>();
-  const live = createLiveEngine({
-    config,
-    catalog: builtinCatalog(),
-    reorderMs: 5_000,
-    capacity: 10_000,
-    laneOf: createRouter(config, 1).hostKey,
+  const live = liveLanes({
     now: () => clock.wall,
     batchChanges: true,
     bySource,
@@ -49,7 +26,7 @@ function liveBySource(bySource = true) {
 }
 
 /** One host's chain (4 steps) with benign noise, in time order. */
-const events = decode(fleetLines({ hosts: 1, noise: 10 }));
+const events = decodeFleet(fleetLines({ hosts: 1, noise: 10 }));
 const last = events[events.length - 1].time;
 /** Whether the host's finding includes its last event (the last shell of the chain). */
 const complete = (latest: Map<string, Finding>) =>
@@ -67,16 +44,10 @@ test('one in-order sender: its finding goes out when its batch is delivered, wit
 });
 
 test("one batch of two hosts: the first host's findings go out before the second host's events are taken", () => {
-  const second = decode(fleetLines({ hosts: 1, first: 2, noise: 10 }));
+  const second = decodeFleet(fleetLines({ hosts: 1, first: 2, noise: 10 }));
   const batch = [...events, ...second].sort((x, y) => x.time - y.time);
-  const config = defaultConfig();
   let takenAtFirst: number | undefined;
-  const live = createLiveEngine({
-    config,
-    catalog: builtinCatalog(),
-    reorderMs: 5_000,
-    capacity: 10_000,
-    laneOf: createRouter(config, 1).hostKey,
+  const live = liveLanes({
     now: () => 1_000,
     batchChanges: true,
     bySource: true,
