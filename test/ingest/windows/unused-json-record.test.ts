@@ -71,6 +71,7 @@ test('used event ids are read however the record spells them', () => {
     `{"EventID":1,${flat('"Opcode":"Info"').slice(1)}`, // the id first
     flat('"Opcode":"Info"', ',"EventID":1'), // the id last
     flat('"Event\\u0049D":1'), // an escape spells the key
+    flat('"\\u0045vent\\u0049\\u0044":1'), // escapes where the searched names are not spelled at all
     flat('"EventID":10', ',"EventID":1'), // a duplicate: JSON.parse keeps the last
     flat('"EventID":10', ',"EventID" :1'),
     flat('"EventID":10', ',"Event\\u0049D":1'),
@@ -105,6 +106,7 @@ test('unused event ids are ruled out on their bytes and counted as ignored, not 
     `{"EventID":4103,${flat('"Opcode":"Info"').slice(1)}`,
     flat('"EventID":10', ',"EventID":"7"'),
     flat('"EventId":7'),
+    flat('"EventID":10', ',"Menu":"menu00 is not an escape"'),
     winlogbeat('"event_id":"10"', '"code":"10"'),
     winlogbeat('"event_id":7', '"code":"7"'),
     winlogbeat('"user_data":{"event_id":"10"}', '"original":"<Event a=\\"}\\">","code":"10","x":[{"y":[]}]'),
