@@ -63,7 +63,8 @@ export function registryPersistence(
   data: string | undefined,
 ): PersistenceFact | undefined {
   for (const r of rules.persistence.registry) {
-    const m = r.re.exec(key);
+    // test first: the rules' patterns remember their answers per key (engineRules), exec does not.
+    const m = r.re.test(key) ? r.re.exec(key) : null;
     if (m) return { mechanism: r.mechanism, name: fill(r.name, m), command: data, location: key };
   }
   return undefined;
@@ -72,7 +73,7 @@ export function registryPersistence(
 /** A file that makes persistence (a unit, a cron table, a plist, a Startup entry), per the rules. */
 export function filePersistence(rules: EngineRules, path: string): PersistenceFact | undefined {
   for (const r of rules.persistence.files) {
-    const m = r.re.exec(path);
+    const m = r.re.test(path) ? r.re.exec(path) : null;
     if (!m) continue;
     const name = fill(r.name, m);
     const flags: Array<[FlagCode, string]> = [];
