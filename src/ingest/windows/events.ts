@@ -144,8 +144,21 @@ function sysmonProc(d: Record<string, string>): ProcRef {
 
 export type ChannelKind = 'sysmon' | 'security' | 'system' | 'other';
 
+/** The last answer of channelKind: a log names a few channels over and over. */
+const lastKind = { channel: '', provider: undefined as string | undefined, kind: 'other' as ChannelKind };
+
 /** Which event source a record is from, by channel (any case) or, failing that, provider. */
 export function channelKind(rec: Pick<WinRecord, 'channel' | 'provider'>): ChannelKind {
+  // Comparing with the last record's names costs less than lower-casing them again.
+  if (rec.channel === lastKind.channel && rec.provider === lastKind.provider) return lastKind.kind;
+  const kind = kindOf(rec);
+  lastKind.channel = rec.channel;
+  lastKind.provider = rec.provider;
+  lastKind.kind = kind;
+  return kind;
+}
+
+function kindOf(rec: Pick<WinRecord, 'channel' | 'provider'>): ChannelKind {
   const c = rec.channel.toLowerCase();
   if (c.includes('sysmon')) return 'sysmon';
   if (c === 'security') return 'security';
