@@ -186,9 +186,9 @@ export const READ_FIELDS: ReadonlySet<string> = new Set([
   ...Object.values(ALTERNATE),
   ...['AccountName', 'Application', 'ClientProcessId', 'CommandLine', 'Company', 'CurrentDirectory'],
   ...['Description', 'DestAddress', 'DestPort', 'DestinationHostname', 'DestinationIp'],
-  ...['DestinationPort', 'Details', 'Direction', 'EventType', 'Hashes', 'Image', 'ImagePath'],
+  ...['DestinationPort', 'Details', 'Direction', 'Hashes', 'Image', 'ImagePath'],
   ...['Initiated', 'IntegrityLevel', 'IpAddress', 'IpPort', 'LogonId', 'LogonType', 'MandatoryLabel'],
-  ...['NewName', 'NewProcessId', 'NewProcessName', 'OriginalFileName', 'ParentCommandLine'],
+  ...['NewProcessId', 'NewProcessName', 'OriginalFileName', 'ParentCommandLine'],
   ...['ParentImage', 'ParentProcessGuid', 'ParentProcessId', 'ParentProcessName', 'ParentUser'],
   ...['ProcessGuid', 'ProcessID', 'ProcessId', 'ProcessName', 'Product', 'Protocol', 'QueryName'],
   ...['QueryResults', 'ServiceAccount', 'ServiceFileName', 'ServiceName', 'ServiceStartType'],
@@ -202,7 +202,7 @@ export const READ_FIELDS: ReadonlySet<string> = new Set([
  * other records before parsing them; a test checks it against the cases below.
  */
 export const MAPPED_EVENT_IDS: ReadonlySet<number> = new Set([
-  1, 3, 5, 11, 12, 13, 14, 22, 4624, 4688, 4689, 4697, 4698, 5156, 7045,
+  1, 3, 5, 11, 13, 22, 4624, 4688, 4689, 4697, 4698, 5156, 7045,
 ]);
 
 /**
@@ -303,15 +303,14 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
         ev = { time, host, platform, src, kind: 'file', op: 'create', path, proc: sysmonProc(d) };
         break;
       }
-      case 12:
-      case 13:
-      case 14: {
+      // Only a value set (13) can be a persistence entry; the engine drops key creates, deletes
+      // and renames (12, 14), so they are left out of MAPPED_EVENT_IDS and skipped unparsed.
+      case 13: {
         const key = val(d, 'TargetObject');
         if (!key) {
           missing(ctx, rec, src, 'TargetObject');
           return;
         }
-        const type = field(d, 'EventType') ?? '';
         ev = {
           time,
           host,
@@ -320,16 +319,8 @@ export function emitWinRecord(rec: WinRecord, src: SourceRef, ctx: DecodeContext
           kind: 'registry',
           proc: sysmonProc(d),
           key,
-          op:
-            rec.eventId === 13
-              ? 'set'
-              : rec.eventId === 14
-                ? 'rename'
-                : type.toLowerCase().startsWith('delete')
-                  ? 'delete'
-                  : 'create',
-          data:
-            rec.eventId === 13 ? field(d, 'Details') : rec.eventId === 14 ? field(d, 'NewName') : undefined,
+          op: 'set',
+          data: field(d, 'Details'),
         };
         break;
       }

@@ -130,7 +130,7 @@ test('a line ruled out or read does not change how its neighbours in the same ch
     flat('"EventID":7'),
     winlogbeat('"event_id":"1"', '"code":"1"'),
     flat('"EventID":10', ',"EventID":1'),
-    flat('"EventID":12'),
+    flat('"EventID":13'),
   ];
   const ruleOut = unusedWindowsRecord();
   const buf = Buffer.from(lines.join('\n'), 'utf8');
