@@ -15,7 +15,7 @@ import {
   STEPS,
   type StepId,
 } from '../model/finding.ts';
-import { type RemediationMemo, remediationAgain } from '../model/remediation.ts';
+import { remediationFor } from '../model/remediation.ts';
 import type { Approval } from './approval.ts';
 import type { EngineRules } from './context.ts';
 import { clientHeavy } from './egress-dest.ts';
@@ -354,9 +354,6 @@ function confidenceOf(a: Agent, w: ChainWindow, rules: EngineRules): number {
   return Math.round(Math.max(c.floor, Math.min(1, raw)) * 100) / 100;
 }
 
-/** Each agent's last remediation, reused by its next finding revision when read from the same records. */
-const remedies = new WeakMap<Agent, RemediationMemo>();
-
 export function buildFinding(
   a: Agent,
   cfg: Config,
@@ -424,9 +421,7 @@ export function buildFinding(
     reasons,
     summary: `${name} ${seenText}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
   };
-  const remedy = remediationAgain(finding, remedies.get(a));
-  remedies.set(a, remedy);
-  finding.remediation = remedy.actions;
+  finding.remediation = remediationFor(finding);
   return finding;
 }
 

@@ -31,36 +31,9 @@ export interface RemediationAction {
 
 const ORDER: RemediationKind[] = ['process', 'persistence', 'binary', 'destination', 'download', 'account'];
 
-/**
- * What the actions read off one record, kept beside it: a record does not change once the engine
- * made it, and a live finding's revisions (one each time its chain changes) quote the same
- * records again, so each is read once.
- */
-interface RecordFacts {
-  ref: string;
-  /** The process image, lower-cased. */
-  image?: string;
-  /** Download sources and created accounts in the process's command line (a shell's record). */
-  urls?: string[];
-  accounts?: string[];
-}
-
-const factsKept = new WeakMap<Evidence, RecordFacts>();
-
-function factsOf(e: Evidence): RecordFacts {
-  let f = factsKept.get(e);
-  if (f) return f;
-  const s = e.src;
-  f = {
-    ref: `${s.file}${s.line !== undefined ? `:${s.line}` : s.offset !== undefined ? `@${s.offset}` : ''}`,
-    image: e.process?.image.toLowerCase(),
-  };
-  factsKept.set(e, f);
-  return f;
-}
-
 function ref(e: Evidence): string {
-  return factsOf(e).ref;
+  const s = e.src;
+  return `${s.file}${s.line !== undefined ? `:${s.line}` : s.offset !== undefined ? `@${s.offset}` : ''}`;
 }
 
 /** A cmd.exe argument in double quotes, or undefined when the text could break out of them. */
@@ -126,7 +99,7 @@ function processActions(f: Finding, records: Evidence[], out: Actions): void {
   for (const e of records) {
     const p = e.process;
     if (!p || p.pid === undefined) continue;
-    const image = factsOf(e).image!;
+    const image = p.image.toLowerCase();
     if (!images.has(image)) continue;
     const key = `process\n${image}`;
     const a =
@@ -260,7 +233,7 @@ function binaryActions(f: Finding, records: Evidence[], out: Actions): void {
     // An image is a path: an entry's label standing in for an unseen binary is not a file.
     if (!/[\\/]/.test(image)) continue;
     const lower = image.toLowerCase();
-    const mine = records.filter((e) => factsOf(e).image === lower);
+    const mine = records.filter((e) => e.process?.image.toLowerCase() === lower);
     if (!mine.length) continue;
     const hashes = new Set<string>();
     for (const e of mine) for (const h of e.process?.hashes ?? []) hashes.add(h);
@@ -327,10 +300,8 @@ function shellActions(f: Finding, out: Actions): void {
   for (const e of seen(f, 'control')) {
     const cmd = e.process?.commandLine;
     if (!cmd) continue;
-    const facts = factsOf(e);
-    facts.urls ??= [...cmd.matchAll(URL_IN_TEXT)].map((m) => m[0]);
-    facts.accounts ??= accountsCreated(cmd);
-    for (const url of facts.urls) {
+    for (const m of cmd.matchAll(URL_IN_TEXT)) {
+      const url = m[0];
       const key = `download\n${url}`;
       const a =
         out.get(key) ??
@@ -342,7 +313,7 @@ function shellActions(f: Finding, out: Actions): void {
         });
       cite(a, e);
     }
-    for (const name of facts.accounts) {
+    for (const name of accountsCreated(cmd)) {
       const key = `account\n${name.toLowerCase()}`;
       let a = out.get(key);
       if (!a) {
@@ -379,40 +350,4 @@ export function remediationFor(f: Finding): RemediationAction[] {
   destinationActions(f, out);
   shellActions(f, out);
   return out.all();
-}
-
-/** A finding's actions and what they were read from, for the finding's next revision. */
-export interface RemediationMemo {
-  inputs: unknown[];
-  actions: RemediationAction[];
-}
-
-/**
- * Everything remediationFor reads, flat, records by identity: the status (suppressed or not), the
- * platform, the agent's images, the named destinations, and each step's seen flag and records.
- */
-function inputsOf(f: Finding): unknown[] {
-  const named = f.egress.filter((d) => d.name);
-  const inputs: unknown[] = [f.status === 'suppressed', f.platform, f.agent.images.length, ...f.agent.images];
-  inputs.push(named.length);
-  for (const d of named) inputs.push(d.ip, d.name);
-  for (const s of f.steps) inputs.push(s.step, s.seen, s.evidence.length, ...s.evidence);
-  return inputs;
-}
-
-function sameList(a: unknown[], b: unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
- * remediationFor(f), or `last`'s actions (the same array) when f reads the same records, images
- * and names as the revision `last` was made for: a live finding's revision often changes only
- * counts and the score.
- */
-export function remediationAgain(f: Finding, last: RemediationMemo | undefined): RemediationMemo {
-  const inputs = inputsOf(f);
-  if (last && sameList(inputs, last.inputs)) return last;
-  return { inputs, actions: remediationFor(f) };
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Evidence, Finding } from '../../src/model/finding.ts';
-import { remediationAgain, remediationFor } from '../../src/model/remediation.ts';
+import { remediationFor } from '../../src/model/remediation.ts';
 import { fullChain, partialChain } from '../support/findings.ts';
 
 function record(line: number, facts: Partial<Evidence>): Evidence {
@@ -98,38 +98,5 @@ describe('remediationFor', () => {
     const long = `useradd ${'-x '.repeat(20_000)}${'a'.repeat(50_000)} net user ${'"'.repeat(30_000)}`;
     const f = withControl(partialChain(), [long]);
     assert.ok(Array.isArray(remediationFor(f)));
-  });
-});
-
-describe('remediationAgain', () => {
-  it("reuses the last revision's actions while the finding reads the same records, and makes them again for a new one", () => {
-    const first = fullChain();
-    const memo = remediationAgain(first, undefined);
-    assert.deepEqual(memo.actions, remediationFor(first));
-
-    // The next revision: new counts and score, the same records, images and destinations.
-    const again = {
-      ...first,
-      score: first.score - 5,
-      steps: first.steps.map((s) => ({ ...s, count: s.count + 1 })),
-    };
-    assert.equal(remediationAgain(again, memo), memo);
-
-    // A shell record the last revision did not quote.
-    const later = withControl(fullChain(), ['net user backup P@ss /add']);
-    later.steps = later.steps.map((s, i) => (i === 3 ? s : first.steps[i]));
-    const next = remediationAgain(later, memo);
-    assert.notEqual(next, memo);
-    assert.deepEqual(next.actions, remediationFor(later));
-    assert.ok(next.actions.some((a) => a.kind === 'account' && a.target === 'backup'));
-  });
-
-  it('makes them again when only an image or the approval changes', () => {
-    const first = fullChain();
-    const memo = remediationAgain(first, undefined);
-    const renamed = { ...first, agent: { ...first.agent, images: [...first.agent.images, 'C:\\x\\y.exe'] } };
-    assert.notEqual(remediationAgain(renamed, memo), memo);
-    const approved = { ...first, status: 'suppressed' as const };
-    assert.deepEqual(remediationAgain(approved, memo).actions, []);
   });
 });
