@@ -19,7 +19,7 @@ import { createFindingStore } from './finding-store.ts';
 import { createRouter } from './jetstream/partition.ts';
 import { createLiveEngine, type FindingKind, type LiveEngine } from './live-engine.ts';
 import { LabeledCounter, renderMetrics } from './metrics.ts';
-import { createSseHub } from './sse.ts';
+import { createSseHub, type SseEvent } from './sse.ts';
 
 export interface ServeOptions {
   config: Config;
@@ -96,6 +96,11 @@ function sendJson(
   res.end(text);
 }
 
+/** A finding revision as a stream event. */
+function findingEvent(f: Finding): SseEvent {
+  return { event: 'finding', id: `${f.id}:${f.revision}`, data: JSON.stringify(f) };
+}
+
 export async function serve(o: ServeOptions): Promise<RunningServer> {
   const started = Date.now();
   const store = createFindingStore(o.storeCapacity);
@@ -120,7 +125,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     bySource: true,
     onFinding(f, kind) {
       store.put(f);
-      sse.send('finding', `${f.id}:${f.revision}`, f);
+      if (sse.clients() > 0) sse.send(findingEvent(f));
       o.onFinding?.(f, kind);
     },
   });
@@ -440,15 +445,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       if (sse.clients() >= o.sseMaxClients)
         return sendJson(res, 503, { error: 'too many stream clients' }, { 'retry-after': '5' });
       const replay = url.searchParams.get('replay') !== '0';
-      sse.attach(
-        res,
-        replay
-          ? store
-              .list()
-              .reverse()
-              .map((f) => ({ event: 'finding', id: `${f.id}:${f.revision}`, data: f }))
-          : [],
-      );
+      sse.attach(res, replay ? store.list().reverse().map(findingEvent) : []);
       return;
     }
     if (path === '/findings') {

@@ -6,10 +6,17 @@
 // keep proxies from closing idle streams.
 import type { ServerResponse } from 'node:http';
 
+/** One event; `data` is its JSON text (one line: JSON text has no raw newline). */
+export interface SseEvent {
+  event: string;
+  id?: string;
+  data: string;
+}
+
 export interface SseHub {
   /** Takes over `res` as an event stream; `initial` events are sent first. */
-  attach(res: ServerResponse, initial?: Array<{ event: string; id?: string; data: unknown }>): void;
-  send(event: string, id: string | undefined, data: unknown): void;
+  attach(res: ServerResponse, initial?: SseEvent[]): void;
+  send(e: SseEvent): void;
   clients(): number;
   /** Clients disconnected for falling behind. */
   dropped(): number;
@@ -22,8 +29,8 @@ export interface SseOptions {
   heartbeatMs: number;
 }
 
-function frame(event: string, id: string | undefined, data: unknown): string {
-  return `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+function frame(e: SseEvent): string {
+  return `${e.id ? `id: ${e.id}\n` : ''}event: ${e.event}\ndata: ${e.data}\n\n`;
 }
 
 interface Client {
@@ -55,10 +62,10 @@ export function createSseHub(o: SseOptions): SseHub {
   };
 
   /** Writes the replay, waiting for the socket to drain, then the queued live frames. */
-  const replay = async (c: Client, initial: Array<{ event: string; id?: string; data: unknown }>) => {
+  const replay = async (c: Client, initial: SseEvent[]) => {
     for (const e of initial) {
       if (!clients.has(c.res)) return;
-      if (!c.res.write(frame(e.event, e.id, e.data)))
+      if (!c.res.write(frame(e)))
         await new Promise<void>((resolve) => {
           const go = () => {
             c.res.off('drain', go);
@@ -94,9 +101,9 @@ export function createSseHub(o: SseOptions): SseHub {
       res.on('close', () => clients.delete(res));
       if (initial.length) replay(c, initial).catch(() => drop(c));
     },
-    send(event, id, data) {
+    send(e) {
       if (clients.size === 0) return;
-      const text = frame(event, id, data);
+      const text = frame(e);
       for (const c of [...clients.values()]) write(c, text);
     },
     clients: () => clients.size,
