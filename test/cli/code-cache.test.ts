@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { cacheFileFor, cachedMain, runBundle } from '../../src/cli/code-cache.ts';
+import { cachedMain, cacheFileFor, runBundle } from '../../src/cli/code-cache.ts';
 import { builtCli } from '../support/cli.ts';
 import { REPO_ROOT } from '../support/data.ts';
 
