@@ -56,6 +56,44 @@ export const checkedBuiltins: Plugin = {
   },
 };
 
+/**
+ * fdir (under tinyglobby) looks for picomatch through Node's resolver when it loads, for a glob
+ * option tinyglobby never uses: where a node_modules holds picomatch (a clone, a global prefix)
+ * every start resolved and compiled it unbundled, 8 ms. The look-up is left out; the build fails
+ * when fdir no longer has it in this shape, so an upgrade is looked at again.
+ */
+export const noOptionalPicomatch: Plugin = {
+  name: 'no-optional-picomatch',
+  setup(b) {
+    b.onLoad({ filter: /node_modules\/fdir\/dist\/index\.mjs$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const lookup =
+        /try \{\s*__require\.resolve\("picomatch"\);\s*pm = __require\("picomatch"\);\s*\} catch \{\}/;
+      if (!lookup.test(text)) throw new Error(`${args.path}: its optional picomatch look-up changed`);
+      return { contents: text.replace(lookup, ''), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * commander requires child_process when it loads, for executable subcommands, which ratchain has
+ * none of: loading it cost every start 3 ms. Its `spawn` is loaded when first called instead.
+ */
+export const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes('node_modules/commander/')
+        ? { path: 'child_process', namespace: 'lazy' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "exports.spawn = (...a) => require('node:child_process').spawn(...a);",
+      loader: 'js',
+    }));
+  },
+};
+
 /** The checked results the build writes beside the data files (names under dist/). */
 export const CHECKED_FILES = Object.values(CHECKED_ASSETS);
 
@@ -145,7 +183,7 @@ async function buildBundle(): Promise<{ name: string; text: string; meta: Metafi
     minifySyntax: true,
     legalComments: 'none',
     metafile: true,
-    plugins: [checkedBuiltins],
+    plugins: [checkedBuiltins, noOptionalPicomatch, lazyChildProcess],
     write: false,
     logLevel: 'warning',
   });
@@ -179,7 +217,7 @@ export async function buildPackage(): Promise<void> {
     minifySyntax: true,
     legalComments: 'none',
     metafile: true,
-    plugins: [checkedBuiltins],
+    plugins: [checkedBuiltins, noOptionalPicomatch, lazyChildProcess],
     define: { RATCHAIN_BUNDLE: JSON.stringify(bundle.name) },
     write: false,
     logLevel: 'warning',
