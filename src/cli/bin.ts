@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The `ratchain` executable (built to dist/ratchain.mjs): runs the command line, exits with its
 // code. An error nothing caught, even while the code loads, still ends as one line and exit 3.
-import { fileURLToPath } from 'node:url';
+import { assetPath } from '../assets.ts';
 import { terminalSafe } from '../sinks/terminal-text.ts';
 import { cachedMain } from './code-cache.ts';
 import { describeFailure, stdoutFailure } from './exit.ts';
 
-/** The bundle of the command line the package build writes beside this file (code-cache.ts). */
+/** The bundle of the command line the package build writes beside the data files (code-cache.ts). */
 declare const RATCHAIN_BUNDLE: string | undefined;
 
 function die(e: unknown): void {
@@ -35,7 +35,7 @@ const light = process.argv.length <= 2 || process.argv.slice(2).some((a) => LIGH
 function loadMain(): Promise<{ main: (argv: string[]) => Promise<number> }> {
   if (typeof RATCHAIN_BUNDLE === 'string' && !light) {
     try {
-      const main = cachedMain(fileURLToPath(new URL('.', import.meta.url)), RATCHAIN_BUNDLE);
+      const main = cachedMain(assetPath('.'), RATCHAIN_BUNDLE);
       if (main) return Promise.resolve({ main });
     } catch {
       // An unreadable or broken cache costs only the start-up it would have saved.

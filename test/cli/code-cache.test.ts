@@ -3,12 +3,12 @@
 // the built package finds the same with its bundle as with its chunks.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cachedMain, cacheFileFor, runBundle } from '../../src/cli/code-cache.ts';
-import { builtCli } from '../support/cli.ts';
+import { builtCli, chunkedCli } from '../support/cli.ts';
 import { REPO_ROOT } from '../support/data.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ratchain-code-cache-'));
@@ -49,15 +49,12 @@ describe('code cache', () => {
       readdirSync(dist).some((f) => f.startsWith('ratchain-bundle-') && f.endsWith('.cache')),
       'the build trains a code cache for the Node that runs it',
     );
-    // A copy of dist/ without the cache: what a Node the package was not built with runs.
-    const chunks = join(dir, 'dist');
-    cpSync(dist, chunks, { recursive: true, filter: (src) => !src.endsWith('.cache') });
     const hunt = (entry: string) =>
       spawnSync(process.execPath, [entry, 'hunt', '--json', join(REPO_ROOT, 'examples')], {
         encoding: 'utf8',
       });
     const bundled = hunt(cli);
-    const chunked = hunt(join(chunks, 'ratchain.mjs'));
+    const chunked = hunt(chunkedCli(dir));
     assert.equal(bundled.status, 0, bundled.stderr);
     assert.equal(chunked.status, 0, chunked.stderr);
     assert.ok(bundled.stdout.length > 0);
