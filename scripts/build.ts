@@ -187,7 +187,13 @@ async function buildBundle(): Promise<{ name: string; text: string; meta: Metafi
     write: false,
     logLevel: 'warning',
   });
-  const text = result.outputFiles[0].text;
+  // esbuild leaves non-ASCII characters in regular expression literals (NATS has a "µs"); as
+  // \u escapes they mean the same, and a pure ASCII script is read as Latin-1, at 3 ms instead
+  // of UTF-8's 8 (code-cache.ts).
+  const text = result.outputFiles[0].text.replace(
+    /[^\x00-\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   // Any other use of import.meta left in the bundle would be empty in CommonJS, and wrong.
   if (/\bimport_meta\s*=\s*\{\}/.test(text))
     throw new Error('the code-cached bundle uses import.meta, which CommonJS does not have');

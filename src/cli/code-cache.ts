@@ -29,7 +29,8 @@ const wrap = (text: string) => `(function (exports, require, module, __filename,
 
 /** Compiles and runs the bundle `file` (with `cachedData` when given) and returns its main(). */
 export function runBundle(file: string, cachedData?: Buffer): { main: Main; script: Script } {
-  const script = new Script(wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  // The build writes the script in ASCII, which Latin-1 reads faster than UTF-8 does.
+  const script = new Script(wrap(readFileSync(file, 'latin1')), { filename: file, cachedData });
   const module = { exports: {} as { main?: Main } };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   if (typeof module.exports.main !== 'function') throw new Error(`${file} exports no main()`);
