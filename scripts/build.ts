@@ -36,7 +36,7 @@ import {
   checkBuiltinCatalog,
   defaultConfig,
 } from '../src/checked-builtins.ts';
-import { CODE_CACHE_OUT, cacheFileFor } from '../src/cli/code-cache.ts';
+import { CODE_CACHE_OUT, cacheFileFor, wrapBundle } from '../src/cli/code-cache.ts';
 import { checkBuiltinRulesForBuild } from '../src/rules/load.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -251,14 +251,14 @@ export async function buildPackage(): Promise<void> {
   const trained = existsSync(join(DIST, cache));
   if (trained) files.set(cache, readFileSync(join(DIST, cache)));
   syncDist(files);
-  if (!trained) trainCodeCache(cache);
+  if (!trained) trainCodeCache(bundle.name, cache);
 }
 
 /** Runs `ratchain` (the built one) with `args`; throws with its stderr when it fails. */
 function runBuilt(args: string[], env: NodeJS.ProcessEnv = {}): void {
   const r = spawnSync(process.execPath, [join(DIST, 'ratchain.mjs'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...plainEnv(), ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -266,10 +266,31 @@ function runBuilt(args: string[], env: NodeJS.ProcessEnv = {}): void {
 }
 
 /**
+ * The build's environment without NODE_OPTIONS: V8 refuses a code cache made under other V8
+ * flags (a --max-old-space-size there would make the cache useless to every plain run).
+ */
+function plainEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** Throws unless a plain `node` takes the cache `cache` of `bundle` (both in dist/). */
+function checkCodeCache(bundle: string, cache: string, work: string): void {
+  const wrapped = join(work, 'wrapped.js');
+  writeFileSync(wrapped, wrapBundle(readFileSync(join(DIST, bundle), 'latin1')), 'latin1');
+  const probe =
+    "const fs=require('node:fs');const s=new (require('node:vm').Script)(fs.readFileSync(process.argv[1],'latin1'),{cachedData:fs.readFileSync(process.argv[2])});process.exit(s.cachedDataRejected?1:0)";
+  const r = spawnSync(process.execPath, ['-e', probe, wrapped, join(DIST, cache)], { env: plainEnv() });
+  if (r.status !== 0)
+    throw new Error(`V8 refuses the code cache just trained (${cache}): was a V8 flag set?`);
+}
+
+/**
  * Writes dist/`cache`: the code the bundle compiles while it hunts every input format (a small
  * simulated fleet in each, and the examples), so that a hunt's start deserializes it instead.
  */
-function trainCodeCache(cache: string): void {
+function trainCodeCache(bundle: string, cache: string): void {
   const work = mkdtempSync(join(tmpdir(), 'ratchain-code-cache-'));
   try {
     const fleet = join(work, 'fleet');
@@ -278,6 +299,7 @@ function trainCodeCache(cache: string): void {
     const out = join(DIST, `${cache}.${process.pid}.tmp`);
     runBuilt(['hunt', '-q', join(fleet, 'logs'), 'examples'], { [CODE_CACHE_OUT]: out });
     renameSync(out, join(DIST, cache));
+    checkCodeCache(bundle, cache, work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

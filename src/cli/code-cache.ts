@@ -25,12 +25,13 @@ export function cacheFileFor(bundle: string): string {
 }
 
 /** CommonJS's module wrapper: the script is the body of a function given these names. */
-const wrap = (text: string) => `(function (exports, require, module, __filename, __dirname) { ${text}\n});`;
+export const wrapBundle = (text: string) =>
+  `(function (exports, require, module, __filename, __dirname) { ${text}\n});`;
 
 /** Compiles and runs the bundle `file` (with `cachedData` when given) and returns its main(). */
 export function runBundle(file: string, cachedData?: Buffer): { main: Main; script: Script } {
   // The build writes the script in ASCII, which Latin-1 reads faster than UTF-8 does.
-  const script = new Script(wrap(readFileSync(file, 'latin1')), { filename: file, cachedData });
+  const script = new Script(wrapBundle(readFileSync(file, 'latin1')), { filename: file, cachedData });
   const module = { exports: {} as { main?: Main } };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   if (typeof module.exports.main !== 'function') throw new Error(`${file} exports no main()`);
