@@ -25,8 +25,11 @@ const MAX_ALTERNATIVES = 32;
 /** Clauses kept per pattern, the most selective first. */
 const MAX_CLAUSES = 3;
 
-/** Thrown inside the reader for any construct it does not follow; the answer is then "none". */
-class Unknown extends Error {}
+/**
+ * Thrown inside the reader for any construct it does not follow; the answer is then "none". A
+ * plain object, not an Error: capturing a stack trace for each was most of the reader's time.
+ */
+const UNKNOWN = { unknown: true };
 
 const ZERO_WIDTH_ESCAPES = 'bBAz';
 const CLASS_ESCAPES = 'dDsSwW';
@@ -45,6 +48,16 @@ function best(clauses: Clause[]): Clause | undefined {
   return pick;
 }
 
+/** ASCII punctuation: what RE2 takes escaped as itself. */
+function isPunctuation(code: number): boolean {
+  return (
+    (code >= 0x21 && code <= 0x2f) ||
+    (code >= 0x3a && code <= 0x40) ||
+    (code >= 0x5b && code <= 0x60) ||
+    (code >= 0x7b && code <= 0x7e)
+  );
+}
+
 class Reader {
   private i = 0;
   constructor(private readonly src: string) {}
@@ -52,7 +65,7 @@ class Reader {
   /** The whole pattern: its clauses. */
   read(fold: boolean): Clause[] {
     const clauses = this.alternation(fold);
-    if (this.i !== this.src.length) throw new Unknown();
+    if (this.i !== this.src.length) throw UNKNOWN;
     return clauses;
   }
 
@@ -130,7 +143,7 @@ class Reader {
     }
     this.i++;
     if (c === '.' || c === '^' || c === '$') return { clauses: [] };
-    if (c === '*' || c === '+' || c === '?' || c === '{') throw new Unknown();
+    if (c === '*' || c === '+' || c === '?' || c === '{') throw UNKNOWN;
     if (c === '\\') return this.escape(fold);
     return this.literal(c, fold);
   }
@@ -145,31 +158,39 @@ class Reader {
 
   private escape(fold: boolean): { char?: string; clauses: Clause[] } {
     const c = this.src[this.i++];
-    if (c === undefined) throw new Unknown();
+    if (c === undefined) throw UNKNOWN;
     if (ZERO_WIDTH_ESCAPES.includes(c) || CLASS_ESCAPES.includes(c)) return { clauses: [] };
     if (c === 'p' || c === 'P') {
       if (this.src[this.i] === '{') {
         const end = this.src.indexOf('}', this.i);
-        if (end < 0) throw new Unknown();
+        if (end < 0) throw UNKNOWN;
         this.i = end + 1;
       } else this.i++;
       return { clauses: [] };
     }
     // Punctuation escaped is itself; letters and digits are escapes this reader does not follow.
-    if (/[!-/:-@[-`{-~]/.test(c)) return this.literal(c, fold);
-    throw new Unknown();
+    if (isPunctuation(c.charCodeAt(0))) return this.literal(c, fold);
+    throw UNKNOWN;
   }
 
   /** `(...)`, `(?:...)`, `(?P<n>...)`, `(?<n>...)`, `(?flags:...)`; anything else is unknown. */
   private group(fold: boolean): Clause[] {
+    if (this.src[this.i + 1] !== '?') {
+      this.i++;
+      return this.closeGroup(fold);
+    }
     const head = /^\((?:\?(?::|P?<[A-Za-z_]\w*>|([imsU]*)(?:-([imsU]*))?:))?/.exec(
       this.src.slice(this.i, this.i + 40),
     );
-    if (!head || (this.src[this.i + 1] === '?' && head[0].length === 1)) throw new Unknown();
+    if (!head || (this.src[this.i + 1] === '?' && head[0].length === 1)) throw UNKNOWN;
     this.i += head[0].length;
-    const inner = head[2]?.includes('i') ? false : head[1]?.includes('i') ? true : fold;
+    return this.closeGroup(head[2]?.includes('i') ? false : head[1]?.includes('i') ? true : fold);
+  }
+
+  /** A group's branches and its `)`. */
+  private closeGroup(inner: boolean): Clause[] {
     const clauses = this.alternation(inner);
-    if (this.src[this.i] !== ')') throw new Unknown();
+    if (this.src[this.i] !== ')') throw UNKNOWN;
     this.i++;
     return clauses;
   }
@@ -188,15 +209,15 @@ class Reader {
       if (c === '\\') {
         if ((this.src[j + 1] === 'p' || this.src[j + 1] === 'P') && this.src[j + 2] === '{') {
           j = this.src.indexOf('}', j);
-          if (j < 0) throw new Unknown();
+          if (j < 0) throw UNKNOWN;
         } else j++;
       } else if (c === '[' && this.src[j + 1] === ':') {
         j = this.src.indexOf(':]', j + 2);
-        if (j < 0) throw new Unknown();
+        if (j < 0) throw UNKNOWN;
         j++;
       }
     }
-    throw new Unknown();
+    throw UNKNOWN;
   }
 
   /** A repeat after an atom: its least count, or undefined when there is none. */
@@ -207,14 +228,14 @@ class Reader {
     else if (c === '+') min = 1;
     else if (c === '{') {
       const m = /^\{(\d+)(,\d*)?\}/.exec(this.src.slice(this.i, this.i + 24));
-      if (!m) throw new Unknown();
+      if (!m) throw UNKNOWN;
       min = Number(m[1]);
       this.i += m[0].length - 1;
     } else return undefined;
     this.i++;
     if (this.src[this.i] === '?') this.i++;
     const next = this.src[this.i];
-    if (next === '*' || next === '+' || next === '?' || next === '{') throw new Unknown();
+    if (next === '*' || next === '+' || next === '?' || next === '{') throw UNKNOWN;
     return min;
   }
 }
@@ -241,7 +262,7 @@ function readLiterals(source: string, caseSensitive: boolean): Clause[] {
   try {
     clauses = new Reader(source).read(!caseSensitive);
   } catch (e) {
-    if (e instanceof Unknown) return [];
+    if (e === UNKNOWN) return [];
     throw e;
   }
   const kept: Clause[] = [];
