@@ -9,10 +9,17 @@
 // a one-event hunt cost 5x `node -e 0` against under 3x bundled. So the package needs no runtime
 // dependencies (they are all devDependencies), their licences go to dist/THIRD-PARTY-NOTICES.txt,
 // and the build fails if dist/ would import a package after all.
+//
+// Beside the chunks, the whole command line is one CommonJS script with a V8 code cache trained
+// by a hunt (src/cli/code-cache.ts): dist/ratchain.mjs runs that when the Node running it built
+// the cache, and the chunks otherwise.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -20,7 +27,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import {
   CATALOG_ASSET,
@@ -28,12 +36,15 @@ import {
   checkBuiltinCatalog,
   defaultConfig,
 } from '../src/checked-builtins.ts';
+import { CODE_CACHE_OUT, cacheFileFor, wrapBundle } from '../src/cli/code-cache.ts';
 import { checkBuiltinRulesForBuild } from '../src/rules/load.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SRC = join(ROOT, 'src');
 const DIST = join(ROOT, 'dist');
 export const ENTRY = 'src/cli/bin.ts';
+/** What the code-cached script runs: the command line without the executable's handlers. */
+const BUNDLE_ENTRY = 'src/cli/main.ts';
 
 /** Every import of src/checked-builtins.ts resolves to src/checked-builtins.built.ts instead. */
 export const checkedBuiltins: Plugin = {
@@ -41,6 +52,44 @@ export const checkedBuiltins: Plugin = {
   setup(b) {
     b.onResolve({ filter: /\/checked-builtins\.ts$/ }, () => ({
       path: join(SRC, 'checked-builtins.built.ts'),
+    }));
+  },
+};
+
+/**
+ * fdir (under tinyglobby) looks for picomatch through Node's resolver when it loads, for a glob
+ * option tinyglobby never uses: where a node_modules holds picomatch (a clone, a global prefix)
+ * every start resolved and compiled it unbundled, 8 ms. The look-up is left out; the build fails
+ * when fdir no longer has it in this shape, so an upgrade is looked at again.
+ */
+export const noOptionalPicomatch: Plugin = {
+  name: 'no-optional-picomatch',
+  setup(b) {
+    b.onLoad({ filter: /node_modules\/fdir\/dist\/index\.mjs$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const lookup =
+        /try \{\s*__require\.resolve\("picomatch"\);\s*pm = __require\("picomatch"\);\s*\} catch \{\}/;
+      if (!lookup.test(text)) throw new Error(`${args.path}: its optional picomatch look-up changed`);
+      return { contents: text.replace(lookup, ''), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * commander requires child_process when it loads, for executable subcommands, which ratchain has
+ * none of: loading it cost every start 3 ms. Its `spawn` is loaded when first called instead.
+ */
+export const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes('node_modules/commander/')
+        ? { path: 'child_process', namespace: 'lazy' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "exports.spawn = (...a) => require('node:child_process').spawn(...a);",
+      loader: 'js',
     }));
   },
 };
@@ -117,7 +166,43 @@ function importedPackages(meta: Metafile): string[] {
   return [...names].sort();
 }
 
+/** The command line as one CommonJS script (code-cache.ts runs it), named by its text's hash. */
+async function buildBundle(): Promise<{ name: string; text: string; meta: Metafile }> {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [BUNDLE_ENTRY],
+    outfile: join(DIST, 'ratchain-bundle.js'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // src/assets.ts reads data files beside its own URL: here the script's, in dist/ too.
+    define: { 'import.meta.url': 'RATCHAIN_BUNDLE_URL' },
+    banner: { js: "var RATCHAIN_BUNDLE_URL=require('node:url').pathToFileURL(__filename).href;" },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    metafile: true,
+    plugins: [checkedBuiltins, noOptionalPicomatch, lazyChildProcess],
+    write: false,
+    logLevel: 'warning',
+  });
+  // esbuild leaves non-ASCII characters in regular expression literals (NATS has a "µs"); as
+  // \u escapes they mean the same, and a pure ASCII script is read as Latin-1, at 3 ms instead
+  // of UTF-8's 8 (code-cache.ts).
+  const text = result.outputFiles[0].text.replace(
+    /[^\x00-\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  // Any other use of import.meta left in the bundle would be empty in CommonJS, and wrong.
+  if (/\bimport_meta\s*=\s*\{\}/.test(text))
+    throw new Error('the code-cached bundle uses import.meta, which CommonJS does not have');
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return { name: `ratchain-bundle-${hash}.js`, text, meta: result.metafile };
+}
+
 export async function buildPackage(): Promise<void> {
+  const bundle = await buildBundle();
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { ratchain: ENTRY },
@@ -138,11 +223,14 @@ export async function buildPackage(): Promise<void> {
     minifySyntax: true,
     legalComments: 'none',
     metafile: true,
-    plugins: [checkedBuiltins],
+    plugins: [checkedBuiltins, noOptionalPicomatch, lazyChildProcess],
+    define: { RATCHAIN_BUNDLE: JSON.stringify(bundle.name) },
     write: false,
     logLevel: 'warning',
   });
   checkLazyLoading(result.metafile);
+  const bundled = importedPackages(bundle.meta);
+  if (bundled.length) throw new Error(`the code-cached bundle imports ${bundled.join(', ')}; bundle them`);
 
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const declared = Object.keys(pkg.dependencies ?? {}).sort();
@@ -157,8 +245,76 @@ export async function buildPackage(): Promise<void> {
   for (const f of dataFiles()) files.set(f, readFileSync(join(SRC, f)));
   for (const [name, text] of checkedBuiltinFiles()) files.set(name, text);
   files.set('THIRD-PARTY-NOTICES.txt', notices(result.metafile));
+  files.set(bundle.name, bundle.text);
+  // The bundle's name is its hash, so a cache already beside it was trained on this very text.
+  const cache = basename(cacheFileFor(bundle.name));
+  const trained = existsSync(join(DIST, cache));
+  if (trained) files.set(cache, readFileSync(join(DIST, cache)));
   syncDist(files);
+  if (!trained) trainCodeCache(bundle.name, cache);
 }
+
+/** Runs `ratchain` (the built one) with `args`; throws with its stderr when it fails. */
+function runBuilt(args: string[], env: NodeJS.ProcessEnv = {}): void {
+  const r = spawnSync(process.execPath, [join(DIST, 'ratchain.mjs'), ...args], {
+    cwd: ROOT,
+    env: { ...plainEnv(), ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (r.status !== 0) throw new Error(`ratchain ${args.join(' ')} (training the code cache): ${r.stderr}`);
+}
+
+/**
+ * The build's environment without NODE_OPTIONS: V8 refuses a code cache made under other V8
+ * flags (a --max-old-space-size there would make the cache useless to every plain run).
+ */
+function plainEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** Throws unless a plain `node` takes the cache `cache` of `bundle` (both in dist/). */
+function checkCodeCache(bundle: string, cache: string, work: string): void {
+  const wrapped = join(work, 'wrapped.js');
+  writeFileSync(wrapped, wrapBundle(readFileSync(join(DIST, bundle), 'latin1')), 'latin1');
+  const probe =
+    "const fs=require('node:fs');const s=new (require('node:vm').Script)(fs.readFileSync(process.argv[1],'latin1'),{cachedData:fs.readFileSync(process.argv[2])});process.exit(s.cachedDataRejected?1:0)";
+  const r = spawnSync(process.execPath, ['-e', probe, wrapped, join(DIST, cache)], { env: plainEnv() });
+  if (r.status !== 0)
+    throw new Error(`V8 refuses the code cache just trained (${cache}): was a V8 flag set?`);
+}
+
+/**
+ * Writes dist/`cache`: the code the bundle compiles while it hunts every input format (a small
+ * simulated fleet in each, and the examples), so that a hunt's start deserializes it instead.
+ */
+function trainCodeCache(bundle: string, cache: string): void {
+  const work = mkdtempSync(join(tmpdir(), 'ratchain-code-cache-'));
+  try {
+    const fleet = join(work, 'fleet');
+    runBuilt(['simulate', '--out', fleet, '--hosts', '10', '--rate', '50', '--formats', ...TRAINING_FORMATS]);
+    // Written beside its place and renamed there, so no run ever finds half a cache.
+    const out = join(DIST, `${cache}.${process.pid}.tmp`);
+    runBuilt(['hunt', '-q', join(fleet, 'logs'), 'examples'], { [CODE_CACHE_OUT]: out });
+    renameSync(out, join(DIST, cache));
+    checkCodeCache(bundle, cache, work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The formats the code cache is trained on: every one `simulate` writes. */
+const TRAINING_FORMATS = [
+  'evtx',
+  'sysmon-xml',
+  'winlogbeat-json',
+  'auditd',
+  'eslogger',
+  'osquery',
+  'zeek-conn',
+];
 
 /** The inputs an output loads before it runs: itself and its static imports, transitively. */
 function staticInputs(meta: Metafile, output: string): Set<string> {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { builtinRuleSet, builtinTools, CHECKED_ASSETS, defaultConfig } from '../src/checked-builtins.ts';
 import type { RuleSet } from '../src/rules/rule-set.ts';
-import { builtCli } from './support/cli.ts';
+import { builtCli, chunkedCli } from './support/cli.ts';
 
 const dist = dirname(builtCli());
 const shipped = (name: string) => JSON.parse(readFileSync(join(dist, name), 'utf8'));
@@ -50,8 +50,11 @@ test('a one-event hunt of the package loads neither yaml nor zod; a config file 
   const hook = `data:text/javascript,${encodeURIComponent(
     "import{register}from'node:module';register('data:text/javascript,'+encodeURIComponent(`export async function load(u,c,n){const r=await n(u,c);if(String(r.source).includes('LineCounter'))process._rawDebug('yaml '+u);if(String(r.source).includes('ZodError'))process._rawDebug('zod '+u);return r}`))",
   )}`;
+  // The module chunks, where each package's code arrives as a module the hook sees (the
+  // code-cached bundle holds them all in one script and runs a module's code only when imported).
+  const cli = chunkedCli(dir);
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', hook, builtCli(), 'hunt', ...args, events], {
+    spawnSync(process.execPath, ['--import', hook, cli, 'hunt', ...args, events], {
       encoding: 'utf8',
     });
   const plain = run();

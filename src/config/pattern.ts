@@ -5,6 +5,7 @@
 // run look-arounds, back-references, atomic groups or possessive quantifiers in linear time, so
 // a pattern that uses them is refused with a message naming the construct and why.
 import { RE2JS } from 're2js';
+import { type Clause, hasLiterals, requiredLiterals } from './literals.ts';
 
 /**
  * Text longer than this is matched on its first MAX_MATCH_CHARS characters. Windows caps a
@@ -59,26 +60,41 @@ const bounded = (text: string) => (text.length > MAX_MATCH_CHARS ? text.slice(0,
 /** Compiles `source` (case-insensitive unless asked); throws PatternError with a readable reason. */
 export function compilePattern(source: string, o: { caseSensitive?: boolean } = {}): Pattern {
   const caseSensitive = o.caseSensitive === true;
-  let re: RE2JS;
+  const re = compileRe2(source, caseSensitive);
+  return matching(source, caseSensitive, () => re);
+}
+
+function compileRe2(source: string, caseSensitive: boolean): RE2JS {
   try {
-    re = RE2JS.compile(source, caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE);
+    return RE2JS.compile(source, caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE);
   } catch (e) {
     throw new PatternError(source, refusal(source, e));
   }
+}
+
+/**
+ * The Pattern of `source` around `re()` (compiled when first called): a text without the
+ * literals every match contains (literals.ts) is answered without RE2, and most texts are.
+ */
+function matching(source: string, caseSensitive: boolean, re: () => RE2JS, given?: Clause[]): Pattern {
+  let literals = given;
   // Most texts match nothing. re.test runs RE2's DFA (no capture groups), several times faster
   // than the capturing engines exec and matchAll use, so they run only on a text known to match.
-  const test = (text: string) => re.test(bounded(text));
+  const test = (text: string) => {
+    literals ??= requiredLiterals(source, caseSensitive);
+    return hasLiterals(literals, text) && re().test(bounded(text));
+  };
   return {
     source,
     caseSensitive,
     test,
-    exec: (text) => (test(text) ? (re.exec(bounded(text)) as RegExpExecArray | null) : null),
-    matchAll: (text) => (test(text) ? re.matchAll(bounded(text)) : NO_MATCHES[Symbol.iterator]()),
+    exec: (text) => (test(text) ? (re().exec(bounded(text)) as RegExpExecArray | null) : null),
+    matchAll: (text) => (test(text) ? re().matchAll(bounded(text)) : NO_MATCHES[Symbol.iterator]()),
     replaceFirst: (text, replacement) => {
       if (!test(text)) return text;
       return text.length > MAX_MATCH_CHARS
-        ? re.matcher(bounded(text)).replaceFirst(replacement) + text.slice(MAX_MATCH_CHARS)
-        : re.matcher(text).replaceFirst(replacement);
+        ? re().matcher(bounded(text)).replaceFirst(replacement) + text.slice(MAX_MATCH_CHARS)
+        : re().matcher(text).replaceFirst(replacement);
     },
   };
 }
@@ -99,19 +115,12 @@ export function patternProblem(source: string): string | undefined {
  * reaches about one in six of the packs' patterns, and compiling them all was most of its start-up).
  */
 export function checkedPattern(source: string, o: { caseSensitive?: boolean } = {}): Pattern {
-  let compiled: Pattern | undefined;
-  const re = () => {
-    compiled ??= compilePattern(source, o);
-    return compiled;
-  };
-  return {
-    source,
-    caseSensitive: o.caseSensitive === true,
-    test: (text) => re().test(text),
-    exec: (text) => re().exec(text),
-    matchAll: (text) => re().matchAll(text),
-    replaceFirst: (text, replacement) => re().replaceFirst(text, replacement),
-  };
+  const caseSensitive = o.caseSensitive === true;
+  let re: RE2JS | undefined;
+  return matching(source, caseSensitive, () => {
+    re ??= compileRe2(source, caseSensitive);
+    return re;
+  });
 }
 
 /** Matches nothing: what an emptied list compiles to. */
@@ -138,8 +147,10 @@ const prefilters = new WeakMap<object, (text: string) => boolean>();
  * Whether any of a list's patterns matches `text`, in one pass of one automaton instead of one
  * per pattern: loops over a rule list (suspicious command lines, persistence commands, forwards)
  * run their patterns one by one only on text that passes it, and most text matches none of them.
- * Compiled once per list (by identity); each pattern keeps its own case rule. A list that cannot
- * be joined (it never happens with checked patterns) lets everything through.
+ * The automaton runs only on text that has the literals one of the patterns needs (literals.ts);
+ * it is compiled once per list (by identity), when first needed, each pattern keeping its own
+ * case rule. A list that cannot be joined (it never happens with checked patterns) lets
+ * everything through.
  */
 export function anyMatches<T extends object>(
   list: readonly T[],
@@ -148,19 +159,42 @@ export function anyMatches<T extends object>(
 ): boolean {
   let test = prefilters.get(list);
   if (!test) {
-    const sources = list.map((x) => {
-      const p = pick(x);
-      const s = p.source.replace(NAMED_GROUP, '(?:');
-      return p.caseSensitive ? `(?:${s})` : `(?i:${s})`;
-    });
-    try {
-      test = sources.length ? compilePattern(sources.join('|'), { caseSensitive: true }).test : () => false;
-    } catch {
-      test = () => true;
-    }
+    test = listPrefilter(list.map(pick));
     prefilters.set(list, test);
   }
   return test(text);
+}
+
+function listPrefilter(patterns: Pattern[]): (text: string) => boolean {
+  if (!patterns.length) return () => false;
+  const needs = patterns.map((p) => requiredLiterals(p.source, p.caseSensitive));
+  const source = patterns
+    .map((p) => {
+      const s = p.source.replace(NAMED_GROUP, '(?:');
+      return p.caseSensitive ? `(?:${s})` : `(?i:${s})`;
+    })
+    .join('|');
+  let re: RE2JS | undefined;
+  const joined = matching(
+    source,
+    true,
+    () => {
+      re ??= compileRe2(source, true);
+      return re;
+    },
+    [],
+  );
+  let broken = false;
+  return (text) => {
+    if (broken) return true;
+    if (!needs.some((n) => hasLiterals(n, text))) return false;
+    try {
+      return joined.test(text);
+    } catch {
+      broken = true;
+      return true;
+    }
+  };
 }
 
 /** Texts a memoised pattern remembers: a host's working set of images and file names. */

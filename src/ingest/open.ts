@@ -13,7 +13,9 @@ import {
   createReadStream,
   type Dirent,
   open as openFd,
+  openSync,
   readdirSync,
+  readSync,
   type Stats,
   statSync,
 } from 'node:fs';
@@ -283,6 +285,39 @@ async function* fileChunks(path: string, chunkSize: number, recycle: () => boole
 }
 
 /**
+ * Files below this size are read at once with blocking calls (a millisecond at most): the file
+ * handle, the thread pool and the read ahead cost a small file more than its read. 49 files of
+ * 69 KB spent about 40 ms opening, reading and closing through fs/promises.
+ */
+const SMALL_FILE = 256 * 1024;
+
+/** A small file's bytes, read in one piece (more if it grew since it was listed). */
+async function* smallFileChunks(path: string, size: number): AsyncGenerator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(size);
+      const n = readSync(fd, buf, 0, size, null);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads of a file smaller than this are not made smaller: the file may grow while it is read. */
+const MIN_READ = 64 * 1024;
+
+/**
+ * A read no larger than the file (and one byte, so the first read ends it): a hunt of 49 files
+ * of 69 KB allocated two 1 MiB buffers for each, and V8 collected garbage for the external memory.
+ */
+function readSize(chunkSize: number, size: number | undefined): number {
+  return size === undefined ? chunkSize : Math.min(chunkSize, Math.max(MIN_READ, size + 1));
+}
+
+/**
  * Raw bytes of an input, gunzipped when it starts with the gzip magic. Closes the file when
  * abandoned. Bounds (a FIFO's first byte, gzip expansion) end it with an InputBound error.
  * `recycle` (consulted before each read after the first) tells whether the consumer keeps no
@@ -306,7 +341,9 @@ export async function* openBytes(
   let gunzip: ReturnType<typeof createGunzip> | undefined;
   const it: AsyncIterator<unknown> = stream
     ? stream[Symbol.asyncIterator]()
-    : fileChunks(input.path as string, chunkSize, () => plain && recycle());
+    : input.size !== undefined && input.size < SMALL_FILE
+      ? smallFileChunks(input.path as string, readSize(chunkSize, input.size))
+      : fileChunks(input.path as string, readSize(chunkSize, input.size), () => plain && recycle());
   try {
     const head = input.kind === 'fifo' ? await firstChunk(it, firstByteMs) : await it.next();
     if (head.done) return;

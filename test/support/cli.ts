@@ -2,7 +2,7 @@
 // no process start-up), or, where a test needs a process of its own (signals, stdin, a heap cap),
 // the built bundle dist/ratchain.mjs, rebuilt first when a source file is newer than it.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliStream } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
@@ -71,4 +71,15 @@ export function builtCli(): string {
   }
   checked = true;
   return BUILT_CLI;
+}
+
+/**
+ * The built CLI as a Node the package was not built with runs it: a copy of dist/ in `dir`
+ * without the code cache, so it loads the module chunks (src/cli/code-cache.ts).
+ */
+export function chunkedCli(dir: string): string {
+  const dist = join(REPO_ROOT, 'dist');
+  builtCli();
+  cpSync(dist, join(dir, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.cache') });
+  return join(dir, 'dist', 'ratchain.mjs');
 }
