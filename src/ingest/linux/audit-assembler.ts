@@ -23,6 +23,8 @@ const RECENT_CLOSED = 256;
 export class AuditAssembler {
   private readonly open = new Map<string, RecordGroup & { host?: string }>();
   private readonly closed = new Set<string>();
+  /** `closed` in the order it was filled: the slot at `ring.next` is the oldest once it is full. */
+  private readonly ring = { keys: [] as string[], next: 0 };
   private readonly events: AuditEvents;
 
   constructor(
@@ -87,7 +89,13 @@ export class AuditAssembler {
   private forget(key: string): void {
     this.open.delete(key);
     this.closed.add(key);
-    if (this.closed.size > RECENT_CLOSED) this.closed.delete(this.closed.values().next().value as string);
+    const r = this.ring;
+    if (r.keys.length < RECENT_CLOSED) r.keys.push(key);
+    else {
+      this.closed.delete(r.keys[r.next]);
+      r.keys[r.next] = key;
+      r.next = (r.next + 1) % RECENT_CLOSED;
+    }
   }
 
   private close(key: string, atEnd: boolean): void {
