@@ -210,7 +210,8 @@ export function parseAuditRecord(
   if (Number.isNaN(digits(line, colon + 1, close, 20)))
     return { error: `${type} record: bad serial "${serial.slice(0, 30)}"` };
   const time = interpreted ? dateTime(line.slice(open, colon)) : stampTime(line, open, colon);
-  if (!Number.isFinite(time)) return { error: `${type} record: bad time "${line.slice(open, colon).slice(0, 30)}"` };
+  if (!Number.isFinite(time))
+    return { error: `${type} record: bad time "${line.slice(open, colon).slice(0, 30)}"` };
   i = close + 1;
   while (line.charCodeAt(i) === 32) i++;
   if (line.charCodeAt(i) === 58) i++;
