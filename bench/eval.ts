@@ -65,8 +65,9 @@ const hosts = env('EVAL_HOSTS', 500);
 const days = env('EVAL_DAYS', 7);
 const seed = env('EVAL_SEED', 1);
 const rate = env('EVAL_RATE', 400);
-// EVAL_GEN_THREADS=1 writes the fleet on this thread alone (the second thread pays off only with a free core).
-const genThreads = env('EVAL_GEN_THREADS', 2);
+// EVAL_GEN_THREADS=2 writes the fleet on two threads: it builds the fleet twice (1.3-1.4x the CPU)
+// and was no faster by wall on this shared machine at load 2.5-7; it needs a free core.
+const genThreads = env('EVAL_GEN_THREADS', 1);
 const root = join(new URL('.', import.meta.url).pathname, '..', '.bench', 'eval');
 const out = join(root, `fleet-${hosts}x${days}-s${seed}`);
 rmSync(out, { recursive: true, force: true });
