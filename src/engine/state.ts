@@ -164,6 +164,11 @@ export interface HostFlows {
   flowsByProcess: Map<string, Agent | UnjoinedFlows>;
   /** Host clock time of the latest flow. */
   lastTime: number;
+  /**
+   * No record's latest flow is before this (a lower bound, exact after each expiry): expiry
+   * passes the host by while its horizon is below it.
+   */
+  oldest: number;
 }
 
 /** What ties systemd units to the programs they run (steps/unit-ties.ts). */

@@ -105,9 +105,17 @@ export function flowAgent(ctx: EngineContext, h: HostState, r: UnjoinedFlows): A
   return a;
 }
 
-/** Forgets records whose last flow is before `horizon` (their agent's chain would have closed). */
-export function expireUnjoined(h: FlowHolder, horizon: number): void {
-  for (const [k, r] of h.unjoined) if (r.lastTime < horizon) h.unjoined.delete(k);
+/**
+ * Forgets records whose last flow is before `horizon` (their agent's chain would have closed);
+ * returns the earliest last flow of those left (Infinity when none is).
+ */
+export function expireUnjoined(h: FlowHolder, horizon: number): number {
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const r of h.unjoined.values()) {
+    if (r.lastTime < horizon) h.unjoined.delete(r.key);
+    else if (r.lastTime < oldest) oldest = r.lastTime;
+  }
+  return oldest;
 }
 
 /** Keeps a flow of a host that has no state, under the host's key. */
@@ -117,10 +125,17 @@ export function keepHostless(ctx: EngineContext, key: string, u: UnjoinedFlow): 
   if (!f) {
     // The host table's own limit: past it the oldest go first.
     if (all.size >= ctx.cfg.Limits.Hosts) all.delete(all.keys().next().value!);
-    f = { key, unjoined: new Map(), flowsByProcess: new LazyMap(), lastTime: u.fact.time };
+    f = {
+      key,
+      unjoined: new Map(),
+      flowsByProcess: new LazyMap(),
+      lastTime: u.fact.time,
+      oldest: u.fact.time,
+    };
     all.set(key, f);
   }
-  keepUnjoined(ctx, f, u);
+  const r = keepUnjoined(ctx, f, u);
+  if (r.lastTime < f.oldest) f.oldest = r.lastTime;
   if (u.fact.time > f.lastTime) f.lastTime = u.fact.time;
 }
 
@@ -136,8 +151,9 @@ export function adoptHostless(ctx: EngineContext, h: HostState): void {
 
 /** Forgets the flows of hosts without state whose latest flow is before `horizon`. */
 export function expireHostless(ctx: EngineContext, horizon: number): void {
-  for (const [k, f] of ctx.flows.hostless) {
-    if (f.lastTime < horizon) ctx.flows.hostless.delete(k);
-    else expireUnjoined(f, horizon);
+  // A network-only view holds one entry per client address: most have nothing to expire.
+  for (const f of ctx.flows.hostless.values()) {
+    if (f.lastTime < horizon) ctx.flows.hostless.delete(f.key);
+    else if (f.oldest < horizon) f.oldest = expireUnjoined(f, horizon);
   }
 }

@@ -45,6 +45,15 @@ export interface SimulateOptions {
    * the live-state benchmark). The truth then lists only scenarios that begin inside it.
    */
   window?: { from: number; to: number };
+  /**
+   * Write only these of `formats` (default: all of them), routing every record as if all were
+   * written: one of several processes writing the same fleet at once, each its own formats, the
+   * files coming out byte for byte as one process writes them. The caller starts logs/ empty
+   * (this run leaves it as it is) and sums the parts' events, files and bytes.
+   */
+  writeOnly?: SimFormat[];
+  /** Write truth.ndjson, fleet.json and ratchain.yaml (default true; one part of a split run). */
+  metaFiles?: boolean;
 }
 
 export interface SimulateResult {
@@ -57,6 +66,9 @@ export interface SimulateResult {
   seconds: number;
   logDir: string;
 }
+
+/** Stands for a writer another process runs: takes records, writes and counts nothing. */
+const UNWRITTEN = { write: () => 0, close: () => [] as FileStat[] };
 
 export const DEFAULT_START = Date.UTC(2026, 10, 2);
 const DAY = 86_400_000;
@@ -76,26 +88,26 @@ export function simulate(o: SimulateOptions): SimulateResult {
   });
   const logDir = join(o.out, 'logs');
   // The logs folder is the generator's own: start it empty so no earlier fleet's files mix in.
-  rmSync(logDir, { recursive: true, force: true });
+  if (!o.writeOnly) rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
 
-  const xml = formats.has('sysmon-xml')
-    ? new SysmonXmlWriter(join(logDir, 'windows', 'sysmon-security-system.xml'))
-    : undefined;
-  const wlb = formats.has('winlogbeat-json')
-    ? new WinlogbeatJsonWriter(join(logDir, 'windows', 'winlogbeat.ndjson'))
-    : undefined;
-  const evtx = formats.has('evtx')
-    ? new EvtxWriter(join(logDir, 'windows', 'forwarded-events.evtx'))
-    : undefined;
-  const aud = formats.has('auditd') ? new AuditdWriter(join(logDir, 'linux', 'audit.log')) : undefined;
-  const esl = formats.has('eslogger') ? new EsloggerWriter(join(logDir, 'macos', 'eslogger')) : undefined;
-  const osq = formats.has('osquery')
-    ? new OsqueryWriter(join(logDir, 'macos', 'osquery.results.ndjson'))
-    : undefined;
-  const zeek = formats.has('zeek-conn')
-    ? new ZeekConnWriter(join(logDir, 'network', 'conn.log'), start)
-    : undefined;
+  const written = new Set<SimFormat>(o.writeOnly ?? formats);
+  // A format another part writes still takes its records (routing stays as in one run), unwritten.
+  const writer = <W>(f: SimFormat, make: () => W): W | undefined =>
+    !formats.has(f) ? undefined : written.has(f) ? make() : (UNWRITTEN as W);
+  const xml = writer(
+    'sysmon-xml',
+    () => new SysmonXmlWriter(join(logDir, 'windows', 'sysmon-security-system.xml')),
+  );
+  const wlb = writer(
+    'winlogbeat-json',
+    () => new WinlogbeatJsonWriter(join(logDir, 'windows', 'winlogbeat.ndjson')),
+  );
+  const evtx = writer('evtx', () => new EvtxWriter(join(logDir, 'windows', 'forwarded-events.evtx')));
+  const aud = writer('auditd', () => new AuditdWriter(join(logDir, 'linux', 'audit.log')));
+  const esl = writer('eslogger', () => new EsloggerWriter(join(logDir, 'macos', 'eslogger')));
+  const osq = writer('osquery', () => new OsqueryWriter(join(logDir, 'macos', 'osquery.results.ndjson')));
+  const zeek = writer('zeek-conn', () => new ZeekConnWriter(join(logDir, 'network', 'conn.log'), start));
 
   const acts = hosts.map((h) => new HostActivity(h, createRng(o.seed, `host/${h.index}`)));
   const truth: TruthLabel[] = [];
@@ -162,15 +174,17 @@ export function simulate(o: SimulateOptions): SimulateResult {
   for (const w of [xml, wlb, evtx, aud, esl, osq]) if (w) files.push(...w.close());
   if (zeek) files.push(...zeek.close(start + o.days * DAY));
 
-  writeFileSync(
-    join(o.out, 'truth.ndjson'),
-    truth.map((t) => JSON.stringify(t)).join('\n') + (truth.length ? '\n' : ''),
-  );
-  writeFileSync(
-    join(o.out, 'fleet.json'),
-    `${JSON.stringify({ seed: o.seed, start: new Date(start).toISOString(), days: o.days, rate, hosts }, null, 1)}\n`,
-  );
-  writeFileSync(join(o.out, 'ratchain.yaml'), fleetConfigYaml(hosts));
+  if (o.metaFiles !== false) {
+    writeFileSync(
+      join(o.out, 'truth.ndjson'),
+      truth.map((t) => JSON.stringify(t)).join('\n') + (truth.length ? '\n' : ''),
+    );
+    writeFileSync(
+      join(o.out, 'fleet.json'),
+      `${JSON.stringify({ seed: o.seed, start: new Date(start).toISOString(), days: o.days, rate, hosts }, null, 1)}\n`,
+    );
+    writeFileSync(join(o.out, 'ratchain.yaml'), fleetConfigYaml(hosts));
+  }
   return {
     hosts,
     truth,

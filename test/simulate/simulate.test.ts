@@ -10,7 +10,7 @@ import { builtinCatalog } from '../../src/catalog/index.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { hunt } from '../../src/hunt.ts';
 import type { Problem } from '../../src/ingest/reader.ts';
-import { type SimulateResult, simulate } from '../../src/simulate/simulate.ts';
+import { SIM_FORMATS, type SimulateResult, simulate } from '../../src/simulate/simulate.ts';
 
 function digest(dir: string): string {
   const h = createHash('sha256');
@@ -50,6 +50,17 @@ describe('simulate', () => {
     const outC = tmp();
     simulate({ hosts: 30, days: 1, seed: 6, out: outC, rate: 150 });
     assert.notEqual(digest(outA), digest(outC));
+  });
+
+  it('writes the same bytes in parts: each run its own formats, the records routed as in one run', () => {
+    const outB = tmp();
+    const windows = ['evtx', 'winlogbeat-json'] as const;
+    const one = simulate({ hosts: 30, days: 1, seed: 5, out: outB, rate: 150, writeOnly: [...windows] });
+    const rest = SIM_FORMATS.filter((f) => !(windows as readonly string[]).includes(f));
+    const two = simulate({ hosts: 30, days: 1, seed: 5, out: outB, rate: 150, writeOnly: rest });
+    assert.equal(digest(outA), digest(outB));
+    assert.equal(one.events + two.events, a.events);
+    assert.equal(one.bytes + two.bytes, a.bytes);
   });
 
   it('labels every scenario with what DET0496 should conclude', () => {

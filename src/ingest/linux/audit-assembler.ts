@@ -1,10 +1,18 @@
 // Groups auditd records into events by serial. Records of one event are written together but
 // may interleave with a few other events on busy hosts, so a bounded set of groups stays open;
-// a group closes on its EOE record, when it is the oldest of too many open groups, or at the end
-// of input. A group that closes without the records its SYSCALL promises is reported and skipped.
+// a group closes on its EOE record, at once when it is a user-space record (a whole event by
+// itself), when it is the oldest of too many open groups, or at the end of input. A group that closes without the records its SYSCALL promises is reported and skipped.
 import type { DecodeContext } from '../reader.ts';
 import { AuditEvents } from './audit-events.ts';
-import { addRecord, auomsFacts, fieldPlan, newGroup, type RecordGroup, rawFacts } from './audit-facts.ts';
+import {
+  addRecord,
+  auomsFacts,
+  fieldPlan,
+  newGroup,
+  type RecordGroup,
+  rawFacts,
+  standaloneRecord,
+} from './audit-facts.ts';
 import { parseAuditRecord } from './audit-record.ts';
 
 const MAX_OPEN_GROUPS = 64;
@@ -15,6 +23,8 @@ const RECENT_CLOSED = 256;
 export class AuditAssembler {
   private readonly open = new Map<string, RecordGroup & { host?: string }>();
   private readonly closed = new Set<string>();
+  /** `closed` in the order it was filled: the slot at `ring.next` is the oldest once it is full. */
+  private readonly ring = { keys: [] as string[], next: 0 };
   private readonly events: AuditEvents;
 
   constructor(
@@ -64,7 +74,10 @@ export class AuditAssembler {
       }
     }
     addRecord(g, rec);
-    if (rec.type === 'EOE') this.close(key, false);
+    // A user-space record left open would wait for 64 more groups without an EOE: on a log
+    // where those are rare that is days of log time, and its event then comes out behind
+    // everything read since (an offline hunt takes that for disorder and reads it all again).
+    if (rec.type === 'EOE' || (g.records === 1 && standaloneRecord(rec.type))) this.close(key, false);
     else if (g.records > MAX_RECORDS_PER_GROUP) {
       this.ctx.problem(`audit event ${rec.serial} has more than ${MAX_RECORDS_PER_GROUP} records; skipped`, {
         line: g.line,
@@ -76,7 +89,13 @@ export class AuditAssembler {
   private forget(key: string): void {
     this.open.delete(key);
     this.closed.add(key);
-    if (this.closed.size > RECENT_CLOSED) this.closed.delete(this.closed.values().next().value as string);
+    const r = this.ring;
+    if (r.keys.length < RECENT_CLOSED) r.keys.push(key);
+    else {
+      this.closed.delete(r.keys[r.next]);
+      r.keys[r.next] = key;
+      r.next = (r.next + 1) % RECENT_CLOSED;
+    }
   }
 
   private close(key: string, atEnd: boolean): void {

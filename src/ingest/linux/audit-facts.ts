@@ -104,6 +104,14 @@ const userRecordField = (k: string) =>
   k === 'pid' || k === 'auid' || k === 'ses' || k === 'msg' || k === 'AUID' || k === 'ID';
 /** User-space record types read on their own (no SYSCALL): unit lifecycle and logins. */
 const USER_RECORDS = new Set(['SERVICE_START', 'SERVICE_STOP', 'USER_LOGIN']);
+
+/**
+ * A record that is a whole event by itself: the kernel gives each user-space message its own
+ * serial and writes no EOE after it, so nothing more of its event can come.
+ */
+export function standaloneRecord(type: string): boolean {
+  return USER_RECORDS.has(type);
+}
 /**
  * Every record type whose fields `fieldPlan` keeps, plus EOE (it closes its event); AUOMS_* as
  * well. A raw record of any other type is skipped on its bytes, before it is decoded.

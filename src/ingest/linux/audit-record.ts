@@ -83,11 +83,22 @@ export function parseFields(
   // Most records separate fields with single spaces only: bare values then end at the next
   // space, found natively. Tabs or the enriched GS separator need the byte loop.
   const spacesOnly = s.indexOf('\t', start) < 0 && s.indexOf('\u001d', start) < 0;
+  let eq = -1;
   while (i < n) {
     while (i < n && isSpace(s.charCodeAt(i))) i++;
     if (i >= n) break;
     const keyStart = i;
-    while (i < n && s.charCodeAt(i) !== 61 && !isSpace(s.charCodeAt(i))) i++;
+    if (spacesOnly) {
+      // The key ends at '=', unless a space comes first (a bare word): both found natively.
+      if (eq < i) eq = s.indexOf('=', i);
+      if (eq < 0) break; // no key is left
+      const sp = s.indexOf(' ', i);
+      if (sp >= 0 && sp < eq) {
+        i = sp;
+        continue;
+      }
+      i = eq;
+    } else while (i < n && s.charCodeAt(i) !== 61 && !isSpace(s.charCodeAt(i))) i++;
     if (i >= n || s.charCodeAt(i) !== 61) continue; // a bare word (e.g. "tty pid=..."): skip it
     const key = s.slice(keyStart, i);
     i++;
@@ -112,18 +123,29 @@ export function parseFields(
   return undefined;
 }
 
-/** `1481077231.371` -> ms since epoch; NaN when it is not that shape. */
-function stampTime(s: string): number {
-  const dot = s.indexOf('.');
-  const sec = dot < 0 ? s : s.slice(0, dot);
-  if (!/^\d{1,12}$/.test(sec)) return Number.NaN;
-  let ms = 0;
-  if (dot >= 0) {
-    const frac = s.slice(dot + 1);
-    if (!/^\d{1,9}$/.test(frac)) return Number.NaN;
-    ms = Number(frac.length >= 3 ? frac.slice(0, 3) : frac.padEnd(3, '0'));
+/** Digits in `s` from `from` to `to` as a number; NaN unless there are 1 to `max` of them and only digits. */
+function digits(s: string, from: number, to: number, max: number): number {
+  if (to <= from || to - from > max) return Number.NaN;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
   }
-  return Number(sec) * 1000 + ms;
+  return v;
+}
+
+/** `1481077231.371` (from `from` to `to` of `s`) -> ms since epoch; NaN when it is not that shape. */
+function stampTime(s: string, from: number, to: number): number {
+  const dot = s.indexOf('.', from);
+  const secEnd = dot < 0 || dot >= to ? to : dot;
+  const sec = digits(s, from, secEnd, 12);
+  if (secEnd === to) return sec * 1000;
+  // Milliseconds are the first three fraction digits (fewer are padded: .5 is 500 ms).
+  const frac = digits(s, secEnd + 1, to, 9);
+  const n = to - secEnd - 1;
+  const ms = n >= 3 ? Math.floor(frac / 10 ** (n - 3)) : frac * 10 ** (3 - n);
+  return sec * 1000 + ms;
 }
 
 /**
@@ -143,6 +165,8 @@ function dateTime(s: string): number {
  * undefined for all, or a predicate on names. Readers pass this to skip what they never read.
  */
 export type FieldPlan = (type: string) => ((key: string) => boolean) | null | undefined;
+
+const NO_FIELDS: Map<string, string> = new Map();
 
 /**
  * Parses one record starting at `start` of `line` (where `type=` or `node=` begins). Returns
@@ -173,24 +197,28 @@ export function parseAuditRecord(
     if (line.charCodeAt(i) === 63) return undefined; // msg=? : auditd could not stamp it
     return { error: `${type} record without an audit(...) stamp` };
   }
-  const close = line.indexOf(')', i + 6);
+  const open = i + 6;
+  const close = line.indexOf(')', open);
   if (close < 0) return { error: `${type} record: audit( stamp not closed (line cut?)` };
-  const stamp = line.slice(i + 6, close);
   // ausearch -i writes a date (`11/14/2023 22:13:20.100:1001`): the serial is after the last colon.
-  const interpreted = stamp.includes('/');
-  const colon = interpreted ? stamp.lastIndexOf(':') : stamp.indexOf(':');
-  if (colon < 0) return { error: `${type} record: audit(${stamp.slice(0, 30)}) has no serial` };
-  const serial = stamp.slice(colon + 1);
-  if (!/^\d{1,20}$/.test(serial)) return { error: `${type} record: bad serial "${serial.slice(0, 30)}"` };
-  const time = interpreted ? dateTime(stamp.slice(0, colon)) : stampTime(stamp.slice(0, colon));
+  const slash = line.indexOf('/', open);
+  const interpreted = slash >= 0 && slash < close;
+  const colon = interpreted ? line.lastIndexOf(':', close) : line.indexOf(':', open);
+  if (colon < open || colon > close)
+    return { error: `${type} record: audit(${line.slice(open, close).slice(0, 30)}) has no serial` };
+  const serial = line.slice(colon + 1, close);
+  if (Number.isNaN(digits(line, colon + 1, close, 20)))
+    return { error: `${type} record: bad serial "${serial.slice(0, 30)}"` };
+  const time = interpreted ? dateTime(line.slice(open, colon)) : stampTime(line, open, colon);
   if (!Number.isFinite(time))
-    return { error: `${type} record: bad time "${stamp.slice(0, colon).slice(0, 30)}"` };
+    return { error: `${type} record: bad time "${line.slice(open, colon).slice(0, 30)}"` };
   i = close + 1;
   while (line.charCodeAt(i) === 32) i++;
   if (line.charCodeAt(i) === 58) i++;
-  const fields = new Map<string, string>();
   const keep = plan?.(type);
-  if (keep === null) return { type, time, serial, node, fields, interpreted };
+  // A type nobody reads the fields of (EOE): one shared empty map, never written.
+  if (keep === null) return { type, time, serial, node, fields: NO_FIELDS, interpreted };
+  const fields = new Map<string, string>();
   const err = parseFields(line, i, fields, keep);
   if (err) return { error: `${type} record: ${err}` };
   return { type, time, serial, node, fields, interpreted };

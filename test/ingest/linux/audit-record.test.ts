@@ -72,3 +72,29 @@ test('damaged headers are errors with a reason; msg=? is skipped quietly', () =>
   assert.match(unterminated.error, /unterminated/);
   assert.equal(parseAuditRecord('type=UNKNOWN[1329] msg=?'), undefined);
 });
+
+test('stamps: whole seconds, short and long fractions; bad times and serials are errors', () => {
+  const time = (stamp: string) => {
+    const r = parseAuditRecord(`type=CWD msg=audit(${stamp}): cwd="/"`);
+    return r && !('error' in r) ? r.time : r?.error;
+  };
+  assert.equal(time('1700000000:7'), 1700000000000);
+  assert.equal(time('1700000000.5:7'), 1700000000500);
+  assert.equal(time('1700000000.123456789:7'), 1700000000123);
+  assert.match(String(time('1700000000.:7')), /bad time/);
+  assert.match(String(time('17000x0000.100:7')), /bad time/);
+  assert.match(String(time('1700000000.100:7a')), /bad serial/);
+  assert.match(String(time('1700000000.100:')), /bad serial/);
+});
+
+test('bare words between fields are skipped, and a body with no key left ends', () => {
+  const r = parseAuditRecord('type=USER_CMD msg=audit(1.000:5): pid=7 tty pid=8 res=ok trailing words here');
+  assert.ok(r && !('error' in r));
+  assert.deepEqual(
+    [...r.fields],
+    [
+      ['pid', '7'],
+      ['res', 'ok'],
+    ],
+  );
+});

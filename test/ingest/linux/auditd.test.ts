@@ -107,6 +107,32 @@ test('AF_UNIX connects are ignored; SERVICE_START and USER_LOGIN become service 
   assert.equal(bash.proc.session, '3');
 });
 
+test('a SERVICE_START comes out in its place, not after the syscall events written after it', () => {
+  // A user-space record has no EOE; held open, it came out only after 64 more such records, which
+  // on this log is never: behind 200 connects, an hour and a half late.
+  const lines = [
+    `type=SERVICE_START msg=audit(1700000000.000:1000): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='unit=relayd comm="systemd" exe="/usr/lib/systemd/systemd" hostname=? addr=? terminal=? res=success'`,
+  ];
+  for (let i = 1; i <= 200; i++) {
+    const stamp = `msg=audit(${1700000000 + 30 * i}.000:${1000 + i}):`;
+    lines.push(
+      `type=SYSCALL ${stamp} arch=c000003e syscall=42 success=yes exit=0 a0=3 a1=7ffd a2=10 a3=0 items=0 ppid=1 pid=2101 auid=1001 uid=0 euid=0 ses=3 exe="/tmp/.x/relayd"`,
+      `type=SOCKADDR ${stamp} saddr=020001BBCB00710A0000000000000000`,
+      `type=EOE ${stamp}`,
+    );
+  }
+  const { events, problems } = decodeText(auditd, `${lines.join('\n')}\n`);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    events.slice(0, 2).map((e) => [e.kind, e.src.record]),
+    [
+      ['service', '1000'],
+      ['network', '1001'],
+    ],
+  );
+  assert.ok(events.every((e, i) => i === 0 || e.time >= events[i - 1].time));
+});
+
 test('enriched format: user names from AUID=, relative unit path joined with CWD', () => {
   const { events, problems } = decodeText(auditd, fixture('tunnel-user-unit.audit.log'));
   assert.deepEqual(problems, []);
