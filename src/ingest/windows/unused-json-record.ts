@@ -187,17 +187,20 @@ class Needle {
 function unusedBytes(): UnusedRecord['bytes'] {
   const escapes = new Needle(ESCAPE_TAIL);
   const vent = new Needle(VENT);
+  // The names first: a kept line (a mapped id) usually ends that pass early and is never searched
+  // for escapes, which only matter to a line the names would rule out.
   return (buf, start, end) => {
-    // `\\u00` (an escaped backslash) is taken for an escape too: it only leaves a line to the parser.
-    for (let e = escapes.next(buf, start); e >= 0 && e < end; e = escapes.next(buf, e + 1))
-      if (e > start && buf[e - 1] === BACKSLASH) return false;
     let unused = false;
     for (let p = vent.next(buf, start); p >= 0 && p < end; p = vent.next(buf, p + 1)) {
       const v = ventAt(buf, p, end);
       if (v === OTHER) return false;
       if (v === UNUSED) unused = true;
     }
-    return unused;
+    if (!unused) return false;
+    // `\\u00` (an escaped backslash) is taken for an escape too: it only leaves a line to the parser.
+    for (let e = escapes.next(buf, start); e >= 0 && e < end; e = escapes.next(buf, e + 1))
+      if (e > start && buf[e - 1] === BACKSLASH) return false;
+    return true;
   };
 }
 
