@@ -56,50 +56,34 @@ function seen(f: Finding, step: FindingStep['step']): Evidence[] {
   return [];
 }
 
-/** Every record of the seen steps, and the image of each lower-cased (once, not per use). */
-interface Records {
-  list: Evidence[];
-  images: (string | undefined)[];
-}
-
-function allRecords(f: Finding): Records {
-  const list: Evidence[] = [];
-  const images: (string | undefined)[] = [];
-  for (const s of f.steps)
-    if (s.seen)
-      for (const e of s.evidence) {
-        list.push(e);
-        images.push(e.process?.image.toLowerCase());
-      }
-  return { list, images };
+function allRecords(f: Finding): Evidence[] {
+  const out: Evidence[] = [];
+  for (const s of f.steps) if (s.seen) for (const e of s.evidence) out.push(e);
+  return out;
 }
 
 /**
- * Collects actions by kind and key so repeated records merge into one action with all their
- * sources, in the order the kinds are listed and, within a kind, the order first seen. Built for
- * a finding revision each time its evidence changes (live modes), so it makes no closures per
- * record, and a key is the artefact itself (an image lower-cased, a URL), not a string made per
- * record: one map per kind.
+ * Collects actions by key so repeated records merge into one action with all their sources, in
+ * the order the kinds are listed and, within a kind, the order first seen. Built for a finding
+ * revision each time its evidence changes (live modes), so it makes no closures per record.
  */
 class Actions {
-  private readonly byKind = new Map<RemediationKind, Map<string, RemediationAction>>(
-    ORDER.map((k) => [k, new Map()]),
-  );
-  get(kind: RemediationKind, key: string): RemediationAction | undefined {
-    return this.byKind.get(kind)!.get(key);
+  private readonly byKey = new Map<string, RemediationAction>();
+  private readonly byKind = new Map<RemediationKind, RemediationAction[]>(ORDER.map((k) => [k, []]));
+  get(key: string): RemediationAction | undefined {
+    return this.byKey.get(key);
   }
   /** Adds `a` (its `evidence` empty) under `key`. */
   open(key: string, a: RemediationAction): RemediationAction {
-    this.byKind.get(a.kind)!.set(key, a);
+    this.byKey.set(key, a);
+    this.byKind.get(a.kind)!.push(a);
     return a;
   }
-  of(kind: RemediationKind): IterableIterator<RemediationAction> {
-    return this.byKind.get(kind)!.values();
+  of(kind: RemediationKind): RemediationAction[] {
+    return this.byKind.get(kind)!;
   }
   all(): RemediationAction[] {
-    const out: RemediationAction[] = [];
-    for (const k of ORDER) for (const a of this.byKind.get(k)!.values()) out.push(a);
-    return out;
+    return ORDER.flatMap((k) => this.byKind.get(k)!);
   }
 }
 
@@ -109,17 +93,17 @@ function cite(a: RemediationAction, e: Evidence): void {
   if (!a.evidence.includes(r)) a.evidence.push(r);
 }
 
-function processActions(f: Finding, records: Records, out: Actions): void {
+function processActions(f: Finding, records: Evidence[], out: Actions): void {
   const images = new Set(f.agent.images.map((i) => i.toLowerCase()));
   const windows = f.platform === 'windows';
-  for (let i = 0; i < records.list.length; i++) {
-    const e = records.list[i];
+  for (const e of records) {
     const p = e.process;
-    const image = records.images[i];
-    if (!p || p.pid === undefined || image === undefined || !images.has(image)) continue;
+    if (!p || p.pid === undefined) continue;
+    const image = p.image.toLowerCase();
+    if (!images.has(image)) continue;
+    const key = `process\n${image}`;
     const a =
-      out.get('process', image) ??
-      out.open(image, { kind: 'process', text: '', target: p.image, pids: [], evidence: [] });
+      out.get(key) ?? out.open(key, { kind: 'process', text: '', target: p.image, pids: [], evidence: [] });
     if (!a.pids!.includes(p.pid)) a.pids!.push(p.pid);
     cite(a, e);
   }
@@ -195,9 +179,9 @@ function persistenceActions(f: Finding, out: Actions): void {
     const location = entry.location ?? e.file?.path ?? e.registry?.key;
     // Task Scheduler names a task "\\Name" in some records and "Name" in others.
     const key = entry.mechanism === 'scheduled_task' ? entry.name.replace(/^\\/, '') : entry.name;
-    const k = `${entry.mechanism}\n${key.toLowerCase()}`;
+    const k = `persistence\n${entry.mechanism}\n${key.toLowerCase()}`;
     const a =
-      out.get('persistence', k) ??
+      out.get(k) ??
       out.open(k, {
         kind: 'persistence',
         text: '',
@@ -243,18 +227,18 @@ function binaryAction(image: string, hashes: string[], windows: boolean): Remedi
   };
 }
 
-function binaryActions(f: Finding, records: Records, out: Actions): void {
+function binaryActions(f: Finding, records: Evidence[], out: Actions): void {
   const windows = f.platform === 'windows';
   for (const image of f.agent.images) {
     // An image is a path: an entry's label standing in for an unseen binary is not a file.
     if (!/[\\/]/.test(image)) continue;
     const lower = image.toLowerCase();
-    const mine: Evidence[] = [];
-    for (let i = 0; i < records.list.length; i++) if (records.images[i] === lower) mine.push(records.list[i]);
+    const mine = records.filter((e) => e.process?.image.toLowerCase() === lower);
     if (!mine.length) continue;
     const hashes = new Set<string>();
     for (const e of mine) for (const h of e.process?.hashes ?? []) hashes.add(h);
-    const a = out.get('binary', lower) ?? out.open(lower, binaryAction(image, [...hashes], windows));
+    const key = `binary\n${lower}`;
+    const a = out.get(key) ?? out.open(key, binaryAction(image, [...hashes], windows));
     for (const e of mine) cite(a, e);
   }
 }
@@ -265,8 +249,8 @@ function destinationActions(f: Finding, out: Actions): void {
     const ep = e.endpoint;
     if (!ep?.ip) continue;
     // A name counts only when the record carries it (as a field or in its own line).
-    const key = `${ep.ip}\n${ep.port ?? ''}`;
-    let a = out.get('destination', key);
+    const key = `destination\n${ep.ip}\n${ep.port ?? ''}`;
+    let a = out.get(key);
     if (!a) {
       const known = names.get(ep.ip);
       const domain = ep.name ?? (known && e.summary.includes(known) ? known : undefined);
@@ -318,9 +302,10 @@ function shellActions(f: Finding, out: Actions): void {
     if (!cmd) continue;
     for (const m of cmd.matchAll(URL_IN_TEXT)) {
       const url = m[0];
+      const key = `download\n${url}`;
       const a =
-        out.get('download', url) ??
-        out.open(url, {
+        out.get(key) ??
+        out.open(key, {
           kind: 'download',
           text: `Block the download source ${url} and look for what it delivered`,
           target: url,
@@ -329,8 +314,8 @@ function shellActions(f: Finding, out: Actions): void {
       cite(a, e);
     }
     for (const name of accountsCreated(cmd)) {
-      const key = name.toLowerCase();
-      let a = out.get('account', key);
+      const key = `account\n${name.toLowerCase()}`;
+      let a = out.get(key);
       if (!a) {
         a = out.open(key, {
           kind: 'account',

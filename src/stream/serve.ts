@@ -15,7 +15,6 @@ import { createLiveIntake, type EventStage } from '../ingest/pipeline.ts';
 import type { Problem } from '../ingest/reader.ts';
 import type { RatEvent } from '../model/event.ts';
 import { type Finding, SEVERITIES, type Severity } from '../model/finding.ts';
-import { findingJson } from '../sinks/ndjson.ts';
 import { createFindingStore } from './finding-store.ts';
 import { createRouter } from './jetstream/partition.ts';
 import { createLiveEngine, type FindingKind, type LiveEngine } from './live-engine.ts';
@@ -99,7 +98,7 @@ function sendJson(
 
 /** A finding revision as a stream event. */
 function findingEvent(f: Finding): SseEvent {
-  return { event: 'finding', id: `${f.id}:${f.revision}`, data: findingJson(f) };
+  return { event: 'finding', id: `${f.id}:${f.revision}`, data: JSON.stringify(f) };
 }
 
 export async function serve(o: ServeOptions): Promise<RunningServer> {

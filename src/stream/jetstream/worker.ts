@@ -11,7 +11,6 @@ import type { Catalog } from '../../catalog/types.ts';
 import type { Config } from '../../config/schema.ts';
 import type { RatEvent } from '../../model/event.ts';
 import type { Finding } from '../../model/finding.ts';
-import { findingJson } from '../../sinks/ndjson.ts';
 import { createLiveEngine } from '../live-engine.ts';
 import { type Checkpoint, loadCheckpoint, ReplayLow, saveCheckpoint } from './checkpoint.ts';
 import {
@@ -103,7 +102,7 @@ async function runPartition(o: WorkerOptions, p: number): Promise<void> {
       if (seq <= muteUpTo) return; // published before the restart
       const h = headers();
       h.set(FINDING_KIND_HEADER, kind);
-      const ack = js.publish(findingsSubject(p), enc.encode(findingJson(f)), {
+      const ack = js.publish(findingsSubject(p), enc.encode(JSON.stringify(f)), {
         msgID: `${f.id}:${f.revision}`,
         headers: h,
       });
