@@ -260,6 +260,9 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
         o.onHost?.(h);
       }
       sendJson(res, 200, body);
+      // The changed findings are built after the answer is on its way (the response is written
+      // when this tick ends), so the sender prepares its next body while they are built.
+      setImmediate(() => live.emitChanges());
     });
     req.on('close', done);
   }
