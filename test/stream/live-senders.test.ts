@@ -32,7 +32,7 @@ const last = events[events.length - 1].time;
 const complete = (latest: Map<string, Finding>) =>
   [...latest.values()].some((f) => f.stepCount === 4 && f.lastSeen === last);
 
-test('one in-order sender: its finding goes out when its batch is delivered, with no hold check', () => {
+test('one in-order sender: its finding goes out with its batch (at the emitChanges after deliver), with no hold check', () => {
   const pushed = liveBySource();
   for (const ev of events) pushed.live.push(ev);
   assert.ok(!complete(pushed.latest), 'pushed one by one, nothing says no earlier event is coming: held');
