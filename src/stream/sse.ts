@@ -1,6 +1,7 @@
 // Server-sent events to any number of clients without letting one slow client hold memory: each
-// client's unsent bytes are capped; a client past the cap is disconnected (it can reconnect and
-// get the current findings again). The replay of stored findings a new client gets first is
+// client's unsent bytes are capped (what it left from earlier ticks: one tick's burst may be
+// larger); a client past the cap is disconnected (it can reconnect and get the current findings
+// again). The replay of stored findings a new client gets first is
 // streamed with backpressure, so it may be of any size; live events that arrive meanwhile wait
 // in the client's queue (capped the same way) and follow the replay in order. Heartbeat comments
 // keep proxies from closing idle streams.
@@ -38,7 +39,18 @@ interface Client {
   /** Live frames held while the replay is still being written; undefined once live. */
   queue?: string[];
   queued: number;
+  /** Characters written to it in the current tick (`tick`). */
+  burst: number;
+  tick: number;
 }
+
+/**
+ * One tick may write more than the cap to every client: a body that changes a hundred chains
+ * sends about 1.5 MB of findings at once, more than any socket takes before it drains. So what
+ * counts against a client is what it left unsent from earlier ticks; a single tick's burst is
+ * still bounded, at this many times the cap, so memory stays bounded per client.
+ */
+const BURST_CAPS = 16;
 
 export function createSseHub(o: SseOptions): SseHub {
   const clients = new Map<ServerResponse, Client>();
@@ -50,6 +62,20 @@ export function createSseHub(o: SseOptions): SseHub {
     c.res.destroy(); // its buffer goes with it
   };
 
+  // Ticks are counted from the first write in each: writes in one tick are one burst.
+  let tick = 0;
+  let counting = false;
+  const thisTick = () => {
+    if (!counting) {
+      counting = true;
+      setImmediate(() => {
+        tick++;
+        counting = false;
+      });
+    }
+    return tick;
+  };
+
   const write = (c: Client, text: string) => {
     if (c.queue) {
       c.queue.push(text);
@@ -57,7 +83,14 @@ export function createSseHub(o: SseOptions): SseHub {
       if (c.queued > o.maxBufferedBytes) drop(c);
       return;
     }
-    if (c.res.writableLength > o.maxBufferedBytes) return drop(c);
+    const now = thisTick();
+    if (c.tick !== now) {
+      c.tick = now;
+      c.burst = 0;
+    }
+    const earlier = c.res.writableLength - c.burst;
+    if (earlier > o.maxBufferedBytes || c.burst > o.maxBufferedBytes * BURST_CAPS) return drop(c);
+    c.burst += text.length;
     c.res.write(text);
   };
 
@@ -96,7 +129,7 @@ export function createSseHub(o: SseOptions): SseHub {
         'x-accel-buffering': 'no',
       });
       res.write(': ratchain findings stream\n\n');
-      const c: Client = { res, queue: initial.length ? [] : undefined, queued: 0 };
+      const c: Client = { res, queue: initial.length ? [] : undefined, queued: 0, burst: 0, tick: -1 };
       clients.set(res, c);
       res.on('close', () => clients.delete(res));
       if (initial.length) replay(c, initial).catch(() => drop(c));
