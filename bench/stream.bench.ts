@@ -223,7 +223,9 @@ const bench: Benchmark = async ({ scale, workDir }) => {
         finding_p50_ms: percentile(paced.latencies, 0.5).toFixed(1),
         timed: paced.latencies.length,
         finals_untimed: paced.closed,
-        time_driven: `${paced.later.length} p99 ${percentile(paced.later, 0.99).toFixed(0)} ms`,
+        time_driven: paced.later.length
+          ? `${paced.later.length} p99 ${percentile(paced.later, 0.99).toFixed(0)} ms`
+          : '0',
         findings: `${paced.findings}/${expected}`,
       },
     });
