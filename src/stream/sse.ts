@@ -1,10 +1,10 @@
 // Server-sent events to any number of clients without letting one slow client hold memory: each
 // client's unsent bytes are capped (what it left from earlier ticks: one tick's burst may be
 // larger); a client past the cap is disconnected (it can reconnect and get the current findings
-// again). The replay of stored findings a new client gets first is
-// streamed with backpressure, so it may be of any size; live events that arrive meanwhile wait
-// in the client's queue (capped the same way) and follow the replay in order. Heartbeat comments
-// keep proxies from closing idle streams.
+// again). The replay of stored findings a new client gets first is streamed with backpressure,
+// so it may be of any size; live events that arrive meanwhile wait in the client's queue (capped
+// the same way) and follow the replay in order. Heartbeat comments keep proxies from closing idle
+// streams.
 import type { ServerResponse } from 'node:http';
 
 /** One event; `data` is its JSON text (one line: JSON text has no raw newline). */
