@@ -30,6 +30,7 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { builtinCatalog } from '../src/catalog/builtin.ts';
 import {
   CATALOG_ASSET,
   CHECKED_ASSETS,
@@ -37,6 +38,10 @@ import {
   defaultConfig,
 } from '../src/checked-builtins.ts';
 import { CODE_CACHE_OUT, cacheFileFor, wrapBundle } from '../src/cli/code-cache.ts';
+import { buildDfa } from '../src/config/dfa/build.ts';
+import { encodeDfa, tableKey } from '../src/config/dfa/match.ts';
+import { madePatterns } from '../src/config/pattern.ts';
+import { createContext } from '../src/engine/context.ts';
 import { checkBuiltinRulesForBuild } from '../src/rules/load.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -52,6 +57,9 @@ export const checkedBuiltins: Plugin = {
   setup(b) {
     b.onResolve({ filter: /\/checked-builtins\.ts$/ }, () => ({
       path: join(SRC, 'checked-builtins.built.ts'),
+    }));
+    b.onResolve({ filter: /\/dfa\/tables\.ts$/ }, () => ({
+      path: join(SRC, 'config', 'dfa', 'tables.built.ts'),
     }));
   },
 };
@@ -104,11 +112,26 @@ function checkedBuiltinFiles(): Array<[string, string]> {
     catalog: checkBuiltinCatalog(read(CATALOG_ASSET)),
     rules: checkBuiltinRulesForBuild(read),
     config: defaultConfig(),
+    patterns: patternTables(),
   };
   return Object.entries(CHECKED_ASSETS).map(([kind, name]) => [
     name,
     JSON.stringify(results[kind as keyof typeof CHECKED_ASSETS]),
   ]);
+}
+
+/**
+ * The DFA of every pattern the built-in rules and the default config make (an engine's context
+ * makes them all), by tableKey; a pattern whose table would be too big is left to RE2.
+ */
+function patternTables(): Record<string, string> {
+  createContext(defaultConfig(), builtinCatalog(), {}, () => {});
+  const tables: Record<string, string> = {};
+  for (const { source, caseSensitive } of madePatterns()) {
+    const dfa = buildDfa(source, caseSensitive);
+    if (dfa) tables[tableKey(source, caseSensitive)] = encodeDfa(dfa);
+  }
+  return tables;
 }
 
 function filesUnder(dir: string): string[] {

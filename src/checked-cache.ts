@@ -20,6 +20,8 @@ export const CHECKED_ASSETS = {
   catalog: 'catalog/tools.checked.json',
   rules: 'rules/builtin.checked.json',
   config: 'config/default.checked.json',
+  /** The DFA of every built-in pattern (config/dfa), by dfa/match.ts's tableKey. */
+  patterns: 'config/patterns.dfa.json',
 } as const;
 
 export function cachedCheck<T>(

@@ -7,7 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import { builtinCatalog } from '../src/catalog/builtin.ts';
 import { builtinRuleSet, builtinTools, CHECKED_ASSETS, defaultConfig } from '../src/checked-builtins.ts';
+import { buildDfa } from '../src/config/dfa/build.ts';
+import { decodeDfa, runnable, tableKey } from '../src/config/dfa/match.ts';
+import { madePatterns } from '../src/config/pattern.ts';
+import { createContext } from '../src/engine/context.ts';
 import type { RuleSet } from '../src/rules/rule-set.ts';
 import { builtCli, chunkedCli } from './support/cli.ts';
 
@@ -28,6 +33,20 @@ test('the shipped rule packs are the packs checked from src/rules', () => {
     set.packs.every((p) => p.file.startsWith('rules/')),
     'packs are named by asset, not by the build’s path',
   );
+});
+
+test('the shipped pattern tables are a DFA for every pattern the engine makes, as built here', () => {
+  const tables = shipped(CHECKED_ASSETS.patterns) as Record<string, string>;
+  createContext(defaultConfig(), builtinCatalog(), {}, () => {});
+  const made = madePatterns();
+  assert.ok(made.length > 50);
+  for (const { source, caseSensitive } of made) {
+    const wire = tables[tableKey(source, caseSensitive)];
+    assert.ok(wire, `the package has no table for ${source}`);
+    const dfa = buildDfa(source, caseSensitive);
+    assert.ok(dfa);
+    assert.deepEqual(decodeDfa(wire), runnable(dfa), source);
+  }
 });
 
 test('the shipped catalogue is the catalogue checked from tools.yaml', () => {

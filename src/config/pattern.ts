@@ -3,8 +3,12 @@
 // automata, no backtracking, so `(a+)+$` against a long path costs what the path costs, not 2^n,
 // and `.*x.*y` on a long command line is one pass, not a pass per starting position. RE2 cannot
 // run look-arounds, back-references, atomic groups or possessive quantifiers in linear time, so
-// a pattern that uses them is refused with a message naming the construct and why.
+// a pattern that uses them is refused with a message naming the construct and why. `test`, the
+// question nearly every match asks, runs the pattern's DFA when it has one (dfa/), with no RE2
+// program to compile or engine to warm up; the groups of exec and matchAll still come from RE2.
 import { RE2JS } from 're2js';
+import { dfaTest, type RunnableDfa } from './dfa/match.ts';
+import { dfaFor } from './dfa/tables.ts';
 import { type Clause, hasLiterals, requiredLiterals } from './literals.ts';
 
 /**
@@ -57,10 +61,22 @@ const NO_MATCHES: RegExpMatchArray[] = [];
 
 const bounded = (text: string) => (text.length > MAX_MATCH_CHARS ? text.slice(0, MAX_MATCH_CHARS) : text);
 
+/** Every pattern made in this process (not the joined ones of lists): the build tables each. */
+const made = new Map<string, { source: string; caseSensitive: boolean }>();
+
+/** The patterns compilePattern, checkedPattern and anyOf have made so far. */
+export function madePatterns(): Array<{ source: string; caseSensitive: boolean }> {
+  return [...made.values()];
+}
+
+/** Whether a pattern answers `test` with its DFA (looked up when first asked). */
+const linear = new WeakMap<Pattern, () => boolean>();
+
 /** Compiles `source` (case-insensitive unless asked); throws PatternError with a readable reason. */
 export function compilePattern(source: string, o: { caseSensitive?: boolean } = {}): Pattern {
   const caseSensitive = o.caseSensitive === true;
   const re = compileRe2(source, caseSensitive);
+  made.set(`${caseSensitive}${source}`, { source, caseSensitive });
   return matching(source, caseSensitive, () => re);
 }
 
@@ -78,13 +94,20 @@ function compileRe2(source: string, caseSensitive: boolean): RE2JS {
  */
 function matching(source: string, caseSensitive: boolean, re: () => RE2JS, given?: Clause[]): Pattern {
   let literals = given;
+  // null: looked up, none (a pattern of the user's own in the package, or too big a table).
+  let dfa: RunnableDfa | null | undefined = given ? null : undefined;
+  const hasDfa = () => {
+    if (dfa === undefined) dfa = dfaFor(source, caseSensitive) ?? null;
+    return dfa !== null;
+  };
   // Most texts match nothing. re.test runs RE2's DFA (no capture groups), several times faster
   // than the capturing engines exec and matchAll use, so they run only on a text known to match.
   const test = (text: string) => {
     literals ??= requiredLiterals(source, caseSensitive);
-    return hasLiterals(literals, text) && re().test(bounded(text));
+    if (!hasLiterals(literals, text)) return false;
+    return hasDfa() ? dfaTest(dfa as RunnableDfa, bounded(text)) : re().test(bounded(text));
   };
-  return {
+  const p: Pattern = {
     source,
     caseSensitive,
     test,
@@ -97,6 +120,8 @@ function matching(source: string, caseSensitive: boolean, re: () => RE2JS, given
         : re().matcher(text).replaceFirst(replacement);
     },
   };
+  linear.set(p, hasDfa);
+  return p;
 }
 
 /** Why `source` cannot be compiled, or undefined when it can (for schema checks). */
@@ -117,6 +142,7 @@ export function patternProblem(source: string): string | undefined {
 export function checkedPattern(source: string, o: { caseSensitive?: boolean } = {}): Pattern {
   const caseSensitive = o.caseSensitive === true;
   let re: RE2JS | undefined;
+  made.set(`${caseSensitive}${source}`, { source, caseSensitive });
   return matching(source, caseSensitive, () => {
     re ??= compileRe2(source, caseSensitive);
     return re;
@@ -168,6 +194,24 @@ export function anyMatches<T extends object>(
 function listPrefilter(patterns: Pattern[]): (text: string) => boolean {
   if (!patterns.length) return () => false;
   const needs = patterns.map((p) => requiredLiterals(p.source, p.caseSensitive));
+  // Patterns with DFAs are tried one by one (each its own table): as fast as one joined automaton
+  // on the few texts that get that far, with nothing to compile. The others, if any, are joined.
+  let rest: ((text: string) => boolean) | undefined;
+  let tables: Pattern[] | undefined;
+  return (text) => {
+    if (!needs.some((n) => hasLiterals(n, text))) return false;
+    if (!tables) {
+      tables = patterns.filter((p) => linear.get(p)?.() === true);
+      const others = patterns.filter((p) => !tables!.includes(p));
+      rest = others.length ? joinedPrefilter(others) : () => false;
+    }
+    return tables.some((p) => p.test(text)) || rest!(text);
+  };
+}
+
+/** The list as one RE2 automaton, compiled when first needed. */
+function joinedPrefilter(patterns: Pattern[]): (text: string) => boolean {
+  const needs = patterns.map((p) => requiredLiterals(p.source, p.caseSensitive));
   const source = patterns
     .map((p) => {
       const s = p.source.replace(NAMED_GROUP, '(?:');
@@ -209,7 +253,7 @@ const MEMO_MAX_CHARS = 1024;
  */
 export function memoized(p: Pattern): Pattern {
   const seen = new Map<string, boolean>();
-  return {
+  const m: Pattern = {
     source: p.source,
     caseSensitive: p.caseSensitive,
     test(text) {
@@ -226,4 +270,7 @@ export function memoized(p: Pattern): Pattern {
     matchAll: (text) => p.matchAll(text),
     replaceFirst: (text, replacement) => p.replaceFirst(text, replacement),
   };
+  const hasDfa = linear.get(p);
+  if (hasDfa) linear.set(m, hasDfa);
+  return m;
 }
