@@ -110,3 +110,21 @@ test('a list prefilter matches when one of its patterns would, each with its own
   }
   assert.equal(anyMatches([], pick, 'anything'), false);
 });
+
+test('a list whose patterns are not all tabled joins the rest into one RE2 automaton', () => {
+  // `a[ab]{12}$` needs 2^12 DFA states, more than a table may have: RE2 runs it, the others their tables.
+  const rules = [
+    { re: compilePattern('a[ab]{12}$', { caseSensitive: true }) },
+    { re: compilePattern('\\bnc\\s+-e\\b') },
+  ];
+  const pick = (r: { re: Pattern }) => r.re;
+  const texts = ['xaabababababab', 'xaabababababa', 'NC -e /bin/sh', 'nc -ex', 'abababababababab', ''];
+  for (const text of texts)
+    assert.equal(
+      anyMatches(rules, pick, text),
+      rules.some((r) => r.re.test(text)),
+      text,
+    );
+  assert.ok(anyMatches(rules, pick, 'xaabababababab'));
+  assert.ok(!anyMatches(rules, pick, 'nc -ex'));
+});
