@@ -10,7 +10,7 @@ import { builtinCatalog } from '../../src/catalog/builtin.ts';
 import { defaultConfig } from '../../src/checked-builtins.ts';
 import { buildDfa, MAX_DFA_STATES } from '../../src/config/dfa/build.ts';
 import { decodeDfa, dfaTest, encodeDfa, type RunnableDfa, runnable } from '../../src/config/dfa/match.ts';
-import { madePatterns } from '../../src/config/pattern.ts';
+import { compilePattern, madePatterns } from '../../src/config/pattern.ts';
 import { createContext } from '../../src/engine/context.ts';
 import { READ_FIELDS } from '../../src/ingest/windows/events.ts';
 import { needsData, sharedData } from '../support/data.ts';
@@ -170,12 +170,16 @@ test('case folding: k and s match the Kelvin sign and the long s, as RE2 folds t
   assert.deepEqual(folded, [0x17f, 0x212a]);
 });
 
-test('a folded letter outside ASCII, or too many states, leaves the pattern to RE2', () => {
+test('a folded letter outside ASCII, too many states or too long a build leaves the pattern to RE2', () => {
   assert.equal(buildDfa('é', false), undefined);
   assert.ok(buildDfa('é', true));
   // Each of the last n characters may or may not have been an "a": 2^n states.
   assert.equal(buildDfa('a[ab]{12}$', true), undefined);
   assert.ok(2 ** 12 > MAX_DFA_STATES);
+  // Fewer states than that, but more build steps than MAX_BUILD_STEPS allows.
+  assert.equal(buildDfa('[a-z]{1000}x', false), undefined);
+  const re = compilePattern('[a-z]{1000}x');
+  assert.ok(re.test(`${'q'.repeat(1000)}X`) && !re.test('q'.repeat(999)));
 });
 
 test('the shipped form reads back as the same table', () => {
