@@ -38,8 +38,9 @@ import {
   defaultConfig,
 } from '../src/checked-builtins.ts';
 import { CODE_CACHE_OUT, cacheFileFor, wrapBundle } from '../src/cli/code-cache.ts';
-import { buildDfa } from '../src/config/dfa/build.ts';
+import { buildTables } from '../src/config/dfa/build.ts';
 import { encodeDfa, tableKey } from '../src/config/dfa/match.ts';
+import { encodeProgram } from '../src/config/dfa/program.ts';
 import { madePatterns } from '../src/config/pattern.ts';
 import { createContext } from '../src/engine/context.ts';
 import { checkBuiltinRulesForBuild } from '../src/rules/load.ts';
@@ -121,15 +122,18 @@ function checkedBuiltinFiles(): Array<[string, string]> {
 }
 
 /**
- * The DFA of every pattern the built-in rules and the default config make (an engine's context
- * makes them all), by tableKey; a pattern whose table would be too big is left to RE2.
+ * The DFA and program of every pattern the built-in rules and the default config make (an
+ * engine's context makes them all), by tableKey; a pattern whose table would be too big is left
+ * to re2js.
  */
 function patternTables(): Record<string, string> {
   createContext(defaultConfig(), builtinCatalog(), {}, () => {});
   const tables: Record<string, string> = {};
   for (const { source, caseSensitive } of madePatterns()) {
-    const dfa = buildDfa(source, caseSensitive);
-    if (dfa) tables[tableKey(source, caseSensitive)] = encodeDfa(dfa);
+    const t = buildTables(source, caseSensitive);
+    if (t)
+      tables[tableKey(source, caseSensitive)] =
+        `${encodeDfa(t.dfa)} ${encodeProgram(t.program, t.dfa.classes)}`;
   }
   return tables;
 }

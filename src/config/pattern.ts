@@ -5,10 +5,12 @@
 // run look-arounds, back-references, atomic groups or possessive quantifiers in linear time, so
 // a pattern that uses them is refused with a message naming the construct and why. `test`, the
 // question nearly every match asks, runs the pattern's DFA when it has one (dfa/), with no RE2
-// program to compile or engine to warm up; the groups of exec and matchAll still come from RE2.
+// program to compile or engine to warm up, and exec, matchAll and replaceFirst run RE2's program
+// as shipped (dfa/program.ts).
 import { RE2JS } from 're2js';
-import { dfaTest, type RunnableDfa } from './dfa/match.ts';
-import { dfaFor } from './dfa/tables.ts';
+import { dfaTest } from './dfa/match.ts';
+import { execArray, programExec, substitute } from './dfa/program.ts';
+import { type PatternTables, tablesFor } from './dfa/tables.ts';
 import { type Clause, hasLiterals, requiredLiterals } from './literals.ts';
 
 /**
@@ -94,34 +96,71 @@ function compileRe2(source: string, caseSensitive: boolean): RE2JS {
  */
 function matching(source: string, caseSensitive: boolean, re: () => RE2JS, given?: Clause[]): Pattern {
   let literals = given;
-  // null: looked up, none (a pattern of the user's own in the package, or too big a table).
-  let dfa: RunnableDfa | null | undefined = given ? null : undefined;
-  const hasDfa = () => {
-    if (dfa === undefined) dfa = dfaFor(source, caseSensitive) ?? null;
-    return dfa !== null;
+  // null: looked up, none (a pattern of the user's own in the package, or too big a table); the
+  // joined automaton of a list (`given`) never has one.
+  let tables: PatternTables | null | undefined = given ? null : undefined;
+  const hasTables = () => {
+    if (tables === undefined) tables = tablesFor(source, caseSensitive) ?? null;
+    return tables !== null;
   };
-  // Most texts match nothing. re.test runs RE2's DFA (no capture groups), several times faster
-  // than the capturing engines exec and matchAll use, so they run only on a text known to match.
+  // Most texts match nothing, and exec, matchAll and replaceFirst run only on text test said
+  // matches: test is the DFA's walk (or RE2's, without capture groups), the cheapest question.
   const test = (text: string) => {
     literals ??= requiredLiterals(source, caseSensitive);
     if (!hasLiterals(literals, text)) return false;
-    return hasDfa() ? dfaTest(dfa as RunnableDfa, bounded(text)) : re().test(bounded(text));
+    return hasTables() ? dfaTest((tables as PatternTables).dfa, bounded(text)) : re().test(bounded(text));
+  };
+  /** The first match at or after `from` by the shipped program. */
+  const run = (text: string, from: number): RegExpExecArray | null => {
+    const { dfa, program } = tables as PatternTables;
+    const caps = programExec(program, dfa, text, from);
+    return caps ? execArray(program, text, caps) : null;
   };
   const p: Pattern = {
     source,
     caseSensitive,
     test,
-    exec: (text) => (test(text) ? (re().exec(bounded(text)) as RegExpExecArray | null) : null),
-    matchAll: (text) => (test(text) ? re().matchAll(bounded(text)) : NO_MATCHES[Symbol.iterator]()),
+    exec: (text) => {
+      if (!test(text)) return null;
+      return tables ? run(bounded(text), 0) : (re().exec(bounded(text)) as RegExpExecArray | null);
+    },
+    matchAll: (text) => {
+      if (!test(text)) return NO_MATCHES[Symbol.iterator]();
+      return tables ? allMatches(run, bounded(text)) : re().matchAll(bounded(text));
+    },
     replaceFirst: (text, replacement) => {
       if (!test(text)) return text;
-      return text.length > MAX_MATCH_CHARS
-        ? re().matcher(bounded(text)).replaceFirst(replacement) + text.slice(MAX_MATCH_CHARS)
-        : re().matcher(text).replaceFirst(replacement);
+      const b = bounded(text);
+      const tail = text.length > MAX_MATCH_CHARS ? text.slice(MAX_MATCH_CHARS) : '';
+      if (!tables) return re().matcher(b).replaceFirst(replacement) + tail;
+      const m = run(b, 0);
+      if (!m) return text;
+      const named = (tables as PatternTables).program.names.length > 0;
+      return (
+        b.slice(0, m.index) + substitute(m, b, replacement, named) + b.slice(m.index + m[0].length) + tail
+      );
     },
   };
-  linear.set(p, hasDfa);
+  linear.set(p, hasTables);
   return p;
+}
+
+/** Every match, each search starting where the last match ended (past it when it was empty). */
+function* allMatches(
+  run: (text: string, from: number) => RegExpExecArray | null,
+  text: string,
+): IterableIterator<RegExpExecArray> {
+  for (let from = 0; from <= text.length; ) {
+    const m = run(text, from);
+    if (!m) return;
+    yield m;
+    const end = m.index + m[0].length;
+    if (end > m.index) from = end;
+    else {
+      const c = text.charCodeAt(end);
+      from = end + (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(end + 1) & 0xfc00) === 0xdc00 ? 2 : 1);
+    }
+  }
 }
 
 /** Why `source` cannot be compiled, or undefined when it can (for schema checks). */

@@ -8,8 +8,15 @@ import { test } from 'node:test';
 import { RE2JS } from 're2js';
 import { builtinCatalog } from '../../src/catalog/builtin.ts';
 import { defaultConfig } from '../../src/checked-builtins.ts';
-import { buildDfa, MAX_DFA_STATES } from '../../src/config/dfa/build.ts';
+import { buildDfa, buildTables, MAX_DFA_STATES } from '../../src/config/dfa/build.ts';
 import { decodeDfa, dfaTest, encodeDfa, type RunnableDfa, runnable } from '../../src/config/dfa/match.ts';
+import {
+  decodeProgram,
+  encodeProgram,
+  execArray,
+  programExec,
+  substitute,
+} from '../../src/config/dfa/program.ts';
 import { compilePattern, madePatterns } from '../../src/config/pattern.ts';
 import { createContext } from '../../src/engine/context.ts';
 import { READ_FIELDS } from '../../src/ingest/windows/events.ts';
@@ -86,9 +93,15 @@ const EDGES = [
   '::1',
 ];
 
+let builtin: Array<{ source: string; caseSensitive: boolean }> | undefined;
+
+/** The patterns an engine makes (first call: before any test here makes patterns of its own). */
 function builtinPatterns(): Array<{ source: string; caseSensitive: boolean }> {
-  createContext(defaultConfig(), builtinCatalog(), {}, () => {});
-  return madePatterns();
+  if (!builtin) {
+    createContext(defaultConfig(), builtinCatalog(), {}, () => {});
+    builtin = madePatterns();
+  }
+  return builtin;
 }
 
 test('every built-in pattern has a DFA that agrees with RE2 on edge and generated texts', () => {
@@ -192,4 +205,79 @@ test('a text that cannot match any more stops the walk: an anchored pattern on a
   const d = table('^abc');
   assert.ok(!dfaTest(d, `x${'abc'.repeat(100_000)}`));
   assert.ok(dfaTest(d, `abc${'x'.repeat(10)}`));
+});
+
+/** The program's answers next to re2js's: exec, every match, and a replacement using groups. */
+function programDisagreements(source: string, caseSensitive: boolean, texts: Iterable<string>): string[] {
+  const t = buildTables(source, caseSensitive);
+  assert.ok(t, `${source} has tables`);
+  const dfa = runnable(t.dfa);
+  const program = decodeProgram(encodeProgram(t.program, t.dfa.classes));
+  const r = re2(source, caseSensitive);
+  const named = program.names.length > 0;
+  const plain = (m: RegExpMatchArray | null) =>
+    m && { all: [...m], index: m.index, groups: m.groups && { ...m.groups } };
+  const all = (text: string) => {
+    const out: RegExpExecArray[] = [];
+    for (
+      let from = 0, caps = programExec(program, dfa, text, 0);
+      caps;
+      caps = programExec(program, dfa, text, from)
+    ) {
+      const m = execArray(program, text, caps);
+      out.push(m);
+      const end = m.index + m[0].length;
+      const c = text.charCodeAt(end);
+      from =
+        end > m.index
+          ? end
+          : end + (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(end + 1) & 0xfc00) === 0xdc00 ? 2 : 1);
+      if (from > text.length) break;
+    }
+    return out.map(plain);
+  };
+  const bad: string[] = [];
+  for (const text of texts) {
+    const caps = programExec(program, dfa, text, 0);
+    const mine = caps && execArray(program, text, caps);
+    const theirs = r.exec(text) as RegExpExecArray | null;
+    const replacement = "<$&|$1|$2|$$|$`|$'|$<name>|$9>";
+    const replaced = mine
+      ? text.slice(0, mine.index) +
+        substitute(mine, text, replacement, named) +
+        text.slice(mine.index + mine[0].length)
+      : text;
+    const same =
+      JSON.stringify(plain(mine)) === JSON.stringify(plain(theirs)) &&
+      replaced === r.matcher(text).replaceFirst(replacement) &&
+      JSON.stringify(all(text)) === JSON.stringify([...r.matchAll(text)].map(plain));
+    if (!same && bad.push(text) >= 3) break;
+  }
+  return bad;
+}
+
+test('the shipped program finds the groups re2js finds, for every built-in pattern', () => {
+  builtinPatterns().forEach(({ source, caseSensitive }, i) => {
+    const texts = [...EDGES, ...textsAround(source, 200, i + 7)];
+    assert.deepEqual(programDisagreements(source, caseSensitive, texts), [], source);
+  });
+});
+
+test('groups, alternation priority, lazy repeats and empty matches come out as in re2js', () => {
+  const cases: Array<[string, boolean]> = [
+    ['(a+)(b+)?', false],
+    ['(a|ab)(c|bcd)(d*)', true],
+    ['(?P<name>x+?)(y*)', true],
+    ['(?<name>\\w+)\\s*=\\s*("[^"]*"|\\S+)', false],
+    ['a*', true],
+    ['\\b', true],
+    ['(?m)^(\\w+)$', true],
+    ['(x)?(y)|z', true],
+    ['(?s)(.)(.)', true],
+  ];
+  const texts = ['', 'aab', 'abcd', 'xxyy', 'k = "v w"', 'a\nbb\n', 'z', 'zy', '😀x', 'aaa bbb'];
+  for (const [source, cs] of cases) {
+    const all = [...texts, ...textsAround(source, 300, source.length + 3)];
+    assert.deepEqual(programDisagreements(source, cs, all), [], source);
+  }
 });

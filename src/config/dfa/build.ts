@@ -9,6 +9,7 @@
 // anywhere. A state whose threads reach the pattern's end before a character is a match.
 import { RE2JS } from 're2js';
 import { DFA_ACCEPT, DFA_DEAD, type Dfa } from './match.ts';
+import type { Program } from './program.ts';
 
 /** Beyond this many states a pattern keeps RE2's own engine (its table would be too big). */
 export const MAX_DFA_STATES = 2000;
@@ -205,8 +206,23 @@ function closure(prog: Inst[], start: number, pcs: number[], flags: number, budg
 
 /** The DFA of `source` (RE2 syntax), or undefined when it would be too big or uses what it cannot. */
 export function buildDfa(source: string, caseSensitive: boolean): Dfa | undefined {
+  return buildTables(source, caseSensitive)?.dfa;
+}
+
+/**
+ * The DFA of `source` and the program its `exec` runs (dfa/program.ts), which reads characters
+ * by the DFA's classes; undefined as for buildDfa.
+ */
+export function buildTables(
+  source: string,
+  caseSensitive: boolean,
+): { dfa: Dfa; program: Program } | undefined {
   const re = RE2JS.compile(source, caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE) as unknown as {
-    re2Input: { prog: { inst: Inst[]; start: number } };
+    re2Input: {
+      prog: { inst: Inst[]; start: number };
+      numSubexp: number;
+      namedGroups: Record<string, number>;
+    };
   };
   const prog = re.re2Input.prog.inst;
   const start = re.re2Input.prog.start;
@@ -221,13 +237,23 @@ export function buildDfa(source: string, caseSensitive: boolean): Dfa | undefine
   }
   const c = classesOf(runes);
   if (c.count > MAX_CLASSES) return undefined;
-
+  let dfa: Dfa;
   try {
-    return determinise(prog, start, c);
+    dfa = determinise(prog, start, c);
   } catch (e) {
     if (e instanceof TooBig) return undefined;
     throw e;
   }
+  const program: Program = {
+    start,
+    ops: prog.map((i) => i.op),
+    outs: prog.map((i) => i.out),
+    args: prog.map((i) => i.arg),
+    classes: prog.map((_, pc) => [...(c.matches.get(pc) ?? [])]),
+    slots: 2 * (re.re2Input.numSubexp + 1),
+    names: Object.entries(re.re2Input.namedGroups),
+  };
+  return { dfa, program };
 }
 
 /** Thrown when a table outgrows MAX_DFA_STATES or MAX_BUILD_STEPS. */

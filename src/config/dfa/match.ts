@@ -92,7 +92,7 @@ function asciiClasses(starts: number[], classOf: number[]): Uint8Array {
 export const runnable = (d: Dfa): RunnableDfa => decodeDfa(encodeDfa(d));
 
 /** The class of a code point of 128 or more: the interval holding it, by binary search. */
-function wideClass(d: RunnableDfa, cp: number): number {
+export function wideClass(d: RunnableDfa, cp: number): number {
   const starts = d.starts;
   let lo = 0;
   let hi = starts.length - 1;

@@ -1,27 +1,30 @@
 // The package's dfa/tables.ts: the tables the build made for every built-in pattern, read from
 // their asset when a pattern is first tested. A pattern of the user's own has none and runs on
-// RE2's engine.
+// re2js.
 import { endianness } from 'node:os';
 import { readOptionalAsset } from '../../assets.ts';
 import { CHECKED_ASSETS } from '../../checked-cache.ts';
-import { decodeDfa, type RunnableDfa, tableKey } from './match.ts';
+import { decodeDfa, tableKey } from './match.ts';
+import { decodeProgram } from './program.ts';
 import type * as Source from './tables.ts';
 
-let tables: Record<string, string> | undefined;
-const ready = new Map<string, RunnableDfa>();
+/** Each pattern's DFA and program, base64, one space between them. */
+let shipped: Record<string, string> | undefined;
+const ready = new Map<string, Source.PatternTables>();
 
-export const dfaFor: typeof Source.dfaFor = (source, caseSensitive) => {
+export const tablesFor: typeof Source.tablesFor = (source, caseSensitive) => {
   const key = tableKey(source, caseSensitive);
-  let d = ready.get(key);
-  if (d) return d;
+  let t = ready.get(key);
+  if (t) return t;
   // The tables are little-endian and read as typed arrays, which have the machine's byte order.
-  tables ??=
+  shipped ??=
     endianness() === 'LE'
       ? (JSON.parse(readOptionalAsset(CHECKED_ASSETS.patterns) ?? '{}') as Record<string, string>)
       : {};
-  const dfa = tables[key];
-  if (!dfa) return undefined;
-  d = decodeDfa(dfa);
-  ready.set(key, d);
-  return d;
+  const wire = shipped[key];
+  if (!wire) return undefined;
+  const space = wire.indexOf(' ');
+  t = { dfa: decodeDfa(wire.slice(0, space)), program: decodeProgram(wire.slice(space + 1)) };
+  ready.set(key, t);
+  return t;
 };

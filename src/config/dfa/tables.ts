@@ -1,19 +1,25 @@
-// The DFA of a pattern when ratchain runs from its sources: built on first use and kept for the
-// process. The package reads the build's tables instead (tables.built.ts, swapped in by the
-// build), so it never loads the builder or compiles with RE2 to get one.
-import { buildDfa } from './build.ts';
+// The DFA and program of a pattern when ratchain runs from its sources: built on first use and
+// kept for the process. The package reads the build's tables instead (tables.built.ts, swapped
+// in by the build), so it never loads the builder or compiles with RE2 to get them.
+import { buildTables } from './build.ts';
 import { type RunnableDfa, runnable, tableKey } from './match.ts';
+import { decodeProgram, encodeProgram, type RunnableProgram } from './program.ts';
 
-const built = new Map<string, RunnableDfa | null>();
+export interface PatternTables {
+  dfa: RunnableDfa;
+  program: RunnableProgram;
+}
 
-/** The DFA of a pattern, or undefined when it has none (too big): RE2's engine runs it then. */
-export function dfaFor(source: string, caseSensitive: boolean): RunnableDfa | undefined {
+const built = new Map<string, PatternTables | null>();
+
+/** The tables of a pattern, or undefined when it has none (too big): re2js runs it then. */
+export function tablesFor(source: string, caseSensitive: boolean): PatternTables | undefined {
   const key = tableKey(source, caseSensitive);
-  let d = built.get(key);
-  if (d === undefined) {
-    const dfa = buildDfa(source, caseSensitive);
-    d = dfa ? runnable(dfa) : null;
-    built.set(key, d);
+  let t = built.get(key);
+  if (t === undefined) {
+    const b = buildTables(source, caseSensitive);
+    t = b ? { dfa: runnable(b.dfa), program: decodeProgram(encodeProgram(b.program, b.dfa.classes)) } : null;
+    built.set(key, t);
   }
-  return d ?? undefined;
+  return t ?? undefined;
 }
