@@ -9,8 +9,9 @@ import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { builtinCatalog } from '../src/catalog/builtin.ts';
 import { builtinRuleSet, builtinTools, CHECKED_ASSETS, defaultConfig } from '../src/checked-builtins.ts';
-import { buildDfa } from '../src/config/dfa/build.ts';
+import { buildTables } from '../src/config/dfa/build.ts';
 import { decodeDfa, runnable, tableKey } from '../src/config/dfa/match.ts';
+import { encodeProgram } from '../src/config/dfa/program.ts';
 import { madePatterns } from '../src/config/pattern.ts';
 import { createContext } from '../src/engine/context.ts';
 import type { RuleSet } from '../src/rules/rule-set.ts';
@@ -35,7 +36,7 @@ test('the shipped rule packs are the packs checked from src/rules', () => {
   );
 });
 
-test('the shipped pattern tables are a DFA for every pattern the engine makes, as built here', () => {
+test('the shipped pattern tables are a DFA and a program for every pattern the engine makes, as built here', () => {
   const tables = shipped(CHECKED_ASSETS.patterns) as Record<string, string>;
   createContext(defaultConfig(), builtinCatalog(), {}, () => {});
   const made = madePatterns();
@@ -43,9 +44,11 @@ test('the shipped pattern tables are a DFA for every pattern the engine makes, a
   for (const { source, caseSensitive } of made) {
     const wire = tables[tableKey(source, caseSensitive)];
     assert.ok(wire, `the package has no table for ${source}`);
-    const dfa = buildDfa(source, caseSensitive);
-    assert.ok(dfa);
-    assert.deepEqual(decodeDfa(wire), runnable(dfa), source);
+    const built = buildTables(source, caseSensitive);
+    assert.ok(built);
+    const [dfa, program] = wire.split(' ');
+    assert.deepEqual(decodeDfa(dfa), runnable(built.dfa), source);
+    assert.equal(program, encodeProgram(built.program, built.dfa.classes), source);
   }
 });
 
