@@ -10,6 +10,25 @@
 import { RE2JS } from 're2js';
 import { DFA_ACCEPT, DFA_DEAD, type Dfa } from './match.ts';
 import type { Program } from './program.ts';
+import {
+  ALT,
+  ALT_MATCH,
+  BEGIN_LINE,
+  BEGIN_TEXT,
+  CAPTURE,
+  EMPTY_WIDTH,
+  END_LINE,
+  END_TEXT,
+  FAIL,
+  FOLD_CASE,
+  MATCH,
+  NO_WORD_BOUNDARY,
+  NOP,
+  RUNE,
+  RUNE_ANY,
+  RUNE_ANY_NOT_NL,
+  WORD_BOUNDARY,
+} from './re2-codes.ts';
 
 /** Beyond this many states a pattern keeps RE2's own engine (its table would be too big). */
 export const MAX_DFA_STATES = 2000;
@@ -22,24 +41,6 @@ const MAX_CLASSES = 250;
  */
 export const MAX_BUILD_STEPS = 1_000_000;
 
-// re2js's instruction codes and empty-width flags (Inst and Utils in its source).
-const ALT = 1;
-const ALT_MATCH = 2;
-const CAPTURE = 3;
-const EMPTY_WIDTH = 4;
-const FAIL = 5;
-const MATCH = 6;
-const NOP = 7;
-const RUNE = 8;
-const RUNE_ANY = 10;
-const RUNE_ANY_NOT_NL = 11;
-const FOLD_CASE = 1;
-const BEGIN_LINE = 1;
-const END_LINE = 2;
-const BEGIN_TEXT = 4;
-const END_TEXT = 8;
-const WORD_BOUNDARY = 16;
-const NO_WORD_BOUNDARY = 32;
 const MAX_RUNE = 0x10ffff;
 
 interface Inst {

@@ -4,23 +4,21 @@
 // `test` said match get here, a few dozen in a hunt, so what this saves is re2js's compile and
 // warm-up, not the walk.
 import { type RunnableDfa, wideClass } from './match.ts';
-
-// re2js's instruction codes and empty-width flags, as in build.ts.
-export const OP = {
-  ALT: 1,
-  ALT_MATCH: 2,
-  CAPTURE: 3,
-  EMPTY_WIDTH: 4,
-  FAIL: 5,
-  MATCH: 6,
-  NOP: 7,
-} as const;
-const BEGIN_LINE = 1;
-const END_LINE = 2;
-const BEGIN_TEXT = 4;
-const END_TEXT = 8;
-const WORD_BOUNDARY = 16;
-const NO_WORD_BOUNDARY = 32;
+import {
+  ALT,
+  ALT_MATCH,
+  BEGIN_LINE,
+  BEGIN_TEXT,
+  CAPTURE,
+  EMPTY_WIDTH,
+  END_LINE,
+  END_TEXT,
+  FAIL,
+  MATCH,
+  NO_WORD_BOUNDARY,
+  NOP,
+  WORD_BOUNDARY,
+} from './re2-codes.ts';
 
 /** A program as the build writes it. `classes[pc]`: the DFA classes a rune instruction takes. */
 export interface Program {
@@ -136,15 +134,15 @@ function add(
 ): void {
   if (!list.visit(pc)) return;
   switch (p.ops[pc]) {
-    case OP.ALT:
-    case OP.ALT_MATCH:
+    case ALT:
+    case ALT_MATCH:
       add(p, list, p.outs[pc], pos, caps, flags);
       add(p, list, p.args[pc], pos, caps, flags);
       return;
-    case OP.NOP:
+    case NOP:
       add(p, list, p.outs[pc], pos, caps, flags);
       return;
-    case OP.CAPTURE: {
+    case CAPTURE: {
       const slot = p.args[pc];
       if (slot < p.slots) {
         const copy = caps.slice();
@@ -153,10 +151,10 @@ function add(
       } else add(p, list, p.outs[pc], pos, caps, flags);
       return;
     }
-    case OP.EMPTY_WIDTH:
+    case EMPTY_WIDTH:
       if ((p.args[pc] & ~flags) === 0) add(p, list, p.outs[pc], pos, caps, flags);
       return;
-    case OP.FAIL:
+    case FAIL:
       return;
     default:
       list.push(pc, caps); // MATCH or a rune instruction
@@ -195,7 +193,7 @@ export function programExec(
     const flags = c < 0 ? 0 : flagsAt(text, pos + width);
     for (let i = 0; i < now.size; i++) {
       const pc = now.pcs[i];
-      if (p.ops[pc] === OP.MATCH) {
+      if (p.ops[pc] === MATCH) {
         matched = now.caps[i].slice();
         matched[1] = pos;
         break; // the threads after this one could only find a match RE2 would not prefer
