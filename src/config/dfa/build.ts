@@ -21,6 +21,7 @@ import {
   END_TEXT,
   FAIL,
   FOLD_CASE,
+  isWordRune,
   MATCH,
   NO_WORD_BOUNDARY,
   NOP,
@@ -55,9 +56,6 @@ const AT_START = 0;
 const AFTER_WORD = 1;
 const AFTER_NEWLINE = 2;
 const AFTER_OTHER = 3;
-
-const isWordRune = (r: number) =>
-  (r >= 48 && r <= 57) || (r >= 65 && r <= 90) || (r >= 97 && r <= 122) || r === 95;
 
 /**
  * The code points a case-folded single-rune instruction matches: RE2 folds an ASCII letter with

@@ -14,6 +14,7 @@ import {
   END_LINE,
   END_TEXT,
   FAIL,
+  isWordRune,
   MATCH,
   NO_WORD_BOUNDARY,
   NOP,
@@ -81,9 +82,6 @@ export function decodeProgram(text: string): RunnableProgram {
   };
 }
 
-const isWord = (c: number) =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-
 /** The assertions that hold at `pos`, from the code units on either side, as RE2 reads them. */
 function flagsAt(text: string, pos: number): number {
   const before = pos > 0 ? text.charCodeAt(pos - 1) : -1;
@@ -93,7 +91,7 @@ function flagsAt(text: string, pos: number): number {
   if (before === 10) f |= BEGIN_LINE;
   if (after < 0) f |= END_TEXT | END_LINE;
   if (after === 10) f |= END_LINE;
-  return f | (isWord(before) !== isWord(after) ? WORD_BOUNDARY : NO_WORD_BOUNDARY);
+  return f | (isWordRune(before) !== isWordRune(after) ? WORD_BOUNDARY : NO_WORD_BOUNDARY);
 }
 
 /** The threads at one position, in priority order, each instruction once. */

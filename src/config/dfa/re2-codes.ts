@@ -19,3 +19,7 @@ export const BEGIN_TEXT = 4;
 export const END_TEXT = 8;
 export const WORD_BOUNDARY = 16;
 export const NO_WORD_BOUNDARY = 32;
+
+/** RE2's word character for \b and \B: ASCII letters, digits and underscore only. */
+export const isWordRune = (r: number) =>
+  (r >= 48 && r <= 57) || (r >= 65 && r <= 90) || (r >= 97 && r <= 122) || r === 95;
