@@ -177,7 +177,8 @@ const bench: Benchmark = async ({ scale, workDir }) => {
   const hosts = Math.max(50, Math.round(800 * scale));
   const lines = fleet({ hosts, noise: 20, spacingMs: 20_000 });
   const file = join(workDir, `serve-fleet-${hosts}.xml`);
-  writeFileSync(file, `${lines.map((l) => l.line).join('\n')}\n`);
+  const text = lines.map((l) => l.line).join('\n');
+  writeFileSync(file, `${text}\n`);
   const hunt = () => mustRun(cli('hunt', '-q', file)).wall;
   const fleetBatches = batches(lines);
   hunt();
@@ -194,7 +195,7 @@ const bench: Benchmark = async ({ scale, workDir }) => {
 
   const ratio = median(ratios);
   const p99 = percentile(paced.latencies, 0.99);
-  const common = { events: lines.length, bytes: Buffer.byteLength(lines.map((l) => l.line).join('\n')) };
+  const common = { events: lines.length, bytes: Buffer.byteLength(text) };
   const rows: BenchRow[] = [
     {
       name: `serve, one sender, ${hosts} hosts (events/s vs hunt)`,
